@@ -1,0 +1,32 @@
+//! Sen CRM use cases: one function per user action. Each runs in one transaction and does
+//! the access check, validation and change tracking; the web pages and the JSON API both
+//! call these and nothing else.
+
+pub mod access;
+pub mod auth;
+pub mod clock;
+pub mod contacts;
+pub mod demo;
+pub mod error;
+pub mod limiter;
+pub mod secrets;
+pub mod users;
+
+use std::sync::Arc;
+
+pub use access::Actor;
+pub use error::{AppError, AppResult, Current};
+pub use sen_store::Db;
+
+/// The application: the database plus process-wide state (the sign-in limiter).
+#[derive(Clone)]
+pub struct App {
+    pub db: Db,
+    limiter: Arc<limiter::LoginLimiter>,
+}
+
+impl App {
+    pub fn new(db: Db) -> Self {
+        App { db, limiter: Arc::default() }
+    }
+}

@@ -1,0 +1,229 @@
+//! `sen`: the Sen CRM binary. Wires configuration → store → app → web.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand};
+use sen_app::App;
+use sen_app::auth::SetupInput;
+use sen_store::Db;
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser)]
+#[command(name = "sen", version, about = "Sen CRM: one binary, your sales pipeline")]
+struct Cli {
+    #[command(flatten)]
+    db: DbArgs,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Args, Clone)]
+struct DbArgs {
+    /// Where the SQLite file and uploads live.
+    #[arg(long, env = "SEN_DATA_DIR", default_value = "./sen-data", global = true)]
+    data_dir: PathBuf,
+    /// Use PostgreSQL instead of SQLite (postgres://user:pass@host/db).
+    #[arg(long, env = "SEN_DATABASE_URL", global = true)]
+    database_url: Option<String>,
+    /// Log format: `human` or `json`.
+    #[arg(long, env = "SEN_LOG_FORMAT", default_value = "human", global = true)]
+    log_format: String,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web app and the API (the default).
+    Serve(ServeArgs),
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Load a small demo data set (Vietnamese and Taiwanese companies and people).
+    Demo,
+    /// Manage users from the command line.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Args, Default)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "SEN_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: String,
+    /// Mark cookies Secure (when served behind HTTPS).
+    #[arg(long, env = "SEN_SECURE_COOKIES", default_value_t = false)]
+    secure_cookies: bool,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user; with --admin on a new database this also creates the workspace.
+    Create {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        email: String,
+        /// The password (or set SEN_USER_PASSWORD to keep it out of the shell history).
+        #[arg(long, env = "SEN_USER_PASSWORD", hide_env_values = true)]
+        password: String,
+        #[arg(long)]
+        admin: bool,
+        /// Role when not --admin: manager, team_leader or salesperson.
+        #[arg(long, default_value = "salesperson")]
+        role: String,
+        #[arg(long, default_value = "vi")]
+        language: String,
+        #[arg(long, default_value = "Asia/Ho_Chi_Minh")]
+        time_zone: String,
+        /// Workspace name, if this creates the workspace.
+        #[arg(long, default_value = "Sen CRM")]
+        workspace: String,
+        /// Workspace currency, if this creates the workspace.
+        #[arg(long, default_value = "VND")]
+        currency: String,
+    },
+}
+
+fn init_logging(format: &str) {
+    let filter = EnvFilter::try_from_env("SEN_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    if format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+async fn open_db(args: &DbArgs) -> Result<Db> {
+    let db = match &args.database_url {
+        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+            Db::open_postgres(url).await.context("connecting to PostgreSQL")?
+        }
+        Some(other) => bail!("SEN_DATABASE_URL must start with postgres:// (got {:?})", other.split(':').next().unwrap_or("")),
+        None => {
+            std::fs::create_dir_all(&args.data_dir).with_context(|| format!("creating {}", args.data_dir.display()))?;
+            Db::open_sqlite(&args.data_dir.join("sen.db")).await.context("opening the SQLite database")?
+        }
+    };
+    db.migrate().await.context("applying migrations")?;
+    Ok(db)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+async fn serve(db: Db, args: ServeArgs) -> Result<()> {
+    let addr: SocketAddr = args.listen.parse().with_context(|| format!("--listen {:?} is not host:port", args.listen))?;
+    let app = App::new(db.clone());
+    let router = sen_web::router(app, args.secure_cookies);
+    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("listening on {addr}"))?;
+    tracing::info!("Sen CRM at http://{addr}");
+    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    // Every acknowledged write was committed before its answer; closing the pools lets
+    // SQLite checkpoint its WAL.
+    db.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let cli = Cli::parse();
+    init_logging(&cli.db.log_format);
+    let db = open_db(&cli.db).await?;
+    match cli.command.unwrap_or(Command::Serve(ServeArgs::default_from_env())) {
+        Command::Serve(args) => serve(db, args).await,
+        Command::Migrate => {
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::Demo => {
+            let report = App::new(db.clone()).load_demo().await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            if report.created_workspace {
+                println!(
+                    "created a demo workspace; sign in as {} / {}",
+                    sen_app::demo::DEMO_ADMIN_EMAIL,
+                    sen_app::demo::DEMO_PASSWORD
+                );
+            }
+            println!("demo data: {} users, {} contacts added", report.users, report.contacts);
+            db.close().await;
+            Ok(())
+        }
+        Command::User { command: UserCommand::Create { name, email, password, admin, role, language, time_zone, workspace, currency } } => {
+            let app = App::new(db.clone());
+            let setup = SetupInput {
+                workspace_name: Some(workspace),
+                language: Some(language.clone()),
+                currency: Some(currency),
+                time_zone: Some(time_zone.clone()),
+                admin_name: Some(name.clone()),
+                admin_email: Some(email.clone()),
+                admin_password: Some(password.clone()),
+            };
+            let user = if admin {
+                app.create_admin_cli(setup).await
+            } else {
+                let actor = app.system_actor().await.map_err(|_| anyhow::anyhow!("create an admin first: sen user create --admin …"))?;
+                app.create_user(
+                    &actor,
+                    sen_app::users::NewUserInput {
+                        name: Some(name),
+                        email: Some(email),
+                        password: Some(password),
+                        role: Some(role),
+                        language: Some(language),
+                        time_zone: Some(time_zone),
+                    },
+                )
+                .await
+            };
+            let user = user.map_err(|e| anyhow::anyhow!("{}", describe(e)))?;
+            println!("created user {} <{}> with role {}", user.name, user.email, user.role);
+            db.close().await;
+            Ok(())
+        }
+    }
+}
+
+impl ServeArgs {
+    /// `sen` with no subcommand serves, reading the same environment as `sen serve`.
+    fn default_from_env() -> Self {
+        ServeArgs {
+            listen: std::env::var("SEN_LISTEN").unwrap_or_else(|_| "127.0.0.1:8080".into()),
+            secure_cookies: std::env::var("SEN_SECURE_COOKIES").is_ok_and(|v| v == "1" || v == "true"),
+        }
+    }
+}
+
+fn describe(e: sen_app::AppError) -> String {
+    match e {
+        sen_app::AppError::Invalid(errors) => errors
+            .0
+            .iter()
+            .map(|(f, whys)| format!("{f}: {}", whys.iter().map(|w| format!("{w:?}")).collect::<Vec<_>>().join(", ")))
+            .collect::<Vec<_>>()
+            .join("; "),
+        other => other.to_string(),
+    }
+}

@@ -1,0 +1,12 @@
+//! Pure types and rules of Sen CRM: no I/O, no async, no SQL.
+//!
+//! Everything here is deterministic and unit-testable; `store` turns these types into SQL
+//! and `app` applies them inside transactions.
+
+pub mod contact;
+pub mod errors;
+pub mod filter;
+pub mod list;
+pub mod search;
+pub mod user;
+pub mod validate;

@@ -1,0 +1,152 @@
+//! Users, roles and the workspace's settings choices.
+
+use crate::errors::{FieldErrors, Invalid, check_len, check_required};
+use crate::validate::is_valid_email;
+
+macro_rules! choice_enum {
+    ($(#[$m:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        pub enum $name { $(#[serde(rename = $text)] $variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            pub fn parse(s: &str) -> Option<Self> {
+                match s { $($text => Some($name::$variant),)+ _ => None }
+            }
+
+            /// The accepted spellings, for error messages.
+            pub fn choices() -> Vec<String> {
+                Self::ALL.iter().map(|c| c.as_str().to_string()).collect()
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+choice_enum!(
+    /// What a user may do; the access rules in `app` read it.
+    Role {
+        Admin => "admin",
+        Manager => "manager",
+        TeamLeader => "team_leader",
+        Salesperson => "salesperson",
+    }
+);
+
+choice_enum!(
+    /// The interface languages.
+    Language {
+        Vi => "vi",
+        ZhTw => "zh-TW",
+        En => "en",
+    }
+);
+
+choice_enum!(
+    /// The workspace's default currency.
+    Currency {
+        Vnd => "VND",
+        Twd => "TWD",
+        Usd => "USD",
+    }
+);
+
+impl Role {
+    /// Managers and admins see and change every record.
+    pub fn sees_all(self) -> bool {
+        matches!(self, Role::Admin | Role::Manager)
+    }
+}
+
+pub const MIN_PASSWORD_CHARS: usize = 8;
+pub const MAX_PASSWORD_CHARS: usize = 200;
+pub const MAX_NAME_CHARS: usize = 200;
+
+/// Checks a new password's length (the only rule that does not annoy people for nothing).
+pub fn check_password(errors: &mut FieldErrors, field: &str, password: Option<&str>) {
+    match password {
+        None | Some("") => errors.add(field, Invalid::Required),
+        Some(p) if p.chars().count() < MIN_PASSWORD_CHARS => errors.add(
+            field,
+            Invalid::TooShort {
+                min: MIN_PASSWORD_CHARS,
+            },
+        ),
+        Some(p) => check_len(errors, field, p, MAX_PASSWORD_CHARS),
+    }
+}
+
+/// Checks a required e-mail address.
+pub fn check_email(errors: &mut FieldErrors, field: &str, email: Option<&str>) {
+    check_required(errors, field, email, 254);
+    if let Some(e) = email.map(str::trim).filter(|e| !e.is_empty())
+        && !is_valid_email(e)
+    {
+        errors.add(field, Invalid::Email);
+    }
+}
+
+/// E-mail addresses are compared without case and surrounding blanks.
+pub fn normalize_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+/// Checks a choice given as text and returns it parsed.
+pub fn check_choice<T: Copy>(
+    errors: &mut FieldErrors,
+    field: &str,
+    value: Option<&str>,
+    parse: fn(&str) -> Option<T>,
+    choices: fn() -> Vec<String>,
+) -> Option<T> {
+    let v = value?;
+    let parsed = parse(v);
+    if parsed.is_none() {
+        errors.add(field, Invalid::Choice { allowed: choices() });
+    }
+    parsed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn role_parses_only_the_four_roles() {
+        assert_eq!(Role::parse("team_leader"), Some(Role::TeamLeader));
+        assert_eq!(Role::parse("root"), None);
+        assert!(Role::Manager.sees_all());
+        assert!(!Role::Salesperson.sees_all());
+    }
+
+    #[test]
+    fn language_uses_bcp47_spelling() {
+        assert_eq!(Language::parse("zh-TW"), Some(Language::ZhTw));
+        assert_eq!(Language::ZhTw.as_str(), "zh-TW");
+    }
+
+    #[test]
+    fn short_password_is_refused() {
+        let mut e = FieldErrors::new();
+        check_password(&mut e, "password", Some("short"));
+        assert_eq!(e.0["password"], vec![Invalid::TooShort { min: 8 }]);
+    }
+
+    #[test]
+    fn email_without_at_is_refused() {
+        let mut e = FieldErrors::new();
+        check_email(&mut e, "email", Some("chi.example.com"));
+        assert_eq!(e.0["email"], vec![Invalid::Email]);
+    }
+}

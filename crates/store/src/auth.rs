@@ -1,0 +1,128 @@
+//! Sessions and personal API tokens. Only hashes of the secrets are stored.
+
+use chrono::{DateTime, Utc};
+
+use crate::conn::Conn;
+use crate::db::Tx;
+use crate::error::Result;
+use crate::sql::Sql;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Session {
+    pub id: String,
+    pub user_id: i64,
+    pub csrf_token: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+}
+
+pub async fn insert_session(tx: &mut Tx, s: &Session) -> Result<()> {
+    tx.execute(&Sql::with(
+        "INSERT INTO sessions (id, user_id, csrf_token, created_at, expires_at, last_seen_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        vec![
+            s.id.clone().into(),
+            s.user_id.into(),
+            s.csrf_token.clone().into(),
+            s.created_at.into(),
+            s.expires_at.into(),
+            s.last_seen_at.into(),
+        ],
+    ))
+    .await?;
+    Ok(())
+}
+
+/// A live (not expired) session by the hash of its cookie value.
+pub async fn session(conn: &mut impl Conn, id_hash: &str, now: DateTime<Utc>) -> Result<Option<Session>> {
+    conn.optional(&Sql::with(
+        "SELECT id, user_id, csrf_token, created_at, expires_at, last_seen_at FROM sessions WHERE id = $1 AND expires_at > $2",
+        vec![id_hash.into(), now.into()],
+    ))
+    .await
+}
+
+/// Slides a session's expiry forward (called at most once a minute per session).
+pub async fn touch_session(tx: &mut Tx, id_hash: &str, now: DateTime<Utc>, expires_at: DateTime<Utc>) -> Result<()> {
+    tx.execute(&Sql::with(
+        "UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE id = $3",
+        vec![now.into(), expires_at.into(), id_hash.into()],
+    ))
+    .await?;
+    Ok(())
+}
+
+pub async fn delete_session(tx: &mut Tx, id_hash: &str) -> Result<()> {
+    tx.execute(&Sql::with("DELETE FROM sessions WHERE id = $1", vec![id_hash.into()])).await?;
+    Ok(())
+}
+
+/// Ends every session of a user except `keep` (after a password change or deactivation).
+pub async fn delete_user_sessions(tx: &mut Tx, user_id: i64, keep: Option<&str>) -> Result<()> {
+    tx.execute(&Sql::with(
+        "DELETE FROM sessions WHERE user_id = $1 AND id <> $2",
+        vec![user_id.into(), keep.unwrap_or("").into()],
+    ))
+    .await?;
+    Ok(())
+}
+
+pub async fn delete_expired_sessions(tx: &mut Tx, now: DateTime<Utc>) -> Result<u64> {
+    tx.execute(&Sql::with("DELETE FROM sessions WHERE expires_at <= $1", vec![now.into()])).await
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ApiToken {
+    pub id: i64,
+    pub user_id: i64,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+const TOKEN_COLS: &str = "id, user_id, name, created_at, last_used_at, revoked_at";
+
+pub async fn insert_token(tx: &mut Tx, user_id: i64, name: &str, hash: &str, now: DateTime<Utc>) -> Result<i64> {
+    let (id,): (i64,) = tx
+        .fetch_one(&Sql::with(
+            "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+            vec![user_id.into(), name.into(), hash.into(), now.into()],
+        ))
+        .await?;
+    Ok(id)
+}
+
+/// The live token with this hash.
+pub async fn token_by_hash(conn: &mut impl Conn, hash: &str) -> Result<Option<ApiToken>> {
+    conn.optional(&Sql::with(
+        format!("SELECT {TOKEN_COLS} FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL"),
+        vec![hash.into()],
+    ))
+    .await
+}
+
+pub async fn tokens_of(conn: &mut impl Conn, user_id: i64) -> Result<Vec<ApiToken>> {
+    conn.all(&Sql::with(
+        format!("SELECT {TOKEN_COLS} FROM api_tokens WHERE user_id = $1 AND revoked_at IS NULL ORDER BY id"),
+        vec![user_id.into()],
+    ))
+    .await
+}
+
+/// Revokes a token of this user; false when there is no such live token.
+pub async fn revoke_token(tx: &mut Tx, user_id: i64, id: i64, now: DateTime<Utc>) -> Result<bool> {
+    Ok(tx
+        .execute(&Sql::with(
+            "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL",
+            vec![now.into(), id.into(), user_id.into()],
+        ))
+        .await?
+        > 0)
+}
+
+pub async fn touch_token(tx: &mut Tx, id: i64, now: DateTime<Utc>) -> Result<()> {
+    tx.execute(&Sql::with("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2", vec![now.into(), id.into()]))
+        .await?;
+    Ok(())
+}

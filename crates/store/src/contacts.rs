@@ -1,0 +1,399 @@
+//! Contacts: rows, search, duplicates and keyset-paged lists.
+
+use chrono::{DateTime, Utc};
+use sen_domain::contact::{ContactValues, Derived, DuplicateReason};
+use sen_domain::filter::Cond;
+use sen_domain::list::SortKey;
+use sen_domain::search::{SearchQuery, escape_like};
+
+use crate::conn::Conn;
+use crate::db::{Backend, Db, Tx};
+use crate::error::Result;
+use crate::filter_sql::{self, Target};
+use crate::listing::{BadCursor, KeyKind, KeyValue, Order, Page, SortExpr};
+use crate::sql::{Arg, Sql};
+
+/// A contact as stored, with the names of its company and owner for display.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Contact {
+    pub id: i64,
+    pub name: String,
+    pub is_company: bool,
+    pub company_id: Option<i64>,
+    pub company_name: Option<String>,
+    pub salutation: Option<String>,
+    pub job_position: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub mobile: Option<String>,
+    pub website: Option<String>,
+    pub street: Option<String>,
+    pub ward: Option<String>,
+    pub district: Option<String>,
+    pub city: Option<String>,
+    pub country: Option<String>,
+    pub owner_id: Option<i64>,
+    pub owner_name: Option<String>,
+    pub notes: Option<String>,
+    pub version: i64,
+    pub archived_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub created_by: Option<i64>,
+    pub updated_at: DateTime<Utc>,
+    pub updated_by: Option<i64>,
+    pub name_fold: String,
+    pub email_key: Option<String>,
+    #[sqlx(skip)]
+    pub tag_ids: Vec<i64>,
+}
+
+impl Contact {
+    pub fn values(&self) -> ContactValues {
+        ContactValues {
+            name: self.name.clone(),
+            is_company: self.is_company,
+            company_id: self.company_id,
+            salutation: self.salutation.clone(),
+            job_position: self.job_position.clone(),
+            email: self.email.clone(),
+            phone: self.phone.clone(),
+            mobile: self.mobile.clone(),
+            website: self.website.clone(),
+            street: self.street.clone(),
+            ward: self.ward.clone(),
+            district: self.district.clone(),
+            city: self.city.clone(),
+            country: self.country.clone(),
+            owner_id: self.owner_id,
+            notes: self.notes.clone(),
+            tag_ids: self.tag_ids.clone(),
+        }
+    }
+
+    fn key(&self, field: &str) -> KeyValue {
+        match field {
+            "name" => KeyValue::Text(self.name_fold.clone()),
+            "created_at" => KeyValue::Time(self.created_at),
+            "updated_at" => KeyValue::Time(self.updated_at),
+            "email" => KeyValue::Text(self.email_key.clone().unwrap_or_default()),
+            "city" => KeyValue::Text(self.city.clone().unwrap_or_default()),
+            _ => KeyValue::Int(self.id),
+        }
+    }
+}
+
+const SELECT: &str = "SELECT c.id, c.name, c.is_company, c.company_id, co.name AS company_name, \
+    c.salutation, c.job_position, c.email, c.phone, c.mobile, c.website, c.street, c.ward, \
+    c.district, c.city, c.country, c.owner_id, u.name AS owner_name, c.notes, c.version, \
+    c.archived_at, c.created_at, c.created_by, c.updated_at, c.updated_by, c.name_fold, c.email_key \
+    FROM contacts c LEFT JOIN contacts co ON co.id = c.company_id LEFT JOIN users u ON u.id = c.owner_id";
+
+/// Where each filterable contact field lives.
+pub fn field_target(field: &str) -> Option<Target> {
+    Some(match field {
+        "name" => Target::Folded { column: "c.name", folded: "c.name_fold" },
+        "salutation" => Target::Column("c.salutation"),
+        "job_position" => Target::Column("c.job_position"),
+        "email" => Target::Column("c.email"),
+        "phone" => Target::Column("c.phone"),
+        "mobile" => Target::Column("c.mobile"),
+        "website" => Target::Column("c.website"),
+        "street" => Target::Column("c.street"),
+        "ward" => Target::Column("c.ward"),
+        "district" => Target::Column("c.district"),
+        "city" => Target::Column("c.city"),
+        "country" => Target::Column("c.country"),
+        "notes" => Target::Column("c.notes"),
+        "id" => Target::Column("c.id"),
+        "is_company" => Target::Column("c.is_company"),
+        "company_id" => Target::Column("c.company_id"),
+        "owner_id" | "owner" => Target::Column("c.owner_id"),
+        "created_by" => Target::Column("c.created_by"),
+        "updated_by" => Target::Column("c.updated_by"),
+        "created_at" => Target::Column("c.created_at"),
+        "updated_at" => Target::Column("c.updated_at"),
+        "archived_at" => Target::Column("c.archived_at"),
+        "archived" => Target::Archived("c.archived_at"),
+        "tags" => Target::Tags { link_table: "contact_tags", owner_column: "contact_id", record_id: "c.id" },
+        _ => return None,
+    })
+}
+
+fn sort_expr(field: &str) -> SortExpr {
+    match field {
+        "name" => SortExpr { expr: "c.name_fold", kind: KeyKind::Text },
+        "created_at" => SortExpr { expr: "c.created_at", kind: KeyKind::Time },
+        "updated_at" => SortExpr { expr: "c.updated_at", kind: KeyKind::Time },
+        "email" => SortExpr { expr: "COALESCE(c.email_key, '')", kind: KeyKind::Text },
+        "city" => SortExpr { expr: "COALESCE(c.city, '')", kind: KeyKind::Text },
+        _ => SortExpr { expr: "c.id", kind: KeyKind::Int },
+    }
+}
+
+/// Adds "matches the free-text query": every term is a substring of the search text, found
+/// through the trigram index (FTS5 on SQLite, pg_trgm on PostgreSQL).
+pub(crate) fn push_search(sql: &mut Sql, backend: Backend, query: &SearchQuery) {
+    for term in &query.terms {
+        sql.push(" AND ");
+        // FTS5's trigram index needs 3 characters; shorter terms are checked with LIKE.
+        if backend == Backend::Sqlite && term.chars().count() >= 3 {
+            sql.push("c.id IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ");
+            sql.bind(format!("\"{}\"", term.replace('"', "\"\"")));
+            sql.push(")");
+        } else {
+            sql.push("c.search_text LIKE ");
+            sql.bind(format!("%{}%", escape_like(term)));
+            sql.push(" ESCAPE '\\'");
+        }
+    }
+}
+
+/// What a list asks for. `scope` is the access rule's condition, `filter` the user's.
+pub struct ListSpec<'a> {
+    pub scope: &'a Cond,
+    pub filter: Option<&'a Cond>,
+    pub query: &'a SearchQuery,
+    pub sort: &'a [SortKey],
+    pub limit: i64,
+    pub cursor: Option<&'a str>,
+}
+
+fn where_clause(db_backend: Backend, spec: &ListSpec<'_>) -> Result<Sql> {
+    let mut sql = Sql::new(" WHERE ");
+    sql.append(filter_sql::compile(spec.scope, db_backend, field_target)?);
+    let archived_asked = spec.filter.is_some_and(filter_sql::mentions_archived);
+    if let Some(f) = spec.filter {
+        sql.push(" AND ");
+        sql.append(filter_sql::compile(f, db_backend, field_target)?);
+    }
+    if !archived_asked {
+        sql.push(" AND c.archived_at IS NULL");
+    }
+    push_search(&mut sql, db_backend, spec.query);
+    Ok(sql)
+}
+
+/// A page of contacts, or `Err(BadCursor)` inside `Ok` when the cursor is not ours.
+pub async fn list(db: &Db, spec: &ListSpec<'_>) -> Result<Result<Page<Contact>, BadCursor>> {
+    let backend = db.backend();
+    let mut keys: Vec<(SortExpr, bool)> =
+        spec.sort.iter().map(|k| (sort_expr(&k.field), k.descending)).collect();
+    let fields: Vec<String> = if keys.is_empty() {
+        keys.push((sort_expr("name"), false));
+        vec!["name".into()]
+    } else {
+        spec.sort.iter().map(|k| k.field.clone()).collect()
+    };
+    let order = Order { keys, id_expr: "c.id" };
+    let filter = where_clause(backend, spec)?;
+
+    let mut count = Sql::new("SELECT COUNT(*) FROM contacts c");
+    count.append(filter.clone());
+    let (total,): (i64,) = db.fetch_one(&count).await?;
+
+    let mut page = Sql::new(SELECT);
+    page.append(filter);
+    if let Some(cursor) = spec.cursor {
+        let Ok((values, id)) = order.decode_cursor(cursor) else {
+            return Ok(Err(BadCursor));
+        };
+        page.push(" AND ");
+        page.append(order.after(backend, &values, id));
+    }
+    page.push(&order.order_by(backend));
+    page.push(" LIMIT ").bind(spec.limit + 1);
+    let mut items: Vec<Contact> = db.fetch_all(&page).await?;
+    let next_cursor = if items.len() as i64 > spec.limit {
+        items.truncate(spec.limit as usize);
+        items.last().map(|last| {
+            let values: Vec<KeyValue> = fields.iter().map(|f| last.key(f)).collect();
+            order.encode_cursor(&values, last.id)
+        })
+    } else {
+        None
+    };
+    load_tags(&mut &*db, &mut items).await?;
+    Ok(Ok(Page { items, next_cursor, total }))
+}
+
+async fn load_tags(conn: &mut impl Conn, items: &mut [Contact]) -> Result<()> {
+    if items.is_empty() {
+        return Ok(());
+    }
+    let mut sql = Sql::new("SELECT contact_id, tag_id FROM contact_tags WHERE contact_id IN (");
+    for (i, c) in items.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.bind(c.id);
+    }
+    sql.push(") ORDER BY tag_id");
+    let rows: Vec<(i64, i64)> = conn.all(&sql).await?;
+    for c in items.iter_mut() {
+        c.tag_ids = rows.iter().filter(|(cid, _)| *cid == c.id).map(|(_, t)| *t).collect();
+    }
+    Ok(())
+}
+
+/// One contact if `scope` lets the reader see it.
+pub async fn get(conn: &mut impl Conn, id: i64, scope: &Cond) -> Result<Option<Contact>> {
+    let mut sql = Sql::new(SELECT);
+    sql.push(" WHERE c.id = ").bind(id).push(" AND ");
+    sql.append(filter_sql::compile(scope, conn.backend(), field_target)?);
+    let Some(found) = conn.optional::<Contact>(&sql).await? else {
+        return Ok(None);
+    };
+    let mut one = [found];
+    load_tags(conn, &mut one).await?;
+    let [c] = one;
+    Ok(Some(c))
+}
+
+/// Is there a contact with this id that `scope` allows (used to check write rights)?
+pub async fn allowed(conn: &mut impl Conn, id: i64, scope: &Cond) -> Result<bool> {
+    let mut sql = Sql::new("SELECT c.id FROM contacts c WHERE c.id = ");
+    sql.bind(id).push(" AND ");
+    sql.append(filter_sql::compile(scope, conn.backend(), field_target)?);
+    Ok(conn.optional::<(i64,)>(&sql).await?.is_some())
+}
+
+fn value_args(v: &ContactValues, d: &Derived) -> Vec<(&'static str, Arg)> {
+    vec![
+        ("name", v.name.clone().into()),
+        ("is_company", v.is_company.into()),
+        ("company_id", v.company_id.into()),
+        ("salutation", (&v.salutation).into()),
+        ("job_position", (&v.job_position).into()),
+        ("email", (&v.email).into()),
+        ("phone", (&v.phone).into()),
+        ("mobile", (&v.mobile).into()),
+        ("website", (&v.website).into()),
+        ("street", (&v.street).into()),
+        ("ward", (&v.ward).into()),
+        ("district", (&v.district).into()),
+        ("city", (&v.city).into()),
+        ("country", (&v.country).into()),
+        ("owner_id", v.owner_id.into()),
+        ("notes", (&v.notes).into()),
+        ("name_fold", d.name_fold.clone().into()),
+        ("email_key", (&d.email_key).into()),
+        ("phone_key", (&d.phone_key).into()),
+        ("mobile_key", (&d.mobile_key).into()),
+        ("search_text", d.search_text.clone().into()),
+    ]
+}
+
+pub async fn insert(tx: &mut Tx, v: &ContactValues, d: &Derived, by: i64, now: DateTime<Utc>) -> Result<i64> {
+    let mut cols = value_args(v, d);
+    cols.extend([
+        ("created_at", now.into()),
+        ("created_by", by.into()),
+        ("updated_at", now.into()),
+        ("updated_by", by.into()),
+    ]);
+    let names: Vec<&str> = cols.iter().map(|(n, _)| *n).collect();
+    let marks: Vec<String> = (1..=cols.len()).map(|i| format!("${i}")).collect();
+    let sql = Sql::with(
+        format!("INSERT INTO contacts ({}) VALUES ({}) RETURNING id", names.join(", "), marks.join(", ")),
+        cols.into_iter().map(|(_, a)| a).collect(),
+    );
+    let (id,): (i64,) = tx.fetch_one(&sql).await?;
+    set_tags(tx, id, &v.tag_ids).await?;
+    Ok(id)
+}
+
+/// Writes new values if the row still has `version`; returns false when it does not.
+pub async fn update(
+    tx: &mut Tx,
+    id: i64,
+    version: i64,
+    v: &ContactValues,
+    d: &Derived,
+    by: i64,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let mut sql = Sql::new("UPDATE contacts SET ");
+    for (name, arg) in value_args(v, d) {
+        sql.push(name).push(" = ").bind(arg).push(", ");
+    }
+    sql.push("updated_at = ").bind(now).push(", updated_by = ").bind(by);
+    sql.push(", version = version + 1 WHERE id = ").bind(id).push(" AND version = ").bind(version);
+    if tx.execute(&sql).await? == 0 {
+        return Ok(false);
+    }
+    set_tags(tx, id, &v.tag_ids).await?;
+    Ok(true)
+}
+
+async fn set_tags(tx: &mut Tx, id: i64, tag_ids: &[i64]) -> Result<()> {
+    tx.execute(&Sql::with("DELETE FROM contact_tags WHERE contact_id = $1", vec![id.into()])).await?;
+    for tag in tag_ids {
+        tx.execute(&Sql::with(
+            "INSERT INTO contact_tags (contact_id, tag_id) VALUES ($1, $2)",
+            vec![id.into(), (*tag).into()],
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
+/// Archives (Some(time)) or restores (None); bumps the version.
+pub async fn set_archived(tx: &mut Tx, id: i64, at: Option<DateTime<Utc>>, by: i64, now: DateTime<Utc>) -> Result<bool> {
+    let sql = Sql::with(
+        "UPDATE contacts SET archived_at = $1, updated_at = $2, updated_by = $3, version = version + 1 WHERE id = $4",
+        vec![at.into(), now.into(), by.into(), id.into()],
+    );
+    Ok(tx.execute(&sql).await? > 0)
+}
+
+pub async fn delete(tx: &mut Tx, id: i64) -> Result<bool> {
+    Ok(tx.execute(&Sql::with("DELETE FROM contacts WHERE id = $1", vec![id.into()])).await? > 0)
+}
+
+/// Does a company with this id exist (a person's `company_id` must point at one)?
+pub async fn is_company(conn: &mut impl Conn, id: i64) -> Result<bool> {
+    let sql = Sql::with("SELECT is_company FROM contacts WHERE id = $1", vec![id.into()]);
+    Ok(conn.optional::<(bool,)>(&sql).await?.is_some_and(|(b,)| b))
+}
+
+/// A contact that looks like the one being saved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Duplicate {
+    pub id: i64,
+    pub name: String,
+    pub reason: DuplicateReason,
+}
+
+/// Other live contacts with the same e-mail, the same phone (either field) or the same
+/// folded name; each reported once, with the strongest reason.
+pub async fn duplicates(conn: &mut impl Conn, exclude: Option<i64>, d: &Derived) -> Result<Vec<Duplicate>> {
+    let phones: Vec<&String> = [&d.phone_key, &d.mobile_key].into_iter().flatten().collect();
+    let mut sql = Sql::new(
+        "SELECT id, name, email_key, phone_key, mobile_key, name_fold FROM contacts WHERE archived_at IS NULL AND id <> ",
+    );
+    sql.bind(exclude.unwrap_or(0)).push(" AND (name_fold = ").bind(d.name_fold.clone());
+    if let Some(e) = &d.email_key {
+        sql.push(" OR email_key = ").bind(e.clone());
+    }
+    for p in &phones {
+        sql.push(" OR phone_key = ").bind((*p).clone());
+        sql.push(" OR mobile_key = ").bind((*p).clone());
+    }
+    sql.push(") ORDER BY id LIMIT 20");
+    type DupRow = (i64, String, Option<String>, Option<String>, Option<String>, String);
+    let rows: Vec<DupRow> = conn.all(&sql).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, email, phone, mobile, fold)| {
+            let reason = if email.is_some() && email == d.email_key {
+                DuplicateReason::Email
+            } else if phones.iter().any(|p| Some(*p) == phone.as_ref() || Some(*p) == mobile.as_ref()) {
+                DuplicateReason::Phone
+            } else {
+                debug_assert_eq!(fold, d.name_fold);
+                DuplicateReason::Name
+            };
+            Duplicate { id, name, reason }
+        })
+        .collect())
+}

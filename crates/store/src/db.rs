@@ -1,0 +1,253 @@
+//! The two databases behind one code path.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
+    SqliteSynchronous,
+};
+use sqlx::{AssertSqlSafe, FromRow, Postgres, Sqlite, Transaction};
+
+use crate::error::{Result, StoreError};
+use crate::sql::{Arg, Sql};
+
+/// Which database a `Db` talks to; also used by callers that must word SQL differently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A connection to the workspace's database. SQLite gets a pool of readers and a separate
+/// single-connection writer pool, so writers queue in-process instead of failing on
+/// `SQLITE_BUSY`.
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite { read: SqlitePool, write: SqlitePool },
+    Postgres(PgPool),
+}
+
+/// A row type that can be read from either database.
+pub trait Row: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
+impl<T> Row for T where T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
+
+fn sqlite_options(path: &Path) -> SqliteConnectOptions {
+    // busy_timeout first so the pragmas below never fail on a locked file.
+    SqliteConnectOptions::new()
+        .filename(path)
+        .create_if_missing(true)
+        .busy_timeout(Duration::from_secs(10))
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(true)
+}
+
+impl Db {
+    /// Opens (creating if needed) the SQLite file at `path`.
+    pub async fn open_sqlite(path: &Path) -> Result<Db> {
+        let opts = sqlite_options(path);
+        let write = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(opts.clone())
+            .await?;
+        let read = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(opts.read_only(true))
+            .await?;
+        Ok(Db::Sqlite { read, write })
+    }
+
+    /// Connects to PostgreSQL at `url` (`postgres://…`).
+    pub async fn open_postgres(url: &str) -> Result<Db> {
+        let opts = sqlx::postgres::PgConnectOptions::from_str(url)?;
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(opts)
+            .await?;
+        Ok(Db::Postgres(pool))
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Db::Sqlite { .. } => Backend::Sqlite,
+            Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Applies the migrations of this database kind that are not applied yet.
+    pub async fn migrate(&self) -> Result<()> {
+        match self {
+            Db::Sqlite { write, .. } => sqlx::migrate!("./migrations/sqlite").run(write).await?,
+            Db::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
+        }
+        Ok(())
+    }
+
+    /// The migration versions each database kind knows, for the test that keeps them alike.
+    pub fn migration_versions() -> (Vec<i64>, Vec<i64>) {
+        let s = sqlx::migrate!("./migrations/sqlite");
+        let p = sqlx::migrate!("./migrations/postgres");
+        (
+            s.iter().map(|m| m.version).collect(),
+            p.iter().map(|m| m.version).collect(),
+        )
+    }
+
+    /// Answers whether the database is reachable (for `/readyz`).
+    pub async fn ping(&self) -> Result<()> {
+        self.fetch_optional::<(i64,)>(&Sql::new("SELECT 1")).await?;
+        Ok(())
+    }
+
+    /// Closes the pools; on SQLite this also lets the WAL be checkpointed.
+    pub async fn close(&self) {
+        match self {
+            Db::Sqlite { read, write } => {
+                read.close().await;
+                write.close().await;
+            }
+            Db::Postgres(pool) => pool.close().await,
+        }
+    }
+
+    /// Starts a write transaction (`BEGIN IMMEDIATE` on SQLite so the write lock is taken up
+    /// front and a transaction never fails half-way on a lock upgrade).
+    pub async fn begin(&self) -> Result<Tx> {
+        Ok(match self {
+            Db::Sqlite { write, .. } => Tx::Sqlite(write.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        })
+    }
+
+    pub async fn fetch_all<T: Row>(&self, sql: &Sql) -> Result<Vec<T>> {
+        match self {
+            Db::Sqlite { read, .. } => Ok(sqlite_as::<T>(sql).fetch_all(read).await?),
+            Db::Postgres(pool) => Ok(pg_as::<T>(sql).fetch_all(pool).await?),
+        }
+    }
+
+    pub async fn fetch_optional<T: Row>(&self, sql: &Sql) -> Result<Option<T>> {
+        match self {
+            Db::Sqlite { read, .. } => Ok(sqlite_as::<T>(sql).fetch_optional(read).await?),
+            Db::Postgres(pool) => Ok(pg_as::<T>(sql).fetch_optional(pool).await?),
+        }
+    }
+
+    pub async fn fetch_one<T: Row>(&self, sql: &Sql) -> Result<T> {
+        match self {
+            Db::Sqlite { read, .. } => Ok(sqlite_as::<T>(sql).fetch_one(read).await?),
+            Db::Postgres(pool) => Ok(pg_as::<T>(sql).fetch_one(pool).await?),
+        }
+    }
+
+    /// Runs one statement in its own transaction (for writes outside a use case, e.g.
+    /// touching a session's last-seen time).
+    pub async fn execute(&self, sql: &Sql) -> Result<u64> {
+        let mut tx = self.begin().await?;
+        let n = tx.execute(sql).await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+}
+
+/// A write transaction on either database. Dropped without `commit` it rolls back.
+pub enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+impl Tx {
+    pub fn backend(&self) -> Backend {
+        match self {
+            Tx::Sqlite(_) => Backend::Sqlite,
+            Tx::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    pub async fn commit(self) -> Result<()> {
+        match self {
+            Tx::Sqlite(tx) => tx.commit().await?,
+            Tx::Postgres(tx) => tx.commit().await?,
+        }
+        Ok(())
+    }
+
+    /// Runs a statement; returns the number of rows it touched.
+    pub async fn execute(&mut self, sql: &Sql) -> Result<u64> {
+        let res = match self {
+            Tx::Sqlite(tx) => sqlite_query(sql)
+                .execute(&mut **tx)
+                .await
+                .map(|r| r.rows_affected()),
+            Tx::Postgres(tx) => pg_query(sql)
+                .execute(&mut **tx)
+                .await
+                .map(|r| r.rows_affected()),
+        };
+        res.map_err(StoreError::classify)
+    }
+
+    pub async fn fetch_all<T: Row>(&mut self, sql: &Sql) -> Result<Vec<T>> {
+        let res = match self {
+            Tx::Sqlite(tx) => sqlite_as::<T>(sql).fetch_all(&mut **tx).await,
+            Tx::Postgres(tx) => pg_as::<T>(sql).fetch_all(&mut **tx).await,
+        };
+        res.map_err(StoreError::classify)
+    }
+
+    pub async fn fetch_optional<T: Row>(&mut self, sql: &Sql) -> Result<Option<T>> {
+        let res = match self {
+            Tx::Sqlite(tx) => sqlite_as::<T>(sql).fetch_optional(&mut **tx).await,
+            Tx::Postgres(tx) => pg_as::<T>(sql).fetch_optional(&mut **tx).await,
+        };
+        res.map_err(StoreError::classify)
+    }
+
+    pub async fn fetch_one<T: Row>(&mut self, sql: &Sql) -> Result<T> {
+        let res = match self {
+            Tx::Sqlite(tx) => sqlite_as::<T>(sql).fetch_one(&mut **tx).await,
+            Tx::Postgres(tx) => pg_as::<T>(sql).fetch_one(&mut **tx).await,
+        };
+        res.map_err(StoreError::classify)
+    }
+}
+
+type SqliteArgs = sqlx::sqlite::SqliteArguments;
+type PgArgs = sqlx::postgres::PgArguments;
+
+/// Binds every argument with its own Rust type (so NULLs keep their column type).
+macro_rules! bind_args {
+    ($query:expr, $sql:expr) => {{
+        let mut q = $query;
+        for arg in &$sql.args {
+            q = match arg.clone() {
+                Arg::I64(v) => q.bind(v),
+                Arg::Text(v) => q.bind(v),
+                Arg::Bool(v) => q.bind(v),
+                Arg::Time(v) => q.bind(v),
+                Arg::Date(v) => q.bind(v),
+            };
+        }
+        q
+    }};
+}
+
+fn sqlite_query(sql: &Sql) -> sqlx::query::Query<'static, Sqlite, SqliteArgs> {
+    bind_args!(sqlx::query(AssertSqlSafe(sql.sqlite_text())), sql)
+}
+
+fn pg_query(sql: &Sql) -> sqlx::query::Query<'static, Postgres, PgArgs> {
+    bind_args!(sqlx::query(AssertSqlSafe(sql.text.clone())), sql)
+}
+
+fn sqlite_as<T: Row>(sql: &Sql) -> sqlx::query::QueryAs<'static, Sqlite, T, SqliteArgs> {
+    bind_args!(sqlx::query_as::<Sqlite, T>(AssertSqlSafe(sql.sqlite_text())), sql)
+}
+
+fn pg_as<T: Row>(sql: &Sql) -> sqlx::query::QueryAs<'static, Postgres, T, PgArgs> {
+    bind_args!(sqlx::query_as::<Postgres, T>(AssertSqlSafe(sql.text.clone())), sql)
+}

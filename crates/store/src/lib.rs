@@ -1,0 +1,20 @@
+//! Persistence for Sen CRM on SQLite and PostgreSQL. The only crate that writes SQL.
+
+pub mod auth;
+pub mod change_log;
+pub mod conn;
+pub mod contacts;
+pub mod db;
+pub mod error;
+pub mod filter_sql;
+pub mod listing;
+pub mod sql;
+pub mod tags;
+pub mod testing;
+pub mod users;
+
+pub use conn::Conn;
+pub use db::{Backend, Db, Tx};
+pub use error::{Result, StoreError};
+pub use listing::{BadCursor, Page};
+pub use sql::Sql;

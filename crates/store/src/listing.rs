@@ -1,0 +1,176 @@
+//! Keyset pagination shared by every list: sort keys, opaque cursors, `total`.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+use crate::db::Backend;
+use crate::sql::{Arg, Sql};
+
+/// How a sort key is stored, so a cursor's value is bound with the right type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyKind {
+    Text,
+    Int,
+    Time,
+}
+
+/// One sort key as SQL: an expression that is never NULL (use COALESCE) and its kind.
+#[derive(Debug, Clone, Copy)]
+pub struct SortExpr {
+    pub expr: &'static str,
+    pub kind: KeyKind,
+}
+
+/// A value of a sort key taken from the last row of a page.
+#[derive(Debug, Clone, PartialEq)]
+pub enum KeyValue {
+    Text(String),
+    Int(i64),
+    Time(DateTime<Utc>),
+}
+
+/// The list's ordering: the chosen keys, then the id as the tie-breaker.
+#[derive(Debug, Clone)]
+pub struct Order {
+    pub keys: Vec<(SortExpr, bool)>,
+    pub id_expr: &'static str,
+}
+
+/// A cursor that could not be read (forged, or from another sort).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadCursor;
+
+impl Order {
+    fn collate(&self, backend: Backend, kind: KeyKind) -> &'static str {
+        if backend == Backend::Postgres && kind == KeyKind::Text { " COLLATE \"C\"" } else { "" }
+    }
+
+    /// `ORDER BY …` text.
+    pub fn order_by(&self, backend: Backend) -> String {
+        let mut parts: Vec<String> = self
+            .keys
+            .iter()
+            .map(|(k, desc)| {
+                format!("{}{} {}", k.expr, self.collate(backend, k.kind), if *desc { "DESC" } else { "ASC" })
+            })
+            .collect();
+        parts.push(format!("{} ASC", self.id_expr));
+        format!(" ORDER BY {}", parts.join(", "))
+    }
+
+    /// The condition "comes after the cursor's row" for this ordering.
+    pub fn after(&self, backend: Backend, values: &[KeyValue], id: i64) -> Sql {
+        let mut sql = Sql::new("(");
+        let n = self.keys.len();
+        for i in 0..=n {
+            if i > 0 {
+                sql.push(" OR ");
+            }
+            sql.push("(");
+            for (j, (k, _)) in self.keys.iter().enumerate().take(i) {
+                sql.push(&format!("{}{} = ", k.expr, self.collate(backend, k.kind)));
+                sql.bind(arg(&values[j]));
+                sql.push(" AND ");
+            }
+            if i < n {
+                let (k, desc) = &self.keys[i];
+                let op = if *desc { " < " } else { " > " };
+                sql.push(&format!("{}{}{op}", k.expr, self.collate(backend, k.kind)));
+                sql.bind(arg(&values[i]));
+            } else {
+                sql.push(&format!("{} > ", self.id_expr)).bind(id);
+            }
+            sql.push(")");
+        }
+        sql.push(")");
+        sql
+    }
+
+    pub fn encode_cursor(&self, values: &[KeyValue], id: i64) -> String {
+        let mut arr: Vec<Value> = values
+            .iter()
+            .map(|v| match v {
+                KeyValue::Text(s) => Value::String(s.clone()),
+                KeyValue::Int(i) => Value::from(*i),
+                KeyValue::Time(t) => Value::String(t.to_rfc3339()),
+            })
+            .collect();
+        arr.push(Value::from(id));
+        URL_SAFE_NO_PAD.encode(Value::Array(arr).to_string())
+    }
+
+    pub fn decode_cursor(&self, cursor: &str) -> Result<(Vec<KeyValue>, i64), BadCursor> {
+        let bytes = URL_SAFE_NO_PAD.decode(cursor.as_bytes()).map_err(|_| BadCursor)?;
+        let Value::Array(mut arr) = serde_json::from_slice(&bytes).map_err(|_| BadCursor)? else {
+            return Err(BadCursor);
+        };
+        if arr.len() != self.keys.len() + 1 {
+            return Err(BadCursor);
+        }
+        let id = arr.pop().and_then(|v| v.as_i64()).ok_or(BadCursor)?;
+        let values = self
+            .keys
+            .iter()
+            .zip(arr)
+            .map(|((k, _), v)| match (k.kind, v) {
+                (KeyKind::Text, Value::String(s)) => Ok(KeyValue::Text(s)),
+                (KeyKind::Int, v) => v.as_i64().map(KeyValue::Int).ok_or(BadCursor),
+                (KeyKind::Time, Value::String(s)) => DateTime::parse_from_rfc3339(&s)
+                    .map(|t| KeyValue::Time(t.with_timezone(&Utc)))
+                    .map_err(|_| BadCursor),
+                _ => Err(BadCursor),
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok((values, id))
+    }
+}
+
+fn arg(v: &KeyValue) -> Arg {
+    match v {
+        KeyValue::Text(s) => Arg::Text(Some(s.clone())),
+        KeyValue::Int(i) => Arg::I64(Some(*i)),
+        KeyValue::Time(t) => Arg::Time(Some(*t)),
+    }
+}
+
+/// One page of a list.
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+    pub total: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn order() -> Order {
+        Order {
+            keys: vec![(SortExpr { expr: "c.name_fold", kind: KeyKind::Text }, false)],
+            id_expr: "c.id",
+        }
+    }
+
+    #[test]
+    fn cursor_round_trips() {
+        let o = order();
+        let c = o.encode_cursor(&[KeyValue::Text("nguyen".into())], 7);
+        assert_eq!(o.decode_cursor(&c), Ok((vec![KeyValue::Text("nguyen".into())], 7)));
+    }
+
+    #[test]
+    fn forged_cursor_is_refused() {
+        assert_eq!(order().decode_cursor("not-base64!"), Err(BadCursor));
+        let other = URL_SAFE_NO_PAD.encode("[1,2,3]");
+        assert_eq!(order().decode_cursor(&other), Err(BadCursor));
+    }
+
+    #[test]
+    fn after_condition_orders_keys_then_id() {
+        let s = order().after(Backend::Sqlite, &[KeyValue::Text("a".into())], 3);
+        assert_eq!(s.text(), "((c.name_fold > $1) OR (c.name_fold = $2 AND c.id > $3))");
+    }
+}

@@ -1,0 +1,144 @@
+//! SQL text written once with `$1, $2 …` placeholders and rendered per database.
+//!
+//! PostgreSQL takes `$N` as written; SQLite takes the same text with `?N` (numbered
+//! parameters), so one query text serves both (see docs/decisions/002-data-layer.md).
+//! Arguments are typed so a NULL is bound with the column's type on PostgreSQL.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Arg {
+    I64(Option<i64>),
+    Text(Option<String>),
+    Bool(Option<bool>),
+    Time(Option<DateTime<Utc>>),
+    Date(Option<NaiveDate>),
+}
+
+macro_rules! arg_from {
+    ($t:ty, $v:ident, $conv:expr) => {
+        impl From<$t> for Arg {
+            fn from(x: $t) -> Self {
+                Arg::$v(Some($conv(x)))
+            }
+        }
+        impl From<Option<$t>> for Arg {
+            fn from(x: Option<$t>) -> Self {
+                Arg::$v(x.map($conv))
+            }
+        }
+    };
+}
+arg_from!(i64, I64, |x| x);
+arg_from!(bool, Bool, |x| x);
+arg_from!(String, Text, |x| x);
+arg_from!(&str, Text, |x: &str| x.to_string());
+arg_from!(DateTime<Utc>, Time, |x| x);
+arg_from!(NaiveDate, Date, |x| x);
+
+impl From<&String> for Arg {
+    fn from(x: &String) -> Self {
+        Arg::Text(Some(x.clone()))
+    }
+}
+impl From<&Option<String>> for Arg {
+    fn from(x: &Option<String>) -> Self {
+        Arg::Text(x.clone())
+    }
+}
+
+/// A query under construction: text plus the arguments its placeholders refer to.
+#[derive(Debug, Clone, Default)]
+pub struct Sql {
+    pub(crate) text: String,
+    pub(crate) args: Vec<Arg>,
+}
+
+impl Sql {
+    pub fn new(text: impl Into<String>) -> Self {
+        Sql { text: text.into(), args: Vec::new() }
+    }
+
+    /// A complete statement whose placeholders are `$1..$n` in the order of `args`.
+    pub fn with(text: impl Into<String>, args: Vec<Arg>) -> Self {
+        Sql { text: text.into(), args }
+    }
+
+    pub fn push(&mut self, text: &str) -> &mut Self {
+        self.text.push_str(text);
+        self
+    }
+
+    /// Appends a placeholder for `arg` (never its text: nothing from input is pasted).
+    pub fn bind(&mut self, arg: impl Into<Arg>) -> &mut Self {
+        self.args.push(arg.into());
+        self.text.push('$');
+        self.text.push_str(&self.args.len().to_string());
+        self
+    }
+
+    /// Appends another fragment built with its own `$1..` numbering, renumbering it.
+    pub fn append(&mut self, other: Sql) -> &mut Self {
+        let offset = self.args.len();
+        self.text.push_str(&renumber(&other.text, offset));
+        self.args.extend(other.args);
+        self
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub(crate) fn sqlite_text(&self) -> String {
+        self.text.replace('$', "?")
+    }
+}
+
+fn renumber(text: &str, offset: usize) -> String {
+    if offset == 0 {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '$' {
+            let mut digits = String::new();
+            while let Some(d) = chars.peek().filter(|d| d.is_ascii_digit()) {
+                digits.push(*d);
+                chars.next();
+            }
+            match digits.parse::<usize>() {
+                Ok(n) => {
+                    out.push('$');
+                    out.push_str(&(n + offset).to_string());
+                }
+                Err(_) => out.push('$'),
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bind_numbers_placeholders_in_order() {
+        let mut q = Sql::new("SELECT 1 WHERE a = ");
+        q.bind(1_i64).push(" AND b = ").bind("x");
+        assert_eq!(q.text(), "SELECT 1 WHERE a = $1 AND b = $2");
+        assert_eq!(q.sqlite_text(), "SELECT 1 WHERE a = ?1 AND b = ?2");
+    }
+
+    #[test]
+    fn append_renumbers_the_fragment() {
+        let mut q = Sql::new("a = ");
+        q.bind(1_i64).push(" AND ");
+        q.append(Sql::with("b = $1 OR c = $2", vec![2_i64.into(), 3_i64.into()]));
+        assert_eq!(q.text(), "a = $1 AND b = $2 OR c = $3");
+        assert_eq!(q.args.len(), 3);
+    }
+}

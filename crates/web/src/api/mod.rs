@@ -1,0 +1,97 @@
+//! The JSON API under `/api/v1`, described by the OpenAPI document built from these
+//! handlers (`GET /api/openapi.json`).
+
+pub mod contacts;
+pub mod session;
+pub mod users;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use sen_app::contacts::ListParams;
+use serde::Deserialize;
+use utoipa::openapi::OpenApi;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{IntoParams, Modify};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::problem::ApiError;
+use crate::state::AppState;
+
+/// The query of every list.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// Free text, accent- and case-insensitive.
+    pub q: Option<String>,
+    /// The filter language, e.g. `is_company = true and city = "Hà Nội"`.
+    pub filter: Option<String>,
+    /// `field` or `-field`, comma separated.
+    pub sort: Option<String>,
+    /// Page size, 1–500 (default 50).
+    #[param(value_type = Option<i64>)]
+    pub limit: Option<String>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+impl ListQuery {
+    pub fn params(self) -> Result<ListParams, ApiError> {
+        let limit = match self.limit.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(l) => Some(l.parse::<i64>().map_err(|_| ApiError::bad_request("limit", "must be a whole number from 1 to 500"))?),
+        };
+        Ok(ListParams { q: self.q, filter: self.filter, sort: self.sort, limit, cursor: self.cursor })
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ListQuery {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let raw = parts.uri.query().unwrap_or("");
+        serde_urlencoded::from_str(raw).map_err(|e| ApiError::bad_request("query", e.to_string()))
+    }
+}
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).description(Some("A personal API token")).build()),
+        );
+        components.add_security_scheme("session", SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new("sen_session"))));
+    }
+}
+
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(title = "Sen CRM API", description = "The JSON API of Sen CRM. Errors are application/problem+json.", license(name = "AGPL-3.0-or-later")),
+    modifiers(&Security),
+    security(("bearer" = []), ("session" = [])),
+    tags((name = "session"), (name = "users"), (name = "contacts"))
+)]
+struct ApiDoc;
+
+/// The API routes and their OpenAPI document.
+pub fn router() -> (axum::Router<AppState>, OpenApi) {
+    use utoipa::OpenApi as _;
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(session::setup))
+        .routes(routes!(session::login))
+        .routes(routes!(session::logout))
+        .routes(routes!(session::me, session::update_me))
+        .routes(routes!(session::list_tokens, session::create_token))
+        .routes(routes!(session::revoke_token))
+        .routes(routes!(users::list, users::create))
+        .routes(routes!(users::get, users::update))
+        .routes(routes!(contacts::list, contacts::create))
+        .routes(routes!(contacts::get, contacts::update, contacts::delete))
+        .routes(routes!(contacts::archive))
+        .routes(routes!(contacts::restore))
+        .routes(routes!(contacts::duplicates))
+        .split_for_parts()
+}

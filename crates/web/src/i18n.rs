@@ -1,0 +1,148 @@
+//! Fluent catalogs (vi, zh-TW, en), embedded in the binary. Every text a user reads comes
+//! from here; a test checks that the three catalogs have the same messages.
+
+use std::collections::HashMap;
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use sen_domain::errors::Invalid;
+use unic_langid::LanguageIdentifier;
+
+pub const LANGUAGES: &[&str] = &["vi", "zh-TW", "en"];
+
+const CATALOGS: &[(&str, &str)] = &[
+    ("vi", include_str!("../i18n/vi/main.ftl")),
+    ("zh-TW", include_str!("../i18n/zh-TW/main.ftl")),
+    ("en", include_str!("../i18n/en/main.ftl")),
+];
+
+pub struct I18n {
+    bundles: HashMap<&'static str, FluentBundle<FluentResource>>,
+}
+
+impl I18n {
+    /// Loads the embedded catalogs. A broken catalog is a build mistake, caught by tests.
+    pub fn load() -> Self {
+        let mut bundles = HashMap::new();
+        for (lang, source) in CATALOGS {
+            let id: LanguageIdentifier = lang.parse().unwrap_or_default();
+            let mut bundle = FluentBundle::new_concurrent(vec![id]);
+            // HTML is escaped by the templates; isolation marks would show up as junk.
+            bundle.set_use_isolating(false);
+            let resource = FluentResource::try_new((*source).to_string()).unwrap_or_else(|(res, errs)| {
+                tracing::error!(lang, ?errs, "catalog has syntax errors");
+                res
+            });
+            if let Err(errs) = bundle.add_resource(resource) {
+                tracing::error!(lang, ?errs, "catalog has duplicate messages");
+            }
+            bundles.insert(*lang, bundle);
+        }
+        I18n { bundles }
+    }
+
+    /// The supported language closest to `wanted` (falls back to English).
+    pub fn pick(wanted: &str) -> &'static str {
+        let lower = wanted.trim().to_ascii_lowercase();
+        if lower.starts_with("vi") {
+            "vi"
+        } else if lower.starts_with("zh") {
+            "zh-TW"
+        } else {
+            "en"
+        }
+    }
+
+    /// The first supported language of an `Accept-Language` header.
+    pub fn from_accept_language(header: Option<&str>) -> &'static str {
+        header
+            .and_then(|h| h.split(',').map(|p| p.split(';').next().unwrap_or("").trim()).find(|p| {
+                let l = p.to_ascii_lowercase();
+                l.starts_with("vi") || l.starts_with("zh") || l.starts_with("en")
+            }))
+            .map(Self::pick)
+            .unwrap_or("en")
+    }
+
+    pub fn message_ids(&self, lang: &str) -> Vec<String> {
+        CATALOGS
+            .iter()
+            .filter(|(l, _)| *l == lang)
+            .flat_map(|(_, src)| {
+                src.lines()
+                    .filter(|l| l.chars().next().is_some_and(|c| c.is_ascii_alphabetic()))
+                    .filter_map(|l| l.split_once(" =").map(|(id, _)| id.trim().to_string()))
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+
+    pub fn has(&self, lang: &str, id: &str) -> bool {
+        self.bundles.get(lang).is_some_and(|b| b.has_message(id))
+    }
+
+    /// The text of message `id` in `lang`, with named arguments.
+    pub fn text(&self, lang: &str, id: &str, args: &[(&str, FluentValue<'_>)]) -> String {
+        let bundle = self.bundles.get(Self::pick(lang)).or_else(|| self.bundles.get("en"));
+        let Some(bundle) = bundle else { return id.to_string() };
+        let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) else {
+            tracing::warn!(id, lang, "missing message");
+            return id.to_string();
+        };
+        let mut fargs = FluentArgs::new();
+        for (k, v) in args {
+            fargs.set(*k, v.clone());
+        }
+        let mut errors = Vec::new();
+        bundle.format_pattern(pattern, Some(&fargs), &mut errors).into_owned()
+    }
+
+    /// A validation problem as a sentence in the reader's language.
+    pub fn invalid(&self, lang: &str, why: &Invalid) -> String {
+        match why {
+            Invalid::Required => self.text(lang, "error-required", &[]),
+            Invalid::TooLong { max } => self.text(lang, "error-too-long", &[("max", (*max).into())]),
+            Invalid::TooShort { min } => self.text(lang, "error-too-short", &[("min", (*min).into())]),
+            Invalid::Email => self.text(lang, "error-email", &[]),
+            Invalid::Phone => self.text(lang, "error-phone", &[]),
+            Invalid::Website => self.text(lang, "error-website", &[]),
+            Invalid::Choice { allowed } => self.text(lang, "error-choice", &[("allowed", allowed.join(", ").into())]),
+            Invalid::NotFound => self.text(lang, "error-not-found", &[]),
+            Invalid::Taken => self.text(lang, "error-taken", &[]),
+            Invalid::Type { expected } => self.text(lang, "error-type", &[("expected", expected.clone().into())]),
+            Invalid::Unknown => self.text(lang, "error-unknown-field", &[]),
+            Invalid::Range { min, max } => self.text(lang, "error-range", &[("min", (*min).into()), ("max", (*max).into())]),
+            Invalid::Message(m) => m.clone(),
+        }
+    }
+}
+
+/// A translator bound to one language, handed to templates.
+#[derive(Clone, Copy)]
+pub struct Tr<'a> {
+    pub i18n: &'a I18n,
+    pub lang: &'static str,
+}
+
+impl Tr<'_> {
+    pub fn t(&self, id: &str) -> String {
+        self.i18n.text(self.lang, id, &[])
+    }
+
+    /// A message with one named argument.
+    pub fn t1(&self, id: &str, name: &str, value: &str) -> String {
+        self.i18n.text(self.lang, id, &[(name, FluentValue::from(value.to_string()))])
+    }
+
+    pub fn n(&self, id: &str, count: i64) -> String {
+        self.i18n.text(self.lang, id, &[("count", count.into())])
+    }
+}
+
+impl I18n {
+    /// The process-wide catalogs, loaded on first use.
+    pub fn shared() -> &'static I18n {
+        static SHARED: std::sync::OnceLock<I18n> = std::sync::OnceLock::new();
+        SHARED.get_or_init(I18n::load)
+    }
+}

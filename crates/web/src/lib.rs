@@ -1,0 +1,64 @@
+//! HTTP for Sen CRM: the JSON API (`api/`), the server-rendered pages (`views/`), embedded
+//! assets, translations, authentication extractors and problem+json errors. Handlers are
+//! thin: parse → one `sen_app` call → render JSON or HTML.
+
+pub mod api;
+pub mod assets;
+pub mod extract;
+pub mod i18n;
+pub mod observe;
+pub mod problem;
+pub mod state;
+pub mod views;
+
+use std::time::Duration;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Json, Response};
+use axum::routing::get;
+use axum::{Router, middleware};
+use sen_app::App;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+pub use state::AppState;
+
+use crate::problem::ApiError;
+
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+    connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+/// The whole application as one router.
+pub fn router(app: App, secure_cookies: bool) -> Router {
+    let state = AppState { app, metrics: observe::prometheus(), secure_cookies };
+    let (api, openapi) = api::router();
+    let openapi_json = serde_json::to_value(&openapi).unwrap_or_default();
+    Router::new()
+        .merge(api)
+        .route("/api/openapi.json", get(move || async move { Json(openapi_json.clone()) }))
+        .route("/api/{*rest}", axum::routing::any(api_not_found))
+        .merge(views::router())
+        .route("/assets/{*path}", get(assets::serve))
+        .route("/healthz", get(observe::healthz))
+        .route("/readyz", get(observe::readyz))
+        .route("/metrics", get(observe::metrics_text))
+        .fallback(views::not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), views::csrf_form))
+        .layer(DefaultBodyLimit::max(extract::MAX_BODY_BYTES))
+        .layer(middleware::from_fn(observe::track))
+        .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(SetResponseHeaderLayer::if_not_present(HeaderName::from_static("x-frame-options"), HeaderValue::from_static("DENY")))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(CatchPanicLayer::custom(|_| ApiError::internal().into_response()))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn api_not_found() -> Response {
+    ApiError::new(StatusCode::NOT_FOUND, "no_route", "No such API route").into_response()
+}

@@ -1,0 +1,185 @@
+//! What every page needs: who is signed in, in which language, the CSRF token, and the
+//! shell (navigation, user menu) around the content.
+
+use askama::Template;
+use axum::extract::{FromRequestParts, OriginalUri};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum_extra::extract::CookieJar;
+use sen_app::auth::Authenticated;
+use sen_app::users::UserView;
+use sen_app::{Actor, AppError};
+
+use crate::assets::htmx_file;
+use crate::extract::{SESSION_COOKIE, authenticate};
+use crate::i18n::{I18n, Tr};
+use crate::problem::ApiError;
+use crate::state::AppState;
+
+/// The frame of every page.
+pub struct Shell {
+    pub tr: Tr<'static>,
+    pub lang: &'static str,
+    pub csrf: String,
+    pub user: Option<UserView>,
+    pub is_admin: bool,
+    pub nav: &'static str,
+    pub htmx: String,
+    pub title: String,
+}
+
+impl Shell {
+    pub fn t(&self, id: &str) -> String {
+        self.tr.t(id)
+    }
+    pub fn t1(&self, id: &str, name: &str, value: &str) -> String {
+        self.tr.t1(id, name, value)
+    }
+    pub fn n(&self, id: &str, count: &i64) -> String {
+        self.tr.n(id, *count)
+    }
+    pub fn languages(&self) -> Vec<(&'static str, String, bool)> {
+        crate::i18n::LANGUAGES.iter().map(|l| (*l, self.tr.t(&format!("language-{l}")), *l == self.lang)).collect()
+    }
+    pub fn initials(&self) -> String {
+        self.user.as_ref().map(|u| initials(&u.name)).unwrap_or_default()
+    }
+}
+
+pub fn initials(name: &str) -> String {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    match words.as_slice() {
+        [] => "?".into(),
+        [one] => one.chars().take(2).collect(),
+        [first, .., last] => first.chars().take(1).chain(last.chars().take(1)).collect(),
+    }
+}
+
+/// The request's page context: maybe a signed-in user, the language, the CSRF token.
+pub struct PageCtx {
+    pub auth: Option<Authenticated>,
+    pub user: Option<UserView>,
+    pub lang: &'static str,
+    pub is_htmx: bool,
+    pub path: String,
+}
+
+impl FromRequestParts<AppState> for PageCtx {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let is_htmx = parts.headers.contains_key("hx-request");
+        let path = parts
+            .extensions
+            .get::<OriginalUri>()
+            .map(|u| u.0.to_string())
+            .unwrap_or_else(|| parts.uri.to_string());
+        let has_cookie = CookieJar::from_headers(&parts.headers).get(SESSION_COOKIE).is_some();
+        let auth = if has_cookie {
+            match authenticate(parts, state).await {
+                Ok(a) => Some(a),
+                Err(e) if e.problem.code == "csrf" => return Err(e.into_response()),
+                Err(_) => None,
+            }
+        } else {
+            None
+        };
+        let user = match &auth {
+            Some(a) => state.app.user_view(a.actor.user_id).await.ok(),
+            None => None,
+        };
+        let lang = match &user {
+            Some(u) => I18n::pick(&u.language),
+            None => guest_language(&parts.headers, parts.uri.query()),
+        };
+        Ok(PageCtx { auth, user, lang, is_htmx, path })
+    }
+}
+
+/// A guest's language: `?lang=` if given, else the browser's.
+fn guest_language(headers: &HeaderMap, query: Option<&str>) -> &'static str {
+    if let Some(l) = query
+        .and_then(|q| serde_urlencoded::from_str::<Vec<(String, String)>>(q).ok())
+        .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == "lang").map(|(_, v)| v))
+    {
+        return I18n::pick(&l);
+    }
+    I18n::from_accept_language(headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()))
+}
+
+impl PageCtx {
+    pub fn tr(&self) -> Tr<'static> {
+        Tr { i18n: I18n::shared(), lang: self.lang }
+    }
+
+    pub fn shell(&self, nav: &'static str, title: String) -> Shell {
+        Shell {
+            tr: self.tr(),
+            lang: self.lang,
+            csrf: self.auth.as_ref().and_then(|a| a.session.as_ref()).map(|s| s.csrf_token.clone()).unwrap_or_default(),
+            is_admin: self.user.as_ref().is_some_and(|u| u.role == "admin"),
+            user: self.user.clone(),
+            nav,
+            htmx: htmx_file(),
+            title,
+        }
+    }
+
+    /// The signed-in actor, or a redirect to the sign-in page that comes back here.
+    pub fn actor(&self) -> Result<&Actor, Response> {
+        match &self.auth {
+            Some(a) => Ok(&a.actor),
+            None => {
+                let next = serde_urlencoded::to_string([("next", self.path.as_str())]).unwrap_or_default();
+                Err(Redirect::to(&format!("/login?{next}")).into_response())
+            }
+        }
+    }
+}
+
+/// Renders a template, or a plain error page if rendering fails (a bug, logged).
+pub fn render(t: &impl Template) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "template error").into_response()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub shell: Shell,
+    pub heading: String,
+    pub message: String,
+}
+
+/// An application error as a page in the reader's language.
+pub fn error_page(ctx: &PageCtx, err: AppError) -> Response {
+    let tr = ctx.tr();
+    let (status, key) = match &err {
+        AppError::NotFound => (StatusCode::NOT_FOUND, "error-page-not-found"),
+        AppError::Forbidden => (StatusCode::FORBIDDEN, "error-page-forbidden"),
+        AppError::Unauthenticated => return ctx.actor().err().unwrap_or_else(|| Redirect::to("/login").into_response()),
+        _ => {
+            let api = ApiError::from(err);
+            if api.status.is_client_error() {
+                (api.status, "error-page-bad-request")
+            } else {
+                (StatusCode::INTERNAL_SERVER_ERROR, "error-page-internal")
+            }
+        }
+    };
+    let page = ErrorPage { shell: ctx.shell("", tr.t(key)), heading: tr.t(key), message: tr.t(&format!("{key}-detail")) };
+    (status, render(&page)).into_response()
+}
+
+pub async fn not_found(ctx: PageCtx) -> Response {
+    if ctx.path.starts_with("/api/") {
+        return ApiError::new(StatusCode::NOT_FOUND, "no_route", "No such API route").into_response();
+    }
+    error_page(&ctx, AppError::NotFound)
+}
