@@ -30,21 +30,23 @@ fn fold_once(text: &str) -> String {
         }
         // Vietnamese đ has no decomposition, so NFKD alone leaves it alone.
         let c = if c == 'đ' { 'd' } else { c };
-        if c.is_alphanumeric() {
+        // Punctuation and symbols are kept, so "100%" or "snake_case" are searched for
+        // literally (api.md: `%`/`_` in `q` are not wildcards); only blanks separate words.
+        if c.is_whitespace() || c.is_control() {
+            pending_space = true;
+        } else {
             if pending_space && !out.is_empty() {
                 out.push(' ');
             }
             pending_space = false;
             out.push(c);
-        } else {
-            pending_space = true;
         }
     }
     out
 }
 
-/// NFKD-decompose, drop combining marks, map đ/Đ → d, lower-case, turn every char that is not
-/// alphanumeric (Unicode) into a space, collapse runs of spaces, trim. CJK characters are kept
+/// NFKD-decompose, drop combining marks, map đ/Đ → d, lower-case, turn blanks and control
+/// characters into one space, trim; punctuation and symbols are kept as typed. CJK characters are kept
 /// as they are. "Nguyễn Văn An" → "nguyen van an"; "Đặng" → "dang".
 ///
 /// All Unicode marks are dropped (Mn, and also the rarer Mc/Me), not only Mn.
@@ -158,7 +160,9 @@ pub fn parse_query(q: &str) -> SearchQuery {
     }
     let folded = fold(q);
     let mut terms: Vec<String> = Vec::new();
-    for word in folded.split(' ').filter(|w| !w.is_empty()) {
+    // Sentence punctuation around a word ("An," or "(Linda)") is not part of what is sought.
+    let edges: &[char] = &[',', ';', ':', '!', '?', '(', ')', '[', ']', '{', '}', '"', '\'', '“', '”', '，', '。', '、'];
+    for word in folded.split(' ').map(|w| w.trim_matches(edges)).filter(|w| !w.is_empty()) {
         // Truncate before de-duplicating: two long words can become equal once cut.
         let term = truncate_chars(word, MAX_TERM_CHARS);
         if !terms.iter().any(|t| t == term) {
@@ -222,10 +226,16 @@ mod tests {
     }
 
     #[test]
-    fn punctuation_becomes_single_spaces_and_is_trimmed() {
-        assert_eq!(fold("  Công ty -- TNHH,  ABC!! "), "cong ty tnhh abc");
-        assert_eq!(fold("a_b"), "a b");
-        assert_eq!(fold("!!!"), "");
+    fn query_terms_drop_sentence_punctuation_but_keep_wildcard_characters() {
+        assert_eq!(parse_query("Nguyễn, (An)").terms, vec!["nguyen", "an"]);
+        assert_eq!(parse_query("100% snake_case").terms, vec!["100%", "snake_case"]);
+    }
+
+    #[test]
+    fn blanks_collapse_and_punctuation_is_kept_literally() {
+        assert_eq!(fold("  Công ty -- TNHH,  ABC!! "), "cong ty -- tnhh, abc!!");
+        assert_eq!(fold("a_b\t100%"), "a_b 100%");
+        assert_eq!(fold(" \n "), "");
         // Full-width Latin from CJK input methods folds to ASCII.
         assert_eq!(fold("ＡＢＣ１２３"), "abc123");
     }
@@ -264,7 +274,7 @@ mod tests {
             phone_index_forms("0912345678"),
             vec!["0912345678".to_owned()]
         );
-        assert_eq!(phone_index_forms("ext. 12"), vec!["ext 12".to_owned()]);
+        assert_eq!(phone_index_forms("ext. 12"), vec!["ext. 12".to_owned()]);
         assert!(phone_index_forms("").is_empty());
     }
 

@@ -111,3 +111,30 @@ macro_rules! story {
         }
     };
 }
+
+/// The query plan of a contact search, for the test that proves search uses the trigram
+/// index (FTS5 on SQLite, pg_trgm GIN on PostgreSQL) instead of scanning the table.
+pub async fn contact_search_plan(db: &Db, q: &str) -> String {
+    let query = sen_domain::search::parse_query(q);
+    let mut sql = crate::sql::Sql::new("SELECT c.id FROM contacts c WHERE 1 = 1");
+    crate::contacts::push_search(&mut sql, db.backend(), &query);
+    let mut tx = db.begin().await.expect("begin");
+    let lines: Vec<String> = match db.backend() {
+        crate::db::Backend::Sqlite => {
+            let mut explain = crate::sql::Sql::new("EXPLAIN QUERY PLAN ");
+            explain.append(sql);
+            let rows: Vec<(i64, i64, i64, String)> = tx.fetch_all(&explain).await.expect("explain");
+            rows.into_iter().map(|r| r.3).collect()
+        }
+        crate::db::Backend::Postgres => {
+            // The test table is tiny; forbid sequential scans so the planner shows whether
+            // an index can answer the query at all.
+            tx.execute(&crate::sql::Sql::new("SET LOCAL enable_seqscan = off")).await.expect("set");
+            let mut explain = crate::sql::Sql::new("EXPLAIN ");
+            explain.append(sql);
+            let rows: Vec<(String,)> = tx.fetch_all(&explain).await.expect("explain");
+            rows.into_iter().map(|r| r.0).collect()
+        }
+    };
+    lines.join("\n")
+}
