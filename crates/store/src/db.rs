@@ -99,7 +99,7 @@ impl Db {
 
     /// Answers whether the database is reachable (for `/readyz`).
     pub async fn ping(&self) -> Result<()> {
-        self.fetch_optional::<(i64,)>(&Sql::new("SELECT 1")).await?;
+        self.fetch_optional::<(i64,)>(&Sql::new("SELECT CAST(1 AS BIGINT)")).await?;
         Ok(())
     }
 
