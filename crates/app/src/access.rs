@@ -35,7 +35,10 @@ fn owned_by(actor: &Actor, field: &str) -> Cond {
 }
 
 fn unowned(field: &str) -> Cond {
-    Cond::IsNull { field: FieldDef::new(field, FieldType::UserRef), negated: false }
+    Cond::IsNull {
+        field: FieldDef::new(field, FieldType::UserRef),
+        negated: false,
+    }
 }
 
 /// Contacts: every signed-in user reads them all.
@@ -54,10 +57,18 @@ pub fn contacts_write(actor: &Actor) -> Cond {
 
 /// Contacts: managers and admins delete (and archive) all; others only their own.
 pub fn contacts_delete(actor: &Actor) -> Cond {
-    if actor.role.sees_all() { all() } else { owned_by(actor, "owner_id") }
+    if actor.role.sees_all() {
+        all()
+    } else {
+        owned_by(actor, "owner_id")
+    }
 }
 
 /// Users and workspace settings: admins only.
 pub fn require_admin(actor: &Actor) -> crate::AppResult<()> {
-    if actor.is_admin() { Ok(()) } else { Err(crate::AppError::Forbidden) }
+    if actor.is_admin() {
+        Ok(())
+    } else {
+        Err(crate::AppError::Forbidden)
+    }
 }

@@ -9,13 +9,13 @@ use sen_store::auth::{self as store_auth, ApiToken, Session};
 use sen_store::users::{self as store_users, NewUser, Workspace};
 use sen_store::{StoreError, Tx};
 
+use crate::App;
 use crate::access::{Actor, require_admin};
 use crate::clock::{now, parse_tz};
 use crate::error::{AppError, AppResult};
 use crate::limiter::Verdict;
 use crate::secrets::{dummy_hash, hash_password, random_token, sha256_hex, verify_password};
 use crate::users::UserView;
-use crate::App;
 
 /// Sessions end after this long without use …
 pub const SESSION_IDLE: Duration = Duration::days(14);
@@ -55,7 +55,9 @@ pub fn check_time_zone(errors: &mut FieldErrors, field: &str, tz: Option<&str>) 
         None | Some("") => errors.add(field, Invalid::Required),
         Some(t) if parse_tz(t).is_none() => errors.add(
             field,
-            Invalid::Message(format!("`{t}` is not a known time zone (e.g. Asia/Ho_Chi_Minh, Asia/Taipei)")),
+            Invalid::Message(format!(
+                "`{t}` is not a known time zone (e.g. Asia/Ho_Chi_Minh, Asia/Taipei)"
+            )),
         ),
         Some(_) => {}
     }
@@ -64,7 +66,8 @@ pub fn check_time_zone(errors: &mut FieldErrors, field: &str, tz: Option<&str>) 
 pub(crate) fn actor_of(u: &store_users::User) -> AppResult<Actor> {
     Ok(Actor {
         user_id: u.id,
-        role: Role::parse(&u.role).ok_or_else(|| AppError::Internal(format!("bad role {}", u.role)))?,
+        role: Role::parse(&u.role)
+            .ok_or_else(|| AppError::Internal(format!("bad role {}", u.role)))?,
         language: u.language.clone(),
         time_zone: u.time_zone.clone(),
     })
@@ -87,17 +90,39 @@ impl App {
             return Err(AppError::Conflict("already_set_up"));
         }
         let mut e = FieldErrors::new();
-        check_required(&mut e, "workspace_name", input.workspace_name.as_deref(), 200);
-        let language = user::check_choice(&mut e, "language", input.language.as_deref(), Language::parse, Language::choices);
+        check_required(
+            &mut e,
+            "workspace_name",
+            input.workspace_name.as_deref(),
+            200,
+        );
+        let language = user::check_choice(
+            &mut e,
+            "language",
+            input.language.as_deref(),
+            Language::parse,
+            Language::choices,
+        );
         if input.language.is_none() {
             e.add("language", Invalid::Required);
         }
-        let currency = user::check_choice(&mut e, "currency", input.currency.as_deref(), Currency::parse, Currency::choices);
+        let currency = user::check_choice(
+            &mut e,
+            "currency",
+            input.currency.as_deref(),
+            Currency::parse,
+            Currency::choices,
+        );
         if input.currency.is_none() {
             e.add("currency", Invalid::Required);
         }
         check_time_zone(&mut e, "time_zone", input.time_zone.as_deref());
-        check_required(&mut e, "admin.name", input.admin_name.as_deref(), user::MAX_NAME_CHARS);
+        check_required(
+            &mut e,
+            "admin.name",
+            input.admin_name.as_deref(),
+            user::MAX_NAME_CHARS,
+        );
         user::check_email(&mut e, "admin.email", input.admin_email.as_deref());
         user::check_password(&mut e, "admin.password", input.admin_password.as_deref());
         e.into_result()?;
@@ -139,7 +164,12 @@ impl App {
         self.finish_session(session, id).await
     }
 
-    async fn start_session(&self, tx: &mut Tx, user_id: i64, now: DateTime<Utc>) -> AppResult<(String, Session)> {
+    async fn start_session(
+        &self,
+        tx: &mut Tx,
+        user_id: i64,
+        now: DateTime<Utc>,
+    ) -> AppResult<(String, Session)> {
         let cookie_value = random_token(32);
         let session = Session {
             id: sha256_hex(&cookie_value),
@@ -153,14 +183,28 @@ impl App {
         Ok((cookie_value, session))
     }
 
-    async fn finish_session(&self, (cookie_value, s): (String, Session), user_id: i64) -> AppResult<NewSession> {
+    async fn finish_session(
+        &self,
+        (cookie_value, s): (String, Session),
+        user_id: i64,
+    ) -> AppResult<NewSession> {
         let user = self.user_view(user_id).await?;
-        Ok(NewSession { cookie_value, csrf_token: s.csrf_token, user, expires_at: s.expires_at })
+        Ok(NewSession {
+            cookie_value,
+            csrf_token: s.csrf_token,
+            user,
+            expires_at: s.expires_at,
+        })
     }
 
     /// Signs in with e-mail and password: a fresh session each time. Repeated failures for
     /// one account or one address are first slowed down, then refused.
-    pub async fn login(&self, email: &str, password: &str, client_addr: &str) -> AppResult<NewSession> {
+    pub async fn login(
+        &self,
+        email: &str,
+        password: &str,
+        client_addr: &str,
+    ) -> AppResult<NewSession> {
         let mut e = FieldErrors::new();
         check_required(&mut e, "email", Some(email), 254);
         check_required(&mut e, "password", Some(password), user::MAX_PASSWORD_CHARS);
@@ -170,7 +214,9 @@ impl App {
         let keys = vec![account_key.clone(), format!("addr:{client_addr}")];
         match self.limiter.check(&keys) {
             Verdict::Refuse { retry_after } => {
-                return Err(AppError::TooManyAttempts { retry_after_secs: retry_after.as_secs().max(1) });
+                return Err(AppError::TooManyAttempts {
+                    retry_after_secs: retry_after.as_secs().max(1),
+                });
             }
             Verdict::Go { delay } if delay > StdDuration::ZERO => tokio::time::sleep(delay).await,
             Verdict::Go { .. } => {}
@@ -216,7 +262,9 @@ impl App {
     pub async fn authenticate_session(&self, cookie_value: &str) -> AppResult<Authenticated> {
         let id = sha256_hex(cookie_value);
         let now = now();
-        let session = store_auth::session(&mut &self.db, &id, now).await?.ok_or(AppError::Unauthenticated)?;
+        let session = store_auth::session(&mut &self.db, &id, now)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
         let actor = self.active_actor(session.user_id).await?;
         if now - session.last_seen_at > Duration::minutes(1) {
             let expires = (now + SESSION_IDLE).min(session.created_at + SESSION_MAX);
@@ -224,7 +272,10 @@ impl App {
             store_auth::touch_session(&mut tx, &id, now, expires).await?;
             tx.commit().await?;
         }
-        Ok(Authenticated { actor, session: Some(session) })
+        Ok(Authenticated {
+            actor,
+            session: Some(session),
+        })
     }
 
     /// The user behind a personal API token (`Authorization: Bearer …`).
@@ -234,24 +285,39 @@ impl App {
             .ok_or(AppError::Unauthenticated)?;
         let actor = self.active_actor(t.user_id).await?;
         let now = now();
-        if t.last_used_at.is_none_or(|at| now - at > Duration::minutes(1)) {
+        if t.last_used_at
+            .is_none_or(|at| now - at > Duration::minutes(1))
+        {
             let mut tx = self.db.begin().await?;
             store_auth::touch_token(&mut tx, t.id, now).await?;
             tx.commit().await?;
         }
-        Ok(Authenticated { actor, session: None })
+        Ok(Authenticated {
+            actor,
+            session: None,
+        })
     }
 
     /// Creates a personal API token; the secret is in the answer and nowhere else.
-    pub async fn create_token(&self, actor: &Actor, name: Option<&str>) -> AppResult<(ApiToken, String)> {
+    pub async fn create_token(
+        &self,
+        actor: &Actor,
+        name: Option<&str>,
+    ) -> AppResult<(ApiToken, String)> {
         let mut e = FieldErrors::new();
         check_required(&mut e, "name", name, 100);
         e.into_result()?;
         let secret = format!("sen_{}", random_token(32));
         let now = now();
         let mut tx = self.db.begin().await?;
-        let id = store_auth::insert_token(&mut tx, actor.user_id, name.unwrap_or_default().trim(), &sha256_hex(&secret), now)
-            .await?;
+        let id = store_auth::insert_token(
+            &mut tx,
+            actor.user_id,
+            name.unwrap_or_default().trim(),
+            &sha256_hex(&secret),
+            now,
+        )
+        .await?;
         tx.commit().await?;
         let token = ApiToken {
             id,

@@ -23,5 +23,10 @@ pub fn filter_context(user_id: i64, time_zone: &str) -> Context {
         .earliest()
         .map(|t| t.with_timezone(&Utc))
         .unwrap_or(now);
-    Context { user_id, now, today, today_start }
+    Context {
+        user_id,
+        now,
+        today,
+        today_start,
+    }
 }

@@ -9,10 +9,10 @@ use sen_store::change_log::{self, Entry};
 use sen_store::contacts::{self as store, Duplicate, ListSpec};
 use sen_store::{Page, Tx, tags, users};
 
+use crate::App;
 use crate::access::{self, Actor};
 use crate::clock::{filter_context, now};
 use crate::error::{AppError, AppResult, Current};
-use crate::App;
 
 pub type ContactView = store::Contact;
 
@@ -36,7 +36,11 @@ pub struct Saved {
 const RECORD: &str = "contact";
 
 /// Parses and checks a user's filter text against a record type's fields.
-pub(crate) fn user_filter(actor: &Actor, text: Option<&str>, fields: &[filter::FieldDef]) -> AppResult<Option<Cond>> {
+pub(crate) fn user_filter(
+    actor: &Actor,
+    text: Option<&str>,
+    fields: &[filter::FieldDef],
+) -> AppResult<Option<Cond>> {
     let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
         return Ok(None);
     };
@@ -45,7 +49,11 @@ pub(crate) fn user_filter(actor: &Actor, text: Option<&str>, fields: &[filter::F
 }
 
 impl App {
-    pub async fn list_contacts(&self, actor: &Actor, p: &ListParams) -> AppResult<Page<ContactView>> {
+    pub async fn list_contacts(
+        &self,
+        actor: &Actor,
+        p: &ListParams,
+    ) -> AppResult<Page<ContactView>> {
         let limit = list::check_limit(p.limit)?;
         let sort = list::parse_sort(p.sort.as_deref(), contact::SORTABLE)?;
         let filter = user_filter(actor, p.filter.as_deref(), &contact::filter_fields())?;
@@ -59,13 +67,18 @@ impl App {
             limit,
             cursor: p.cursor.as_deref(),
         };
-        store::list(&self.db, &spec)
-            .await?
-            .map_err(|_| AppError::field("cursor", Invalid::Message("this cursor is not valid for this list".into())))
+        store::list(&self.db, &spec).await?.map_err(|_| {
+            AppError::field(
+                "cursor",
+                Invalid::Message("this cursor is not valid for this list".into()),
+            )
+        })
     }
 
     pub async fn get_contact(&self, actor: &Actor, id: i64) -> AppResult<ContactView> {
-        store::get(&mut &self.db, id, &access::contacts_read(actor)).await?.ok_or(AppError::NotFound)
+        store::get(&mut &self.db, id, &access::contacts_read(actor))
+            .await?
+            .ok_or(AppError::NotFound)
     }
 
     /// Other live contacts that look like this one (same e-mail, phone or name).
@@ -75,7 +88,12 @@ impl App {
     }
 
     /// Checks references: company, owner and tags must exist.
-    async fn check_refs(&self, tx: &mut Tx, v: &ContactValues, own_id: Option<i64>) -> AppResult<()> {
+    async fn check_refs(
+        &self,
+        tx: &mut Tx,
+        v: &ContactValues,
+        own_id: Option<i64>,
+    ) -> AppResult<()> {
         let mut e = FieldErrors::new();
         if let Some(company) = v.company_id
             && (Some(company) == own_id || !store::is_company(tx, company).await?)
@@ -105,20 +123,37 @@ impl App {
         let id = store::insert(&mut tx, &v, &d, actor.user_id, now).await?;
         change_log::write(
             &mut tx,
-            Entry { record_type: RECORD, record_id: id, field: "created", old_value: None, new_value: Some(v.name.clone()) },
+            Entry {
+                record_type: RECORD,
+                record_id: id,
+                field: "created",
+                old_value: None,
+                new_value: Some(v.name.clone()),
+            },
             actor.user_id,
             now,
         )
         .await?;
         let duplicates = store::duplicates(&mut tx, Some(id), &d).await?;
         tx.commit().await?;
-        Ok(Saved { contact: self.get_contact(actor, id).await?, duplicates })
+        Ok(Saved {
+            contact: self.get_contact(actor, id).await?,
+            duplicates,
+        })
     }
 
     /// Loads the contact for a write: 404 if the reader cannot see it, 403 if they may not
     /// change it under `rule`.
-    async fn for_write(&self, tx: &mut Tx, actor: &Actor, id: i64, rule: &Cond) -> AppResult<ContactView> {
-        let current = store::get(tx, id, &access::contacts_read(actor)).await?.ok_or(AppError::NotFound)?;
+    async fn for_write(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        id: i64,
+        rule: &Cond,
+    ) -> AppResult<ContactView> {
+        let current = store::get(tx, id, &access::contacts_read(actor))
+            .await?
+            .ok_or(AppError::NotFound)?;
         if !store::allowed(tx, id, rule).await? {
             return Err(AppError::Forbidden);
         }
@@ -127,10 +162,18 @@ impl App {
 
     /// Applies a partial update if `version` is still current (else `Stale` with the newer
     /// record), logging each changed field.
-    pub async fn update_contact(&self, actor: &Actor, id: i64, version: i64, patch: ContactPatch) -> AppResult<Saved> {
+    pub async fn update_contact(
+        &self,
+        actor: &Actor,
+        id: i64,
+        version: i64,
+        patch: ContactPatch,
+    ) -> AppResult<Saved> {
         let now = now();
         let mut tx = self.db.begin().await?;
-        let current = self.for_write(&mut tx, actor, id, &access::contacts_write(actor)).await?;
+        let current = self
+            .for_write(&mut tx, actor, id, &access::contacts_write(actor))
+            .await?;
         if current.version != version {
             return Err(AppError::Stale(Current::Contact(Box::new(current))));
         }
@@ -140,29 +183,66 @@ impl App {
         self.check_refs(&mut tx, &new, Some(id)).await?;
         let d = new.derived();
         if !store::update(&mut tx, id, version, &new, &d, actor.user_id, now).await? {
-            let latest = store::get(&mut tx, id, &access::contacts_read(actor)).await?.ok_or(AppError::NotFound)?;
+            let latest = store::get(&mut tx, id, &access::contacts_read(actor))
+                .await?
+                .ok_or(AppError::NotFound)?;
             return Err(AppError::Stale(Current::Contact(Box::new(latest))));
         }
         for (field, old_value, new_value) in old.diff(&new) {
-            change_log::write(&mut tx, Entry { record_type: RECORD, record_id: id, field, old_value, new_value }, actor.user_id, now)
-                .await?;
+            change_log::write(
+                &mut tx,
+                Entry {
+                    record_type: RECORD,
+                    record_id: id,
+                    field,
+                    old_value,
+                    new_value,
+                },
+                actor.user_id,
+                now,
+            )
+            .await?;
         }
         let duplicates = store::duplicates(&mut tx, Some(id), &d).await?;
         tx.commit().await?;
-        Ok(Saved { contact: self.get_contact(actor, id).await?, duplicates })
+        Ok(Saved {
+            contact: self.get_contact(actor, id).await?,
+            duplicates,
+        })
     }
 
     /// Archives (hides) or restores a contact.
-    pub async fn set_contact_archived(&self, actor: &Actor, id: i64, archived: bool) -> AppResult<ContactView> {
+    pub async fn set_contact_archived(
+        &self,
+        actor: &Actor,
+        id: i64,
+        archived: bool,
+    ) -> AppResult<ContactView> {
         let now = now();
         let mut tx = self.db.begin().await?;
-        let current = self.for_write(&mut tx, actor, id, &access::contacts_delete(actor)).await?;
+        let current = self
+            .for_write(&mut tx, actor, id, &access::contacts_delete(actor))
+            .await?;
         if current.archived_at.is_some() != archived {
             let at = archived.then_some(now);
             store::set_archived(&mut tx, id, at, actor.user_id, now).await?;
-            let (old_value, new_value) = (current.archived_at.map(|t| t.to_rfc3339()), at.map(|t| t.to_rfc3339()));
-            change_log::write(&mut tx, Entry { record_type: RECORD, record_id: id, field: "archived_at", old_value, new_value }, actor.user_id, now)
-                .await?;
+            let (old_value, new_value) = (
+                current.archived_at.map(|t| t.to_rfc3339()),
+                at.map(|t| t.to_rfc3339()),
+            );
+            change_log::write(
+                &mut tx,
+                Entry {
+                    record_type: RECORD,
+                    record_id: id,
+                    field: "archived_at",
+                    old_value,
+                    new_value,
+                },
+                actor.user_id,
+                now,
+            )
+            .await?;
         }
         tx.commit().await?;
         self.get_contact(actor, id).await
@@ -171,11 +251,19 @@ impl App {
     pub async fn delete_contact(&self, actor: &Actor, id: i64) -> AppResult<()> {
         let now = now();
         let mut tx = self.db.begin().await?;
-        let current = self.for_write(&mut tx, actor, id, &access::contacts_delete(actor)).await?;
+        let current = self
+            .for_write(&mut tx, actor, id, &access::contacts_delete(actor))
+            .await?;
         store::delete(&mut tx, id).await?;
         change_log::write(
             &mut tx,
-            Entry { record_type: RECORD, record_id: id, field: "deleted", old_value: Some(current.name), new_value: None },
+            Entry {
+                record_type: RECORD,
+                record_id: id,
+                field: "deleted",
+                old_value: Some(current.name),
+                new_value: None,
+            },
             actor.user_id,
             now,
         )
@@ -196,7 +284,11 @@ impl App {
     }
 
     /// The field changes recorded for a contact (oldest first).
-    pub async fn contact_history(&self, actor: &Actor, id: i64) -> AppResult<Vec<change_log::Change>> {
+    pub async fn contact_history(
+        &self,
+        actor: &Actor,
+        id: i64,
+    ) -> AppResult<Vec<change_log::Change>> {
         self.get_contact(actor, id).await?;
         Ok(change_log::of_record(&mut &self.db, RECORD, id).await?)
     }

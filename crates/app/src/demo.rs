@@ -4,11 +4,11 @@
 use sen_domain::contact::ContactValues;
 use sen_store::tags;
 
+use crate::App;
 use crate::auth::SetupInput;
 use crate::clock::now;
 use crate::error::AppResult;
 use crate::users::NewUserInput;
-use crate::App;
 
 /// The admin a demo workspace gets when `sen demo` runs before any setup.
 pub const DEMO_ADMIN_EMAIL: &str = "admin@demo.sen";
@@ -33,7 +33,13 @@ struct Company {
     city: &'static str,
     country: &'static str,
     tag: &'static str,
-    people: &'static [(&'static str, &'static str, &'static str, &'static str, &'static str)],
+    people: &'static [(
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+    )],
 }
 
 const COMPANIES: &[Company] = &[
@@ -49,8 +55,20 @@ const COMPANIES: &[Company] = &[
         country: "Việt Nam",
         tag: "Khách hàng VIP",
         people: &[
-            ("Nguyễn Văn An", "Anh", "Giám đốc kinh doanh", "an.nguyen@senviet.vn", "+84 912 345 678"),
-            ("Trần Thị Bích Ngọc", "Chị", "Kế toán trưởng", "ngoc.tran@senviet.vn", "0903.456.789"),
+            (
+                "Nguyễn Văn An",
+                "Anh",
+                "Giám đốc kinh doanh",
+                "an.nguyen@senviet.vn",
+                "+84 912 345 678",
+            ),
+            (
+                "Trần Thị Bích Ngọc",
+                "Chị",
+                "Kế toán trưởng",
+                "ngoc.tran@senviet.vn",
+                "0903.456.789",
+            ),
         ],
     },
     Company {
@@ -65,8 +83,20 @@ const COMPANIES: &[Company] = &[
         country: "Việt Nam",
         tag: "Giáo dục",
         people: &[
-            ("Đặng Minh Đức", "Ông", "Hiệu trưởng", "duc.dang@danggia.edu.vn", "0987 654 321"),
-            ("Lê Hoàng Yến", "Chị", "Trưởng phòng tuyển sinh", "yen.le@danggia.edu.vn", "0912-111-222"),
+            (
+                "Đặng Minh Đức",
+                "Ông",
+                "Hiệu trưởng",
+                "duc.dang@danggia.edu.vn",
+                "0987 654 321",
+            ),
+            (
+                "Lê Hoàng Yến",
+                "Chị",
+                "Trưởng phòng tuyển sinh",
+                "yen.le@danggia.edu.vn",
+                "0912-111-222",
+            ),
         ],
     },
     Company {
@@ -81,8 +111,20 @@ const COMPANIES: &[Company] = &[
         country: "臺灣",
         tag: "重要客戶",
         people: &[
-            ("吳琳達 Linda Wu", "Ms", "採購經理", "linda.wu@crm-tw.example", "+886 912 345 678"),
-            ("陳志明", "Mr", "業務副總", "chen.zm@crm-tw.example", "0922-333-444"),
+            (
+                "吳琳達 Linda Wu",
+                "Ms",
+                "採購經理",
+                "linda.wu@crm-tw.example",
+                "+886 912 345 678",
+            ),
+            (
+                "陳志明",
+                "Mr",
+                "業務副總",
+                "chen.zm@crm-tw.example",
+                "0922-333-444",
+            ),
         ],
     },
     Company {
@@ -96,7 +138,13 @@ const COMPANIES: &[Company] = &[
         city: "高雄市",
         country: "臺灣",
         tag: "製造業",
-        people: &[("Mike Lin 林麥克", "Mr", "Owner", "mike@ks-textile.example", "0933-200-200")],
+        people: &[(
+            "Mike Lin 林麥克",
+            "Mr",
+            "Owner",
+            "mike@ks-textile.example",
+            "0933-200-200",
+        )],
     },
 ];
 
@@ -136,7 +184,11 @@ impl App {
                 owners.push(*id);
                 continue;
             }
-            let tz = if *lang == "zh-TW" { "Asia/Taipei" } else { "Asia/Ho_Chi_Minh" };
+            let tz = if *lang == "zh-TW" {
+                "Asia/Taipei"
+            } else {
+                "Asia/Ho_Chi_Minh"
+            };
             let u = self
                 .create_user(
                     &admin,
@@ -154,7 +206,13 @@ impl App {
             report.users += 1;
         }
         let already = self
-            .list_contacts(&admin, &crate::contacts::ListParams { q: Some(COMPANIES[0].name.into()), ..Default::default() })
+            .list_contacts(
+                &admin,
+                &crate::contacts::ListParams {
+                    q: Some(COMPANIES[0].name.into()),
+                    ..Default::default()
+                },
+            )
             .await?;
         if already.total > 0 {
             return Ok(report);

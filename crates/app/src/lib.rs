@@ -27,6 +27,9 @@ pub struct App {
 
 impl App {
     pub fn new(db: Db) -> Self {
-        App { db, limiter: Arc::default() }
+        App {
+            db,
+            limiter: Arc::default(),
+        }
     }
 }

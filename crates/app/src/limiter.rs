@@ -35,15 +35,20 @@ impl LoginLimiter {
     /// The verdict for an attempt touching all `keys` (the worst one counts).
     pub fn check(&self, keys: &[String]) -> Verdict {
         let now = Instant::now();
-        let mut worst = Verdict::Go { delay: Duration::ZERO };
+        let mut worst = Verdict::Go {
+            delay: Duration::ZERO,
+        };
         for key in keys {
             let (n, since) = self.failures(key, now);
             if n >= MAX_FAILURES {
                 let retry_after = WINDOW.saturating_sub(now.duration_since(since));
-                return Verdict::Refuse { retry_after: retry_after.max(Duration::from_secs(1)) };
+                return Verdict::Refuse {
+                    retry_after: retry_after.max(Duration::from_secs(1)),
+                };
             }
             if n >= FREE_FAILURES {
-                let delay = Duration::from_millis(250 * u64::from(n - FREE_FAILURES + 1)).min(Duration::from_secs(2));
+                let delay = Duration::from_millis(250 * u64::from(n - FREE_FAILURES + 1))
+                    .min(Duration::from_secs(2));
                 if matches!(worst, Verdict::Go { delay: d } if d < delay) {
                     worst = Verdict::Go { delay };
                 }
@@ -77,7 +82,12 @@ mod tests {
         let l = LoginLimiter::default();
         let keys = vec!["email:a@b.c".to_string()];
         for _ in 0..FREE_FAILURES {
-            assert_eq!(l.check(&keys), Verdict::Go { delay: Duration::ZERO });
+            assert_eq!(
+                l.check(&keys),
+                Verdict::Go {
+                    delay: Duration::ZERO
+                }
+            );
             l.fail(&keys);
         }
         assert!(matches!(l.check(&keys), Verdict::Go { delay } if delay > Duration::ZERO));
@@ -95,6 +105,11 @@ mod tests {
             l.fail(&keys);
         }
         l.succeed("email:a@b.c");
-        assert_eq!(l.check(&keys), Verdict::Go { delay: Duration::ZERO });
+        assert_eq!(
+            l.check(&keys),
+            Verdict::Go {
+                delay: Duration::ZERO
+            }
+        );
     }
 }

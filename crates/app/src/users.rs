@@ -8,12 +8,12 @@ use sen_store::auth as store_auth;
 use sen_store::sql::Arg;
 use sen_store::users::{self as store_users, NewUser};
 
+use crate::App;
 use crate::access::{Actor, require_admin};
 use crate::auth::check_time_zone;
 use crate::clock::now;
 use crate::error::{AppError, AppResult};
 use crate::secrets::{hash_password, sha256_hex};
-use crate::App;
 
 /// A user as others may see it (never the password hash).
 #[derive(Debug, Clone, PartialEq)]
@@ -76,17 +76,29 @@ fn taken(e: StoreError) -> AppError {
 
 impl App {
     pub async fn user_view(&self, id: i64) -> AppResult<UserView> {
-        store_users::by_id(&mut &self.db, id).await?.map(UserView::from).ok_or(AppError::NotFound)
+        store_users::by_id(&mut &self.db, id)
+            .await?
+            .map(UserView::from)
+            .ok_or(AppError::NotFound)
     }
 
     pub async fn list_users(&self, actor: &Actor) -> AppResult<Vec<UserView>> {
         require_admin(actor)?;
-        Ok(store_users::list(&mut &self.db).await?.into_iter().map(UserView::from).collect())
+        Ok(store_users::list(&mut &self.db)
+            .await?
+            .into_iter()
+            .map(UserView::from)
+            .collect())
     }
 
     /// Names of all users, for pickers (every signed-in user may see colleagues' names).
     pub async fn user_names(&self) -> AppResult<Vec<(i64, String)>> {
-        Ok(store_users::list(&mut &self.db).await?.into_iter().filter(|u| u.active).map(|u| (u.id, u.name)).collect())
+        Ok(store_users::list(&mut &self.db)
+            .await?
+            .into_iter()
+            .filter(|u| u.active)
+            .map(|u| (u.id, u.name))
+            .collect())
     }
 
     pub async fn get_user(&self, actor: &Actor, id: i64) -> AppResult<UserView> {
@@ -101,11 +113,28 @@ impl App {
         check_required(&mut e, "name", input.name.as_deref(), user::MAX_NAME_CHARS);
         user::check_email(&mut e, "email", input.email.as_deref());
         user::check_password(&mut e, "password", input.password.as_deref());
-        let role = user::check_choice(&mut e, "role", input.role.as_deref(), Role::parse, Role::choices)
-            .unwrap_or(Role::Salesperson);
-        let language = user::check_choice(&mut e, "language", input.language.as_deref(), Language::parse, Language::choices);
-        let language = language.map(|l| l.as_str().to_string()).or_else(|| ws.as_ref().map(|w| w.language.clone()));
-        let tz = input.time_zone.clone().or_else(|| ws.as_ref().map(|w| w.time_zone.clone()));
+        let role = user::check_choice(
+            &mut e,
+            "role",
+            input.role.as_deref(),
+            Role::parse,
+            Role::choices,
+        )
+        .unwrap_or(Role::Salesperson);
+        let language = user::check_choice(
+            &mut e,
+            "language",
+            input.language.as_deref(),
+            Language::parse,
+            Language::choices,
+        );
+        let language = language
+            .map(|l| l.as_str().to_string())
+            .or_else(|| ws.as_ref().map(|w| w.language.clone()));
+        let tz = input
+            .time_zone
+            .clone()
+            .or_else(|| ws.as_ref().map(|w| w.time_zone.clone()));
         check_time_zone(&mut e, "time_zone", tz.as_deref());
         e.into_result()?;
         let hash = hash_password(input.password.unwrap_or_default()).await?;
@@ -131,25 +160,42 @@ impl App {
     }
 
     /// An admin changes a user (name, e-mail, role, language, time zone, active, password).
-    pub async fn update_user(&self, actor: &Actor, id: i64, changes: UserChanges) -> AppResult<UserView> {
+    pub async fn update_user(
+        &self,
+        actor: &Actor,
+        id: i64,
+        changes: UserChanges,
+    ) -> AppResult<UserView> {
         require_admin(actor)?;
         self.user_view(id).await?;
         let demotes_self = actor.user_id == id
-            && (changes.active == Some(false) || changes.role.as_deref().is_some_and(|r| r != "admin"));
+            && (changes.active == Some(false)
+                || changes.role.as_deref().is_some_and(|r| r != "admin"));
         if demotes_self {
             return Err(AppError::field(
                 "role",
-                Invalid::Message("you cannot remove your own admin rights or deactivate yourself".into()),
+                Invalid::Message(
+                    "you cannot remove your own admin rights or deactivate yourself".into(),
+                ),
             ));
         }
         self.apply_user_changes(id, changes, true, None).await
     }
 
     /// Anyone changes their own name, language, time zone or password.
-    pub async fn update_me(&self, actor: &Actor, changes: UserChanges, session_cookie: Option<&str>) -> AppResult<UserView> {
+    pub async fn update_me(
+        &self,
+        actor: &Actor,
+        changes: UserChanges,
+        session_cookie: Option<&str>,
+    ) -> AppResult<UserView> {
         if changes.role.is_some() || changes.active.is_some() || changes.email.is_some() {
             let mut e = FieldErrors::new();
-            for (f, set) in [("role", changes.role.is_some()), ("active", changes.active.is_some()), ("email", changes.email.is_some())] {
+            for (f, set) in [
+                ("role", changes.role.is_some()),
+                ("active", changes.active.is_some()),
+                ("email", changes.email.is_some()),
+            ] {
                 if set {
                     e.add(f, Invalid::Message("only an admin can change this".into()));
                 }
@@ -157,13 +203,24 @@ impl App {
             return Err(e.into());
         }
         if changes.password.is_some() {
-            let current = store_users::by_id(&mut &self.db, actor.user_id).await?.ok_or(AppError::NotFound)?;
+            let current = store_users::by_id(&mut &self.db, actor.user_id)
+                .await?
+                .ok_or(AppError::NotFound)?;
             let given = changes.current_password.clone().unwrap_or_default();
             if !crate::secrets::verify_password(given, current.password_hash).await {
-                return Err(AppError::field("current_password", Invalid::Message("the current password is wrong".into())));
+                return Err(AppError::field(
+                    "current_password",
+                    Invalid::Message("the current password is wrong".into()),
+                ));
             }
         }
-        self.apply_user_changes(actor.user_id, changes, false, session_cookie.map(sha256_hex)).await
+        self.apply_user_changes(
+            actor.user_id,
+            changes,
+            false,
+            session_cookie.map(sha256_hex),
+        )
+        .await
     }
 
     async fn apply_user_changes(
@@ -184,7 +241,14 @@ impl App {
             sets.push(("email", user::normalize_email(email).into()));
         }
         if let Some(lang) = &c.language
-            && user::check_choice(&mut e, "language", Some(lang), Language::parse, Language::choices).is_some()
+            && user::check_choice(
+                &mut e,
+                "language",
+                Some(lang),
+                Language::parse,
+                Language::choices,
+            )
+            .is_some()
         {
             sets.push(("language", lang.as_str().into()));
         }
@@ -194,7 +258,8 @@ impl App {
         }
         if by_admin {
             if let Some(role) = &c.role
-                && user::check_choice(&mut e, "role", Some(role), Role::parse, Role::choices).is_some()
+                && user::check_choice(&mut e, "role", Some(role), Role::parse, Role::choices)
+                    .is_some()
             {
                 sets.push(("role", role.as_str().into()));
             }
@@ -211,7 +276,11 @@ impl App {
             sets.push(("password_hash", hash_password(p).await?.into()));
         }
         let mut tx = self.db.begin().await?;
-        if !sets.is_empty() && !store_users::update(&mut tx, id, sets, now()).await.map_err(taken)? {
+        if !sets.is_empty()
+            && !store_users::update(&mut tx, id, sets, now())
+                .await
+                .map_err(taken)?
+        {
             return Err(AppError::NotFound);
         }
         if ends_sessions {

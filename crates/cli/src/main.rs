@@ -11,7 +11,11 @@ use sen_store::Db;
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
-#[command(name = "sen", version, about = "Sen CRM: one binary, your sales pipeline")]
+#[command(
+    name = "sen",
+    version,
+    about = "Sen CRM: one binary, your sales pipeline"
+)]
 struct Cli {
     #[command(flatten)]
     db: DbArgs,
@@ -22,7 +26,12 @@ struct Cli {
 #[derive(Args, Clone)]
 struct DbArgs {
     /// Where the SQLite file and uploads live.
-    #[arg(long, env = "SEN_DATA_DIR", default_value = "./sen-data", global = true)]
+    #[arg(
+        long,
+        env = "SEN_DATA_DIR",
+        default_value = "./sen-data",
+        global = true
+    )]
     data_dir: PathBuf,
     /// Use PostgreSQL instead of SQLite (postgres://user:pass@host/db).
     #[arg(long, env = "SEN_DATABASE_URL", global = true)]
@@ -87,7 +96,8 @@ enum UserCommand {
 }
 
 fn init_logging(format: &str) {
-    let filter = EnvFilter::try_from_env("SEN_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let filter = EnvFilter::try_from_env("SEN_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
     let builder = tracing_subscriber::fmt().with_env_filter(filter);
     if format == "json" {
         builder.json().init();
@@ -99,12 +109,20 @@ fn init_logging(format: &str) {
 async fn open_db(args: &DbArgs) -> Result<Db> {
     let db = match &args.database_url {
         Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
-            Db::open_postgres(url).await.context("connecting to PostgreSQL")?
+            Db::open_postgres(url)
+                .await
+                .context("connecting to PostgreSQL")?
         }
-        Some(other) => bail!("SEN_DATABASE_URL must start with postgres:// (got {:?})", other.split(':').next().unwrap_or("")),
+        Some(other) => bail!(
+            "SEN_DATABASE_URL must start with postgres:// (got {:?})",
+            other.split(':').next().unwrap_or("")
+        ),
         None => {
-            std::fs::create_dir_all(&args.data_dir).with_context(|| format!("creating {}", args.data_dir.display()))?;
-            Db::open_sqlite(&args.data_dir.join("sen.db")).await.context("opening the SQLite database")?
+            std::fs::create_dir_all(&args.data_dir)
+                .with_context(|| format!("creating {}", args.data_dir.display()))?;
+            Db::open_sqlite(&args.data_dir.join("sen.db"))
+                .await
+                .context("opening the SQLite database")?
         }
     };
     db.migrate().await.context("applying migrations")?;
@@ -131,14 +149,22 @@ async fn shutdown_signal() {
 }
 
 async fn serve(db: Db, args: ServeArgs) -> Result<()> {
-    let addr: SocketAddr = args.listen.parse().with_context(|| format!("--listen {:?} is not host:port", args.listen))?;
+    let addr: SocketAddr = args
+        .listen
+        .parse()
+        .with_context(|| format!("--listen {:?} is not host:port", args.listen))?;
     let app = App::new(db.clone());
     let router = sen_web::router(app, args.secure_cookies);
-    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("listening on {addr}"))?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("listening on {addr}"))?;
     tracing::info!("Sen CRM at http://{addr}");
-    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     // Every acknowledged write was committed before its answer; closing the pools lets
     // SQLite checkpoint its WAL.
     db.close().await;
@@ -151,14 +177,20 @@ async fn main() -> Result<()> {
     let cli = Cli::parse();
     init_logging(&cli.db.log_format);
     let db = open_db(&cli.db).await?;
-    match cli.command.unwrap_or(Command::Serve(ServeArgs::default_from_env())) {
+    match cli
+        .command
+        .unwrap_or(Command::Serve(ServeArgs::default_from_env()))
+    {
         Command::Serve(args) => serve(db, args).await,
         Command::Migrate => {
             println!("migrations applied");
             Ok(())
         }
         Command::Demo => {
-            let report = App::new(db.clone()).load_demo().await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            let report = App::new(db.clone())
+                .load_demo()
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             if report.created_workspace {
                 println!(
                     "created a demo workspace; sign in as {} / {}",
@@ -166,11 +198,27 @@ async fn main() -> Result<()> {
                     sen_app::demo::DEMO_PASSWORD
                 );
             }
-            println!("demo data: {} users, {} contacts added", report.users, report.contacts);
+            println!(
+                "demo data: {} users, {} contacts added",
+                report.users, report.contacts
+            );
             db.close().await;
             Ok(())
         }
-        Command::User { command: UserCommand::Create { name, email, password, admin, role, language, time_zone, workspace, currency } } => {
+        Command::User {
+            command:
+                UserCommand::Create {
+                    name,
+                    email,
+                    password,
+                    admin,
+                    role,
+                    language,
+                    time_zone,
+                    workspace,
+                    currency,
+                },
+        } => {
             let app = App::new(db.clone());
             let setup = SetupInput {
                 workspace_name: Some(workspace),
@@ -184,7 +232,9 @@ async fn main() -> Result<()> {
             let user = if admin {
                 app.create_admin_cli(setup).await
             } else {
-                let actor = app.system_actor().await.map_err(|_| anyhow::anyhow!("create an admin first: sen user create --admin …"))?;
+                let actor = app.system_actor().await.map_err(|_| {
+                    anyhow::anyhow!("create an admin first: sen user create --admin …")
+                })?;
                 app.create_user(
                     &actor,
                     sen_app::users::NewUserInput {
@@ -199,7 +249,10 @@ async fn main() -> Result<()> {
                 .await
             };
             let user = user.map_err(|e| anyhow::anyhow!("{}", describe(e)))?;
-            println!("created user {} <{}> with role {}", user.name, user.email, user.role);
+            println!(
+                "created user {} <{}> with role {}",
+                user.name, user.email, user.role
+            );
             db.close().await;
             Ok(())
         }
@@ -211,7 +264,8 @@ impl ServeArgs {
     fn default_from_env() -> Self {
         ServeArgs {
             listen: std::env::var("SEN_LISTEN").unwrap_or_else(|_| "127.0.0.1:8080".into()),
-            secure_cookies: std::env::var("SEN_SECURE_COOKIES").is_ok_and(|v| v == "1" || v == "true"),
+            secure_cookies: std::env::var("SEN_SECURE_COOKIES")
+                .is_ok_and(|v| v == "1" || v == "true"),
         }
     }
 }
@@ -221,7 +275,15 @@ fn describe(e: sen_app::AppError) -> String {
         sen_app::AppError::Invalid(errors) => errors
             .0
             .iter()
-            .map(|(f, whys)| format!("{f}: {}", whys.iter().map(|w| format!("{w:?}")).collect::<Vec<_>>().join(", ")))
+            .map(|(f, whys)| {
+                format!(
+                    "{f}: {}",
+                    whys.iter()
+                        .map(|w| format!("{w:?}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            })
             .collect::<Vec<_>>()
             .join("; "),
         other => other.to_string(),

@@ -161,8 +161,15 @@ pub fn parse_query(q: &str) -> SearchQuery {
     let folded = fold(q);
     let mut terms: Vec<String> = Vec::new();
     // Sentence punctuation around a word ("An," or "(Linda)") is not part of what is sought.
-    let edges: &[char] = &[',', ';', ':', '!', '?', '(', ')', '[', ']', '{', '}', '"', '\'', '“', '”', '，', '。', '、'];
-    for word in folded.split(' ').map(|w| w.trim_matches(edges)).filter(|w| !w.is_empty()) {
+    let edges: &[char] = &[
+        ',', ';', ':', '!', '?', '(', ')', '[', ']', '{', '}', '"', '\'', '“', '”', '，', '。',
+        '、',
+    ];
+    for word in folded
+        .split(' ')
+        .map(|w| w.trim_matches(edges))
+        .filter(|w| !w.is_empty())
+    {
         // Truncate before de-duplicating: two long words can become equal once cut.
         let term = truncate_chars(word, MAX_TERM_CHARS);
         if !terms.iter().any(|t| t == term) {
@@ -228,7 +235,10 @@ mod tests {
     #[test]
     fn query_terms_drop_sentence_punctuation_but_keep_wildcard_characters() {
         assert_eq!(parse_query("Nguyễn, (An)").terms, vec!["nguyen", "an"]);
-        assert_eq!(parse_query("100% snake_case").terms, vec!["100%", "snake_case"]);
+        assert_eq!(
+            parse_query("100% snake_case").terms,
+            vec!["100%", "snake_case"]
+        );
     }
 
     #[test]

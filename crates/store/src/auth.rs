@@ -34,7 +34,11 @@ pub async fn insert_session(tx: &mut Tx, s: &Session) -> Result<()> {
 }
 
 /// A live (not expired) session by the hash of its cookie value.
-pub async fn session(conn: &mut impl Conn, id_hash: &str, now: DateTime<Utc>) -> Result<Option<Session>> {
+pub async fn session(
+    conn: &mut impl Conn,
+    id_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Session>> {
     conn.optional(&Sql::with(
         "SELECT id, user_id, csrf_token, created_at, expires_at, last_seen_at FROM sessions WHERE id = $1 AND expires_at > $2",
         vec![id_hash.into(), now.into()],
@@ -43,7 +47,12 @@ pub async fn session(conn: &mut impl Conn, id_hash: &str, now: DateTime<Utc>) ->
 }
 
 /// Slides a session's expiry forward (called at most once a minute per session).
-pub async fn touch_session(tx: &mut Tx, id_hash: &str, now: DateTime<Utc>, expires_at: DateTime<Utc>) -> Result<()> {
+pub async fn touch_session(
+    tx: &mut Tx,
+    id_hash: &str,
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> Result<()> {
     tx.execute(&Sql::with(
         "UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE id = $3",
         vec![now.into(), expires_at.into(), id_hash.into()],
@@ -53,7 +62,11 @@ pub async fn touch_session(tx: &mut Tx, id_hash: &str, now: DateTime<Utc>, expir
 }
 
 pub async fn delete_session(tx: &mut Tx, id_hash: &str) -> Result<()> {
-    tx.execute(&Sql::with("DELETE FROM sessions WHERE id = $1", vec![id_hash.into()])).await?;
+    tx.execute(&Sql::with(
+        "DELETE FROM sessions WHERE id = $1",
+        vec![id_hash.into()],
+    ))
+    .await?;
     Ok(())
 }
 
@@ -68,7 +81,11 @@ pub async fn delete_user_sessions(tx: &mut Tx, user_id: i64, keep: Option<&str>)
 }
 
 pub async fn delete_expired_sessions(tx: &mut Tx, now: DateTime<Utc>) -> Result<u64> {
-    tx.execute(&Sql::with("DELETE FROM sessions WHERE expires_at <= $1", vec![now.into()])).await
+    tx.execute(&Sql::with(
+        "DELETE FROM sessions WHERE expires_at <= $1",
+        vec![now.into()],
+    ))
+    .await
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -83,7 +100,13 @@ pub struct ApiToken {
 
 const TOKEN_COLS: &str = "id, user_id, name, created_at, last_used_at, revoked_at";
 
-pub async fn insert_token(tx: &mut Tx, user_id: i64, name: &str, hash: &str, now: DateTime<Utc>) -> Result<i64> {
+pub async fn insert_token(
+    tx: &mut Tx,
+    user_id: i64,
+    name: &str,
+    hash: &str,
+    now: DateTime<Utc>,
+) -> Result<i64> {
     let (id,): (i64,) = tx
         .fetch_one(&Sql::with(
             "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
@@ -122,7 +145,10 @@ pub async fn revoke_token(tx: &mut Tx, user_id: i64, id: i64, now: DateTime<Utc>
 }
 
 pub async fn touch_token(tx: &mut Tx, id: i64, now: DateTime<Utc>) -> Result<()> {
-    tx.execute(&Sql::with("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2", vec![now.into(), id.into()]))
-        .await?;
+    tx.execute(&Sql::with(
+        "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2",
+        vec![now.into(), id.into()],
+    ))
+    .await?;
     Ok(())
 }

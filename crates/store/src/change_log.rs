@@ -45,7 +45,11 @@ pub async fn write(tx: &mut Tx, e: Entry<'_>, by: i64, at: DateTime<Utc>) -> Res
     Ok(())
 }
 
-pub async fn of_record(conn: &mut impl Conn, record_type: &str, record_id: i64) -> Result<Vec<Change>> {
+pub async fn of_record(
+    conn: &mut impl Conn,
+    record_type: &str,
+    record_id: i64,
+) -> Result<Vec<Change>> {
     conn.all(&Sql::with(
         "SELECT id, record_type, record_id, field, old_value, new_value, changed_by, changed_at \
          FROM change_log WHERE record_type = $1 AND record_id = $2 ORDER BY id",

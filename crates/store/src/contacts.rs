@@ -91,7 +91,10 @@ const SELECT: &str = "SELECT c.id, c.name, c.is_company, c.company_id, co.name A
 /// Where each filterable contact field lives.
 pub fn field_target(field: &str) -> Option<Target> {
     Some(match field {
-        "name" => Target::Folded { column: "c.name", folded: "c.name_fold" },
+        "name" => Target::Folded {
+            column: "c.name",
+            folded: "c.name_fold",
+        },
         "salutation" => Target::Column("c.salutation"),
         "job_position" => Target::Column("c.job_position"),
         "email" => Target::Column("c.email"),
@@ -114,19 +117,41 @@ pub fn field_target(field: &str) -> Option<Target> {
         "updated_at" => Target::Column("c.updated_at"),
         "archived_at" => Target::Column("c.archived_at"),
         "archived" => Target::Archived("c.archived_at"),
-        "tags" => Target::Tags { link_table: "contact_tags", owner_column: "contact_id", record_id: "c.id" },
+        "tags" => Target::Tags {
+            link_table: "contact_tags",
+            owner_column: "contact_id",
+            record_id: "c.id",
+        },
         _ => return None,
     })
 }
 
 fn sort_expr(field: &str) -> SortExpr {
     match field {
-        "name" => SortExpr { expr: "c.name_fold", kind: KeyKind::Text },
-        "created_at" => SortExpr { expr: "c.created_at", kind: KeyKind::Time },
-        "updated_at" => SortExpr { expr: "c.updated_at", kind: KeyKind::Time },
-        "email" => SortExpr { expr: "COALESCE(c.email_key, '')", kind: KeyKind::Text },
-        "city" => SortExpr { expr: "COALESCE(c.city, '')", kind: KeyKind::Text },
-        _ => SortExpr { expr: "c.id", kind: KeyKind::Int },
+        "name" => SortExpr {
+            expr: "c.name_fold",
+            kind: KeyKind::Text,
+        },
+        "created_at" => SortExpr {
+            expr: "c.created_at",
+            kind: KeyKind::Time,
+        },
+        "updated_at" => SortExpr {
+            expr: "c.updated_at",
+            kind: KeyKind::Time,
+        },
+        "email" => SortExpr {
+            expr: "COALESCE(c.email_key, '')",
+            kind: KeyKind::Text,
+        },
+        "city" => SortExpr {
+            expr: "COALESCE(c.city, '')",
+            kind: KeyKind::Text,
+        },
+        _ => SortExpr {
+            expr: "c.id",
+            kind: KeyKind::Int,
+        },
     }
 }
 
@@ -176,15 +201,21 @@ fn where_clause(db_backend: Backend, spec: &ListSpec<'_>) -> Result<Sql> {
 /// A page of contacts, or `Err(BadCursor)` inside `Ok` when the cursor is not ours.
 pub async fn list(db: &Db, spec: &ListSpec<'_>) -> Result<Result<Page<Contact>, BadCursor>> {
     let backend = db.backend();
-    let mut keys: Vec<(SortExpr, bool)> =
-        spec.sort.iter().map(|k| (sort_expr(&k.field), k.descending)).collect();
+    let mut keys: Vec<(SortExpr, bool)> = spec
+        .sort
+        .iter()
+        .map(|k| (sort_expr(&k.field), k.descending))
+        .collect();
     let fields: Vec<String> = if keys.is_empty() {
         keys.push((sort_expr("name"), false));
         vec!["name".into()]
     } else {
         spec.sort.iter().map(|k| k.field.clone()).collect()
     };
-    let order = Order { keys, id_expr: "c.id" };
+    let order = Order {
+        keys,
+        id_expr: "c.id",
+    };
     let filter = where_clause(backend, spec)?;
 
     let mut count = Sql::new("SELECT COUNT(*) FROM contacts c");
@@ -213,7 +244,11 @@ pub async fn list(db: &Db, spec: &ListSpec<'_>) -> Result<Result<Page<Contact>, 
         None
     };
     load_tags(&mut &*db, &mut items).await?;
-    Ok(Ok(Page { items, next_cursor, total }))
+    Ok(Ok(Page {
+        items,
+        next_cursor,
+        total,
+    }))
 }
 
 async fn load_tags(conn: &mut impl Conn, items: &mut [Contact]) -> Result<()> {
@@ -230,7 +265,11 @@ async fn load_tags(conn: &mut impl Conn, items: &mut [Contact]) -> Result<()> {
     sql.push(") ORDER BY tag_id");
     let rows: Vec<(i64, i64)> = conn.all(&sql).await?;
     for c in items.iter_mut() {
-        c.tag_ids = rows.iter().filter(|(cid, _)| *cid == c.id).map(|(_, t)| *t).collect();
+        c.tag_ids = rows
+            .iter()
+            .filter(|(cid, _)| *cid == c.id)
+            .map(|(_, t)| *t)
+            .collect();
     }
     Ok(())
 }
@@ -283,7 +322,13 @@ fn value_args(v: &ContactValues, d: &Derived) -> Vec<(&'static str, Arg)> {
     ]
 }
 
-pub async fn insert(tx: &mut Tx, v: &ContactValues, d: &Derived, by: i64, now: DateTime<Utc>) -> Result<i64> {
+pub async fn insert(
+    tx: &mut Tx,
+    v: &ContactValues,
+    d: &Derived,
+    by: i64,
+    now: DateTime<Utc>,
+) -> Result<i64> {
     let mut cols = value_args(v, d);
     cols.extend([
         ("created_at", now.into()),
@@ -294,7 +339,11 @@ pub async fn insert(tx: &mut Tx, v: &ContactValues, d: &Derived, by: i64, now: D
     let names: Vec<&str> = cols.iter().map(|(n, _)| *n).collect();
     let marks: Vec<String> = (1..=cols.len()).map(|i| format!("${i}")).collect();
     let sql = Sql::with(
-        format!("INSERT INTO contacts ({}) VALUES ({}) RETURNING id", names.join(", "), marks.join(", ")),
+        format!(
+            "INSERT INTO contacts ({}) VALUES ({}) RETURNING id",
+            names.join(", "),
+            marks.join(", ")
+        ),
         cols.into_iter().map(|(_, a)| a).collect(),
     );
     let (id,): (i64,) = tx.fetch_one(&sql).await?;
@@ -316,8 +365,14 @@ pub async fn update(
     for (name, arg) in value_args(v, d) {
         sql.push(name).push(" = ").bind(arg).push(", ");
     }
-    sql.push("updated_at = ").bind(now).push(", updated_by = ").bind(by);
-    sql.push(", version = version + 1 WHERE id = ").bind(id).push(" AND version = ").bind(version);
+    sql.push("updated_at = ")
+        .bind(now)
+        .push(", updated_by = ")
+        .bind(by);
+    sql.push(", version = version + 1 WHERE id = ")
+        .bind(id)
+        .push(" AND version = ")
+        .bind(version);
     if tx.execute(&sql).await? == 0 {
         return Ok(false);
     }
@@ -326,7 +381,11 @@ pub async fn update(
 }
 
 async fn set_tags(tx: &mut Tx, id: i64, tag_ids: &[i64]) -> Result<()> {
-    tx.execute(&Sql::with("DELETE FROM contact_tags WHERE contact_id = $1", vec![id.into()])).await?;
+    tx.execute(&Sql::with(
+        "DELETE FROM contact_tags WHERE contact_id = $1",
+        vec![id.into()],
+    ))
+    .await?;
     for tag in tag_ids {
         tx.execute(&Sql::with(
             "INSERT INTO contact_tags (contact_id, tag_id) VALUES ($1, $2)",
@@ -338,7 +397,13 @@ async fn set_tags(tx: &mut Tx, id: i64, tag_ids: &[i64]) -> Result<()> {
 }
 
 /// Archives (Some(time)) or restores (None); bumps the version.
-pub async fn set_archived(tx: &mut Tx, id: i64, at: Option<DateTime<Utc>>, by: i64, now: DateTime<Utc>) -> Result<bool> {
+pub async fn set_archived(
+    tx: &mut Tx,
+    id: i64,
+    at: Option<DateTime<Utc>>,
+    by: i64,
+    now: DateTime<Utc>,
+) -> Result<bool> {
     let sql = Sql::with(
         "UPDATE contacts SET archived_at = $1, updated_at = $2, updated_by = $3, version = version + 1 WHERE id = $4",
         vec![at.into(), now.into(), by.into(), id.into()],
@@ -347,12 +412,21 @@ pub async fn set_archived(tx: &mut Tx, id: i64, at: Option<DateTime<Utc>>, by: i
 }
 
 pub async fn delete(tx: &mut Tx, id: i64) -> Result<bool> {
-    Ok(tx.execute(&Sql::with("DELETE FROM contacts WHERE id = $1", vec![id.into()])).await? > 0)
+    Ok(tx
+        .execute(&Sql::with(
+            "DELETE FROM contacts WHERE id = $1",
+            vec![id.into()],
+        ))
+        .await?
+        > 0)
 }
 
 /// Does a company with this id exist (a person's `company_id` must point at one)?
 pub async fn is_company(conn: &mut impl Conn, id: i64) -> Result<bool> {
-    let sql = Sql::with("SELECT is_company FROM contacts WHERE id = $1", vec![id.into()]);
+    let sql = Sql::with(
+        "SELECT is_company FROM contacts WHERE id = $1",
+        vec![id.into()],
+    );
     Ok(conn.optional::<(bool,)>(&sql).await?.is_some_and(|(b,)| b))
 }
 
@@ -366,12 +440,21 @@ pub struct Duplicate {
 
 /// Other live contacts with the same e-mail, the same phone (either field) or the same
 /// folded name; each reported once, with the strongest reason.
-pub async fn duplicates(conn: &mut impl Conn, exclude: Option<i64>, d: &Derived) -> Result<Vec<Duplicate>> {
-    let phones: Vec<&String> = [&d.phone_key, &d.mobile_key].into_iter().flatten().collect();
+pub async fn duplicates(
+    conn: &mut impl Conn,
+    exclude: Option<i64>,
+    d: &Derived,
+) -> Result<Vec<Duplicate>> {
+    let phones: Vec<&String> = [&d.phone_key, &d.mobile_key]
+        .into_iter()
+        .flatten()
+        .collect();
     let mut sql = Sql::new(
         "SELECT id, name, email_key, phone_key, mobile_key, name_fold FROM contacts WHERE archived_at IS NULL AND id <> ",
     );
-    sql.bind(exclude.unwrap_or(0)).push(" AND (name_fold = ").bind(d.name_fold.clone());
+    sql.bind(exclude.unwrap_or(0))
+        .push(" AND (name_fold = ")
+        .bind(d.name_fold.clone());
     if let Some(e) = &d.email_key {
         sql.push(" OR email_key = ").bind(e.clone());
     }
@@ -380,14 +463,24 @@ pub async fn duplicates(conn: &mut impl Conn, exclude: Option<i64>, d: &Derived)
         sql.push(" OR mobile_key = ").bind((*p).clone());
     }
     sql.push(") ORDER BY id LIMIT 20");
-    type DupRow = (i64, String, Option<String>, Option<String>, Option<String>, String);
+    type DupRow = (
+        i64,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        String,
+    );
     let rows: Vec<DupRow> = conn.all(&sql).await?;
     Ok(rows
         .into_iter()
         .map(|(id, name, email, phone, mobile, fold)| {
             let reason = if email.is_some() && email == d.email_key {
                 DuplicateReason::Email
-            } else if phones.iter().any(|p| Some(*p) == phone.as_ref() || Some(*p) == mobile.as_ref()) {
+            } else if phones
+                .iter()
+                .any(|p| Some(*p) == phone.as_ref() || Some(*p) == mobile.as_ref())
+            {
                 DuplicateReason::Phone
             } else {
                 debug_assert_eq!(fold, d.name_fold);

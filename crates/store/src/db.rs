@@ -32,7 +32,8 @@ pub enum Db {
 
 /// A row type that can be read from either database.
 pub trait Row: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
-impl<T> Row for T where T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
+impl<T> Row for T where T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
+{}
 
 fn sqlite_options(path: &Path) -> SqliteConnectOptions {
     // busy_timeout first so the pragmas below never fail on a locked file.
@@ -99,7 +100,8 @@ impl Db {
 
     /// Answers whether the database is reachable (for `/readyz`).
     pub async fn ping(&self) -> Result<()> {
-        self.fetch_optional::<(i64,)>(&Sql::new("SELECT CAST(1 AS BIGINT)")).await?;
+        self.fetch_optional::<(i64,)>(&Sql::new("SELECT CAST(1 AS BIGINT)"))
+            .await?;
         Ok(())
     }
 
@@ -245,9 +247,15 @@ fn pg_query(sql: &Sql) -> sqlx::query::Query<'static, Postgres, PgArgs> {
 }
 
 fn sqlite_as<T: Row>(sql: &Sql) -> sqlx::query::QueryAs<'static, Sqlite, T, SqliteArgs> {
-    bind_args!(sqlx::query_as::<Sqlite, T>(AssertSqlSafe(sql.sqlite_text())), sql)
+    bind_args!(
+        sqlx::query_as::<Sqlite, T>(AssertSqlSafe(sql.sqlite_text())),
+        sql
+    )
 }
 
 fn pg_as<T: Row>(sql: &Sql) -> sqlx::query::QueryAs<'static, Postgres, T, PgArgs> {
-    bind_args!(sqlx::query_as::<Postgres, T>(AssertSqlSafe(sql.text.clone())), sql)
+    bind_args!(
+        sqlx::query_as::<Postgres, T>(AssertSqlSafe(sql.text.clone())),
+        sql
+    )
 }

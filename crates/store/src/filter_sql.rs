@@ -14,11 +14,18 @@ pub enum Target {
     /// A plain column of the main table (qualified, e.g. `c.email`).
     Column(&'static str),
     /// A text column with a folded twin used for `contains` (accent-insensitive).
-    Folded { column: &'static str, folded: &'static str },
+    Folded {
+        column: &'static str,
+        folded: &'static str,
+    },
     /// `archived`: true when `archived_at` is set.
     Archived(&'static str),
     /// A many-valued tag set: `link_table(owner_column, tag_id)` joined to `tags`.
-    Tags { link_table: &'static str, owner_column: &'static str, record_id: &'static str },
+    Tags {
+        link_table: &'static str,
+        owner_column: &'static str,
+        record_id: &'static str,
+    },
 }
 
 /// Maps a field name to its place in SQL; `None` means the field is not stored (a bug:
@@ -72,7 +79,14 @@ fn op_sql(op: Op) -> &'static str {
     }
 }
 
-fn join(out: &mut Sql, items: &[Cond], sep: &str, empty: &str, b: Backend, map: FieldMap) -> Result<()> {
+fn join(
+    out: &mut Sql,
+    items: &[Cond],
+    sep: &str,
+    empty: &str,
+    b: Backend,
+    map: FieldMap,
+) -> Result<()> {
     if items.is_empty() {
         out.push(empty);
         return Ok(());
@@ -102,7 +116,10 @@ fn write(out: &mut Sql, cond: &Cond, b: Backend, map: FieldMap) -> Result<()> {
             let t = target(field, map)?;
             if let Target::Archived(col) = t {
                 let want = matches!(value, Scalar::Bool(true)) == (*op == Op::Eq);
-                out.push(&format!("({col} IS {}NULL)", if want { "NOT " } else { "" }));
+                out.push(&format!(
+                    "({col} IS {}NULL)",
+                    if want { "NOT " } else { "" }
+                ));
                 return Ok(());
             }
             let col = column(t);
@@ -120,7 +137,12 @@ fn write(out: &mut Sql, cond: &Cond, b: Backend, map: FieldMap) -> Result<()> {
         }
         Cond::IsNull { field, negated } => {
             let t = target(field, map)?;
-            if let Target::Tags { link_table, owner_column, record_id } = t {
+            if let Target::Tags {
+                link_table,
+                owner_column,
+                record_id,
+            } = t
+            {
                 let not = if *negated { "" } else { "NOT " };
                 out.push(&format!(
                     "({not}EXISTS (SELECT 1 FROM {link_table} WHERE {owner_column} = {record_id}))"
@@ -146,8 +168,16 @@ fn write(out: &mut Sql, cond: &Cond, b: Backend, map: FieldMap) -> Result<()> {
             out.push("))");
         }
         Cond::Has { field, value } => {
-            let Target::Tags { link_table, owner_column, record_id } = target(field, map)? else {
-                return Err(StoreError::Corrupt(format!("`{}` is not a tag set", field.name)));
+            let Target::Tags {
+                link_table,
+                owner_column,
+                record_id,
+            } = target(field, map)?
+            else {
+                return Err(StoreError::Corrupt(format!(
+                    "`{}` is not a tag set",
+                    field.name
+                )));
             };
             out.push(&format!(
                 "(EXISTS (SELECT 1 FROM {link_table} l JOIN tags t ON t.id = l.tag_id WHERE l.{owner_column} = {record_id} AND "
@@ -170,7 +200,11 @@ fn write(out: &mut Sql, cond: &Cond, b: Backend, map: FieldMap) -> Result<()> {
                 }
                 t => {
                     // ILIKE on PostgreSQL matches SQLite's case-insensitive LIKE.
-                    let like = if b == Backend::Postgres { "ILIKE" } else { "LIKE" };
+                    let like = if b == Backend::Postgres {
+                        "ILIKE"
+                    } else {
+                        "LIKE"
+                    };
                     out.push(&format!("({} {like} ", column(t))).bind(pattern);
                 }
             }

@@ -44,7 +44,11 @@ pub struct BadCursor;
 
 impl Order {
     fn collate(&self, backend: Backend, kind: KeyKind) -> &'static str {
-        if backend == Backend::Postgres && kind == KeyKind::Text { " COLLATE \"C\"" } else { "" }
+        if backend == Backend::Postgres && kind == KeyKind::Text {
+            " COLLATE \"C\""
+        } else {
+            ""
+        }
     }
 
     /// `ORDER BY …` text.
@@ -53,7 +57,12 @@ impl Order {
             .keys
             .iter()
             .map(|(k, desc)| {
-                format!("{}{} {}", k.expr, self.collate(backend, k.kind), if *desc { "DESC" } else { "ASC" })
+                format!(
+                    "{}{} {}",
+                    k.expr,
+                    self.collate(backend, k.kind),
+                    if *desc { "DESC" } else { "ASC" }
+                )
             })
             .collect();
         parts.push(format!("{} ASC", self.id_expr));
@@ -102,7 +111,9 @@ impl Order {
     }
 
     pub fn decode_cursor(&self, cursor: &str) -> Result<(Vec<KeyValue>, i64), BadCursor> {
-        let bytes = URL_SAFE_NO_PAD.decode(cursor.as_bytes()).map_err(|_| BadCursor)?;
+        let bytes = URL_SAFE_NO_PAD
+            .decode(cursor.as_bytes())
+            .map_err(|_| BadCursor)?;
         let Value::Array(mut arr) = serde_json::from_slice(&bytes).map_err(|_| BadCursor)? else {
             return Err(BadCursor);
         };
@@ -149,7 +160,13 @@ mod tests {
 
     fn order() -> Order {
         Order {
-            keys: vec![(SortExpr { expr: "c.name_fold", kind: KeyKind::Text }, false)],
+            keys: vec![(
+                SortExpr {
+                    expr: "c.name_fold",
+                    kind: KeyKind::Text,
+                },
+                false,
+            )],
             id_expr: "c.id",
         }
     }
@@ -158,7 +175,10 @@ mod tests {
     fn cursor_round_trips() {
         let o = order();
         let c = o.encode_cursor(&[KeyValue::Text("nguyen".into())], 7);
-        assert_eq!(o.decode_cursor(&c), Ok((vec![KeyValue::Text("nguyen".into())], 7)));
+        assert_eq!(
+            o.decode_cursor(&c),
+            Ok((vec![KeyValue::Text("nguyen".into())], 7))
+        );
     }
 
     #[test]
@@ -171,6 +191,9 @@ mod tests {
     #[test]
     fn after_condition_orders_keys_then_id() {
         let s = order().after(Backend::Sqlite, &[KeyValue::Text("a".into())], 3);
-        assert_eq!(s.text(), "((c.name_fold > $1) OR (c.name_fold = $2 AND c.id > $3))");
+        assert_eq!(
+            s.text(),
+            "((c.name_fold > $1) OR (c.name_fold = $2 AND c.id > $3))"
+        );
     }
 }

@@ -56,12 +56,18 @@ pub struct Sql {
 
 impl Sql {
     pub fn new(text: impl Into<String>) -> Self {
-        Sql { text: text.into(), args: Vec::new() }
+        Sql {
+            text: text.into(),
+            args: Vec::new(),
+        }
     }
 
     /// A complete statement whose placeholders are `$1..$n` in the order of `args`.
     pub fn with(text: impl Into<String>, args: Vec<Arg>) -> Self {
-        Sql { text: text.into(), args }
+        Sql {
+            text: text.into(),
+            args,
+        }
     }
 
     pub fn push(&mut self, text: &str) -> &mut Self {
@@ -137,7 +143,10 @@ mod tests {
     fn append_renumbers_the_fragment() {
         let mut q = Sql::new("a = ");
         q.bind(1_i64).push(" AND ");
-        q.append(Sql::with("b = $1 OR c = $2", vec![2_i64.into(), 3_i64.into()]));
+        q.append(Sql::with(
+            "b = $1 OR c = $2",
+            vec![2_i64.into(), 3_i64.into()],
+        ));
         assert_eq!(q.text(), "a = $1 AND b = $2 OR c = $3");
         assert_eq!(q.args.len(), 3);
     }

@@ -15,7 +15,10 @@ pub struct Tag {
 }
 
 pub async fn list(conn: &mut impl Conn) -> Result<Vec<Tag>> {
-    conn.all(&Sql::new("SELECT id, name, color FROM tags ORDER BY name, id")).await
+    conn.all(&Sql::new(
+        "SELECT id, name, color FROM tags ORDER BY name, id",
+    ))
+    .await
 }
 
 /// Which of `ids` exist.
@@ -38,7 +41,10 @@ pub async fn existing(conn: &mut impl Conn, ids: &[i64]) -> Result<Vec<i64>> {
 /// The tag with this name, created if missing.
 pub async fn ensure(tx: &mut Tx, name: &str, color: i64, now: DateTime<Utc>) -> Result<i64> {
     if let Some((id,)) = tx
-        .fetch_optional::<(i64,)>(&Sql::with("SELECT id FROM tags WHERE name = $1", vec![name.into()]))
+        .fetch_optional::<(i64,)>(&Sql::with(
+            "SELECT id FROM tags WHERE name = $1",
+            vec![name.into()],
+        ))
         .await?
     {
         return Ok(id);

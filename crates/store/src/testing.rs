@@ -24,7 +24,9 @@ fn unique_name(prefix: &str) -> String {
 pub async fn sqlite_db() -> (Db, PathBuf) {
     let dir = std::env::temp_dir().join(unique_name("sen_test"));
     std::fs::create_dir_all(&dir).expect("create temp dir");
-    let db = Db::open_sqlite(&dir.join("sen.db")).await.expect("open sqlite");
+    let db = Db::open_sqlite(&dir.join("sen.db"))
+        .await
+        .expect("open sqlite");
     db.migrate().await.expect("migrate sqlite");
     (db, dir)
 }
@@ -41,11 +43,15 @@ pub async fn postgres_db() -> Option<(Db, PgConnectOptions, String)> {
     };
     let admin = PgConnectOptions::from_str(&url).expect("parse SEN_TEST_DATABASE_URL");
     let name = unique_name("sen_t");
-    let mut conn = PgConnection::connect_with(&admin).await.expect("connect to test PostgreSQL");
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8'")))
-        .execute(&mut conn)
+    let mut conn = PgConnection::connect_with(&admin)
         .await
-        .expect("create test database");
+        .expect("connect to test PostgreSQL");
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8'"
+    )))
+    .execute(&mut conn)
+    .await
+    .expect("create test database");
     conn.close().await.ok();
     let pool = PgPoolOptions::new()
         .max_connections(8)
@@ -85,9 +91,11 @@ where
 
 pub async fn drop_database(admin: &PgConnectOptions, name: &str) {
     if let Ok(mut conn) = PgConnection::connect_with(admin).await {
-        let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
-            .execute(&mut conn)
-            .await;
+        let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+        )))
+        .execute(&mut conn)
+        .await;
     }
 }
 
@@ -129,7 +137,9 @@ pub async fn contact_search_plan(db: &Db, q: &str) -> String {
         crate::db::Backend::Postgres => {
             // The test table is tiny; forbid sequential scans so the planner shows whether
             // an index can answer the query at all.
-            tx.execute(&crate::sql::Sql::new("SET LOCAL enable_seqscan = off")).await.expect("set");
+            tx.execute(&crate::sql::Sql::new("SET LOCAL enable_seqscan = off"))
+                .await
+                .expect("set");
             let mut explain = crate::sql::Sql::new("EXPLAIN ");
             explain.append(sql);
             let rows: Vec<(String,)> = tx.fetch_all(&explain).await.expect("explain");

@@ -54,15 +54,24 @@ pub async fn insert(tx: &mut Tx, u: &NewUser<'_>, now: DateTime<Utc>) -> Result<
 }
 
 pub async fn by_id(conn: &mut impl Conn, id: i64) -> Result<Option<User>> {
-    conn.optional(&Sql::with(format!("{SELECT} WHERE id = $1"), vec![id.into()])).await
+    conn.optional(&Sql::with(
+        format!("{SELECT} WHERE id = $1"),
+        vec![id.into()],
+    ))
+    .await
 }
 
 pub async fn by_email(conn: &mut impl Conn, email: &str) -> Result<Option<User>> {
-    conn.optional(&Sql::with(format!("{SELECT} WHERE email = $1"), vec![email.into()])).await
+    conn.optional(&Sql::with(
+        format!("{SELECT} WHERE email = $1"),
+        vec![email.into()],
+    ))
+    .await
 }
 
 pub async fn list(conn: &mut impl Conn) -> Result<Vec<User>> {
-    conn.all(&Sql::new(format!("{SELECT} ORDER BY name, id"))).await
+    conn.all(&Sql::new(format!("{SELECT} ORDER BY name, id")))
+        .await
 }
 
 pub async fn count(conn: &mut impl Conn) -> Result<i64> {
@@ -72,18 +81,28 @@ pub async fn count(conn: &mut impl Conn) -> Result<i64> {
 
 pub async fn count_active_admins(conn: &mut impl Conn) -> Result<i64> {
     let (n,): (i64,) = conn
-        .one(&Sql::new("SELECT COUNT(*) FROM users WHERE role = 'admin' AND active = TRUE"))
+        .one(&Sql::new(
+            "SELECT COUNT(*) FROM users WHERE role = 'admin' AND active = TRUE",
+        ))
         .await?;
     Ok(n)
 }
 
 /// Sets the given columns (names come from code, never from input) and bumps the version.
-pub async fn update(tx: &mut Tx, id: i64, sets: Vec<(&'static str, Arg)>, now: DateTime<Utc>) -> Result<bool> {
+pub async fn update(
+    tx: &mut Tx,
+    id: i64,
+    sets: Vec<(&'static str, Arg)>,
+    now: DateTime<Utc>,
+) -> Result<bool> {
     let mut sql = Sql::new("UPDATE users SET ");
     for (name, arg) in sets {
         sql.push(name).push(" = ").bind(arg).push(", ");
     }
-    sql.push("updated_at = ").bind(now).push(", version = version + 1 WHERE id = ").bind(id);
+    sql.push("updated_at = ")
+        .bind(now)
+        .push(", version = version + 1 WHERE id = ")
+        .bind(id);
     Ok(tx.execute(&sql).await? > 0)
 }
 
@@ -98,8 +117,10 @@ pub struct Workspace {
 }
 
 pub async fn workspace(conn: &mut impl Conn) -> Result<Option<Workspace>> {
-    conn.optional(&Sql::new("SELECT name, language, currency, time_zone, created_at FROM workspace WHERE id = 1"))
-        .await
+    conn.optional(&Sql::new(
+        "SELECT name, language, currency, time_zone, created_at FROM workspace WHERE id = 1",
+    ))
+    .await
 }
 
 /// Creates the workspace row; a second call fails with a unique violation (→ 409).

@@ -17,8 +17,20 @@ pub async fn serve(Path(path): Path<String>) -> Response {
         return StatusCode::NOT_FOUND.into_response();
     };
     let mime = mime_guess::from_path(&path).first_or_octet_stream();
-    let etag = format!("\"{}\"", file.metadata.sha256_hash().iter().take(8).map(|b| format!("{b:02x}")).collect::<String>());
-    let cache = if path.starts_with("vendor/") { "public, max-age=31536000, immutable" } else { "no-cache" };
+    let etag = format!(
+        "\"{}\"",
+        file.metadata
+            .sha256_hash()
+            .iter()
+            .take(8)
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    );
+    let cache = if path.starts_with("vendor/") {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
     let mut res = file.data.into_owned().into_response();
     let h = res.headers_mut();
     if let Ok(v) = HeaderValue::from_str(mime.as_ref()) {

@@ -32,15 +32,23 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
             .is_some_and(|ct| ct.starts_with("application/json") || ct.contains("+json"));
         let bytes = Bytes::from_request(req, state).await.map_err(|rej| {
             if rej.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", "The body is too large")
-                    .detail(format!("bodies are limited to {MAX_BODY_BYTES} bytes"))
+                ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "body_too_large",
+                    "The body is too large",
+                )
+                .detail(format!("bodies are limited to {MAX_BODY_BYTES} bytes"))
             } else {
                 ApiError::bad_request("body", rej.body_text())
             }
         })?;
         if !is_json {
-            return Err(ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "Send JSON")
-                .detail("set `Content-Type: application/json`"));
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "Send JSON",
+            )
+            .detail("set `Content-Type: application/json`"));
         }
         parse_json(&bytes).map(JsonBody)
     }
@@ -49,20 +57,34 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
 /// Parses JSON strictly: every unknown field and the first wrong-typed field are named.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
-        ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", "The body is not valid JSON")
-            .detail(format!("line {}, column {}: {e}", e.line(), e.column()))
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "malformed_json",
+            "The body is not valid JSON",
+        )
+        .detail(format!("line {}, column {}: {e}", e.line(), e.column()))
     })?;
     if !value.is_object() {
-        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "validation", "The body must be a JSON object")
-            .field("body", "expected a JSON object"));
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation",
+            "The body must be a JSON object",
+        )
+        .field("body", "expected a JSON object"));
     }
     let mut unknown = Vec::new();
     let mut note_unknown = |path: serde_ignored::Path<'_>| unknown.push(path.to_string());
-    let result: Result<T, _> =
-        serde_path_to_error::deserialize(serde_ignored::Deserializer::new(value, &mut note_unknown));
+    let result: Result<T, _> = serde_path_to_error::deserialize(serde_ignored::Deserializer::new(
+        value,
+        &mut note_unknown,
+    ));
     if !unknown.is_empty() {
-        let mut e = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "unknown_fields", "The body has unknown fields")
-            .detail(format!("unknown: {}", unknown.join(", ")));
+        let mut e = ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unknown_fields",
+            "The body has unknown fields",
+        )
+        .detail(format!("unknown: {}", unknown.join(", ")));
         for f in &unknown {
             e = e.field(f, "unknown field");
         }
@@ -70,10 +92,18 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     }
     result.map_err(|err| {
         let path = err.path().to_string();
-        let field = if path.is_empty() || path == "." { "body".to_string() } else { path };
-        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "validation", "The request has invalid fields")
-            .detail(format!("invalid: {field}"))
-            .field(&field, err.inner().to_string())
+        let field = if path.is_empty() || path == "." {
+            "body".to_string()
+        } else {
+            path
+        };
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation",
+            "The request has invalid fields",
+        )
+        .detail(format!("invalid: {field}"))
+        .field(&field, err.inner().to_string())
     })
 }
 
@@ -113,7 +143,11 @@ fn is_safe(method: &Method) -> bool {
 /// Cross-site request checks for cookie-authenticated unsafe requests: the browser's
 /// `Sec-Fetch-Site` / `Origin` must say same origin, and the session's CSRF token must come
 /// back in `X-CSRF-Token` (or, for plain forms, the `_csrf` field, see `csrf_form`).
-pub fn check_csrf(headers: &HeaderMap, expected: &str, form_token: Option<&str>) -> Result<(), ApiError> {
+pub fn check_csrf(
+    headers: &HeaderMap,
+    expected: &str,
+    form_token: Option<&str>,
+) -> Result<(), ApiError> {
     let bad = |why: &str| ApiError::forbidden(why).with_code("csrf");
     if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok())
         && !matches!(site, "same-origin" | "none")
@@ -121,13 +155,19 @@ pub fn check_csrf(headers: &HeaderMap, expected: &str, form_token: Option<&str>)
         return Err(bad("cross-site request refused"));
     }
     if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
-        let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+        let host = headers
+            .get(header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
         let origin_host = origin.split("://").nth(1).unwrap_or("");
         if origin_host != host {
             return Err(bad("cross-origin request refused"));
         }
     }
-    let given = headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).or(form_token);
+    let given = headers
+        .get(CSRF_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .or(form_token);
     match given {
         Some(t) if constant_time_eq(t.as_bytes(), expected.as_bytes()) => Ok(()),
         _ => Err(bad("missing or wrong CSRF token")),
@@ -161,15 +201,35 @@ impl Auth {
 
 /// Authenticates from a bearer token or the session cookie (with CSRF checks).
 pub async fn authenticate(parts: &mut Parts, state: &AppState) -> Result<Authenticated, ApiError> {
-    if let Some(auth) = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) {
-        let token = auth.strip_prefix("Bearer ").ok_or_else(ApiError::unauthenticated)?;
-        return state.app.authenticate_token(token.trim()).await.map_err(ApiError::from);
+    if let Some(auth) = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    {
+        let token = auth
+            .strip_prefix("Bearer ")
+            .ok_or_else(ApiError::unauthenticated)?;
+        return state
+            .app
+            .authenticate_token(token.trim())
+            .await
+            .map_err(ApiError::from);
     }
     let jar = CookieJar::from_headers(&parts.headers);
-    let cookie = jar.get(SESSION_COOKIE).ok_or_else(ApiError::unauthenticated)?;
-    let authed = state.app.authenticate_session(cookie.value()).await.map_err(ApiError::from)?;
+    let cookie = jar
+        .get(SESSION_COOKIE)
+        .ok_or_else(ApiError::unauthenticated)?;
+    let authed = state
+        .app
+        .authenticate_session(cookie.value())
+        .await
+        .map_err(ApiError::from)?;
     if !is_safe(&parts.method) {
-        let expected = authed.session.as_ref().map(|s| s.csrf_token.clone()).unwrap_or_default();
+        let expected = authed
+            .session
+            .as_ref()
+            .map(|s| s.csrf_token.clone())
+            .unwrap_or_default();
         let form = parts.extensions.get::<FormCsrf>().map(|f| f.0.clone());
         check_csrf(&parts.headers, &expected, form.as_deref())?;
     }
@@ -179,7 +239,10 @@ pub async fn authenticate(parts: &mut Parts, state: &AppState) -> Result<Authent
 impl FromRequestParts<AppState> for Auth {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         authenticate(parts, state).await.map(Auth)
     }
 }
@@ -201,9 +264,12 @@ impl<S: Send + Sync> FromRequestParts<S> for IdPath {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let axum::extract::Path(raw) = axum::extract::Path::<String>::from_request_parts(parts, state)
-            .await
-            .map_err(|_| ApiError::not_found())?;
-        raw.parse::<i64>().map(IdPath).map_err(|_| ApiError::not_found())
+        let axum::extract::Path(raw) =
+            axum::extract::Path::<String>::from_request_parts(parts, state)
+                .await
+                .map_err(|_| ApiError::not_found())?;
+        raw.parse::<i64>()
+            .map(IdPath)
+            .map_err(|_| ApiError::not_found())
     }
 }

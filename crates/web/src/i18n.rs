@@ -29,10 +29,11 @@ impl I18n {
             let mut bundle = FluentBundle::new_concurrent(vec![id]);
             // HTML is escaped by the templates; isolation marks would show up as junk.
             bundle.set_use_isolating(false);
-            let resource = FluentResource::try_new((*source).to_string()).unwrap_or_else(|(res, errs)| {
-                tracing::error!(lang, ?errs, "catalog has syntax errors");
-                res
-            });
+            let resource =
+                FluentResource::try_new((*source).to_string()).unwrap_or_else(|(res, errs)| {
+                    tracing::error!(lang, ?errs, "catalog has syntax errors");
+                    res
+                });
             if let Err(errs) = bundle.add_resource(resource) {
                 tracing::error!(lang, ?errs, "catalog has duplicate messages");
             }
@@ -56,10 +57,14 @@ impl I18n {
     /// The first supported language of an `Accept-Language` header.
     pub fn from_accept_language(header: Option<&str>) -> &'static str {
         header
-            .and_then(|h| h.split(',').map(|p| p.split(';').next().unwrap_or("").trim()).find(|p| {
-                let l = p.to_ascii_lowercase();
-                l.starts_with("vi") || l.starts_with("zh") || l.starts_with("en")
-            }))
+            .and_then(|h| {
+                h.split(',')
+                    .map(|p| p.split(';').next().unwrap_or("").trim())
+                    .find(|p| {
+                        let l = p.to_ascii_lowercase();
+                        l.starts_with("vi") || l.starts_with("zh") || l.starts_with("en")
+                    })
+            })
             .map(Self::pick)
             .unwrap_or("en")
     }
@@ -83,8 +88,13 @@ impl I18n {
 
     /// The text of message `id` in `lang`, with named arguments.
     pub fn text(&self, lang: &str, id: &str, args: &[(&str, FluentValue<'_>)]) -> String {
-        let bundle = self.bundles.get(Self::pick(lang)).or_else(|| self.bundles.get("en"));
-        let Some(bundle) = bundle else { return id.to_string() };
+        let bundle = self
+            .bundles
+            .get(Self::pick(lang))
+            .or_else(|| self.bundles.get("en"));
+        let Some(bundle) = bundle else {
+            return id.to_string();
+        };
         let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) else {
             tracing::warn!(id, lang, "missing message");
             return id.to_string();
@@ -94,24 +104,40 @@ impl I18n {
             fargs.set(*k, v.clone());
         }
         let mut errors = Vec::new();
-        bundle.format_pattern(pattern, Some(&fargs), &mut errors).into_owned()
+        bundle
+            .format_pattern(pattern, Some(&fargs), &mut errors)
+            .into_owned()
     }
 
     /// A validation problem as a sentence in the reader's language.
     pub fn invalid(&self, lang: &str, why: &Invalid) -> String {
         match why {
             Invalid::Required => self.text(lang, "error-required", &[]),
-            Invalid::TooLong { max } => self.text(lang, "error-too-long", &[("max", (*max).into())]),
-            Invalid::TooShort { min } => self.text(lang, "error-too-short", &[("min", (*min).into())]),
+            Invalid::TooLong { max } => {
+                self.text(lang, "error-too-long", &[("max", (*max).into())])
+            }
+            Invalid::TooShort { min } => {
+                self.text(lang, "error-too-short", &[("min", (*min).into())])
+            }
             Invalid::Email => self.text(lang, "error-email", &[]),
             Invalid::Phone => self.text(lang, "error-phone", &[]),
             Invalid::Website => self.text(lang, "error-website", &[]),
-            Invalid::Choice { allowed } => self.text(lang, "error-choice", &[("allowed", allowed.join(", ").into())]),
+            Invalid::Choice { allowed } => self.text(
+                lang,
+                "error-choice",
+                &[("allowed", allowed.join(", ").into())],
+            ),
             Invalid::NotFound => self.text(lang, "error-not-found", &[]),
             Invalid::Taken => self.text(lang, "error-taken", &[]),
-            Invalid::Type { expected } => self.text(lang, "error-type", &[("expected", expected.clone().into())]),
+            Invalid::Type { expected } => {
+                self.text(lang, "error-type", &[("expected", expected.clone().into())])
+            }
             Invalid::Unknown => self.text(lang, "error-unknown-field", &[]),
-            Invalid::Range { min, max } => self.text(lang, "error-range", &[("min", (*min).into()), ("max", (*max).into())]),
+            Invalid::Range { min, max } => self.text(
+                lang,
+                "error-range",
+                &[("min", (*min).into()), ("max", (*max).into())],
+            ),
             Invalid::Message(m) => m.clone(),
         }
     }
@@ -131,7 +157,11 @@ impl Tr<'_> {
 
     /// A message with one named argument.
     pub fn t1(&self, id: &str, name: &str, value: &str) -> String {
-        self.i18n.text(self.lang, id, &[(name, FluentValue::from(value.to_string()))])
+        self.i18n.text(
+            self.lang,
+            id,
+            &[(name, FluentValue::from(value.to_string()))],
+        )
     }
 
     pub fn n(&self, id: &str, count: i64) -> String {

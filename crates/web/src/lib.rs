@@ -33,12 +33,19 @@ const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-
 
 /// The whole application as one router.
 pub fn router(app: App, secure_cookies: bool) -> Router {
-    let state = AppState { app, metrics: observe::prometheus(), secure_cookies };
+    let state = AppState {
+        app,
+        metrics: observe::prometheus(),
+        secure_cookies,
+    };
     let (api, openapi) = api::router();
     let openapi_json = serde_json::to_value(&openapi).unwrap_or_default();
     Router::new()
         .merge(api)
-        .route("/api/openapi.json", get(move || async move { Json(openapi_json.clone()) }))
+        .route(
+            "/api/openapi.json",
+            get(move || async move { Json(openapi_json.clone()) }),
+        )
         .route("/api/{*rest}", axum::routing::any(api_not_found))
         .merge(views::router())
         .route("/assets/{*path}", get(assets::serve))
@@ -46,15 +53,35 @@ pub fn router(app: App, secure_cookies: bool) -> Router {
         .route("/readyz", get(observe::readyz))
         .route("/metrics", get(observe::metrics_text))
         .fallback(views::not_found)
-        .layer(middleware::from_fn_with_state(state.clone(), views::csrf_form))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            views::csrf_form,
+        ))
         .layer(DefaultBodyLimit::max(extract::MAX_BODY_BYTES))
         .layer(middleware::from_fn(observe::track))
-        .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))
-        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
-        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
-        .layer(SetResponseHeaderLayer::if_not_present(HeaderName::from_static("x-frame-options"), HeaderValue::from_static("DENY")))
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
-        .layer(CatchPanicLayer::custom(|_| ApiError::internal().into_response()))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CSP),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            HeaderName::from_static("x-frame-options"),
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
+        .layer(CatchPanicLayer::custom(|_| {
+            ApiError::internal().into_response()
+        }))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -36,7 +36,8 @@ pub struct Problem {
 #[derive(Debug, Clone)]
 pub struct ApiError {
     pub status: StatusCode,
-    pub problem: Problem,
+    /// Boxed so `Result<_, ApiError>` stays small on the happy path.
+    pub problem: Box<Problem>,
     pub retry_after: Option<u64>,
 }
 
@@ -44,7 +45,7 @@ impl ApiError {
     pub fn new(status: StatusCode, code: &str, title: &str) -> Self {
         ApiError {
             status,
-            problem: Problem {
+            problem: Box::new(Problem {
                 kind: format!("urn:sen:problem:{code}"),
                 title: title.to_string(),
                 status: status.as_u16(),
@@ -52,7 +53,7 @@ impl ApiError {
                 detail: None,
                 errors: BTreeMap::new(),
                 current: None,
-            },
+            }),
             retry_after: None,
         }
     }
@@ -63,7 +64,11 @@ impl ApiError {
     }
 
     pub fn field(mut self, field: &str, message: impl Into<String>) -> Self {
-        self.problem.errors.entry(field.to_string()).or_default().push(message.into());
+        self.problem
+            .errors
+            .entry(field.to_string())
+            .or_default()
+            .push(message.into());
         self
     }
 
@@ -84,7 +89,12 @@ impl ApiError {
     }
 
     pub fn bad_request(field: &str, message: impl Into<String>) -> Self {
-        ApiError::new(StatusCode::BAD_REQUEST, "bad_request", "The request is malformed").field(field, message)
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            "The request is malformed",
+        )
+        .field(field, message)
     }
 
     pub fn not_found() -> Self {
@@ -101,7 +111,11 @@ impl ApiError {
     }
 
     pub fn internal() -> Self {
-        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "Something went wrong on the server")
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "Something went wrong on the server",
+        )
     }
 }
 
@@ -121,20 +135,37 @@ impl From<AppError> for ApiError {
         match err {
             AppError::Invalid(errors) => ApiError::invalid(status_for_fields(&errors), &errors),
             AppError::Unauthenticated => ApiError::unauthenticated(),
-            AppError::Forbidden => ApiError::forbidden("your role does not allow this on this record"),
+            AppError::Forbidden => {
+                ApiError::forbidden("your role does not allow this on this record")
+            }
             AppError::NotFound => ApiError::not_found(),
             AppError::Stale(current) => {
-                let mut e = ApiError::new(StatusCode::CONFLICT, "stale_version", "The record was changed by someone else")
-                    .detail("read `current`, reapply your change and send its `version`");
+                let mut e = ApiError::new(
+                    StatusCode::CONFLICT,
+                    "stale_version",
+                    "The record was changed by someone else",
+                )
+                .detail("read `current`, reapply your change and send its `version`");
                 e.problem.current = Some(match current {
-                    Current::Contact(c) => serde_json::to_value(crate::api::contacts::ContactOut::from(*c)).unwrap_or_default(),
+                    Current::Contact(c) => {
+                        serde_json::to_value(crate::api::contacts::ContactOut::from(*c))
+                            .unwrap_or_default()
+                    }
                 });
                 e
             }
-            AppError::Conflict(code) => ApiError::new(StatusCode::CONFLICT, code, "Conflict with the current state"),
+            AppError::Conflict(code) => ApiError::new(
+                StatusCode::CONFLICT,
+                code,
+                "Conflict with the current state",
+            ),
             AppError::TooManyAttempts { retry_after_secs } => {
-                let mut e = ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", "Too many attempts")
-                    .detail(format!("try again in {retry_after_secs} s"));
+                let mut e = ApiError::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "too_many_attempts",
+                    "Too many attempts",
+                )
+                .detail(format!("try again in {retry_after_secs} s"));
                 e.retry_after = Some(retry_after_secs);
                 e
             }
@@ -152,10 +183,12 @@ impl From<AppError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = serde_json::to_vec(&self.problem).unwrap_or_default();
+        let body = serde_json::to_vec(&*self.problem).unwrap_or_default();
         let mut res = (self.status, body).into_response();
-        res.headers_mut()
-            .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        res.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
         if let Some(secs) = self.retry_after
             && let Ok(v) = HeaderValue::from_str(&secs.to_string())
         {

@@ -27,18 +27,34 @@ impl Answer {
         serde_json::from_str(&self.text).unwrap_or(Value::Null)
     }
     fn is_problem(&self) -> bool {
-        self.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) == Some("application/problem+json")
+        self.headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            == Some("application/problem+json")
     }
     /// The problem's `errors` map keys.
     fn error_fields(&self) -> Vec<String> {
-        assert!(self.is_problem(), "not a problem: {} {}", self.status, self.text);
-        self.json()["errors"].as_object().map(|m| m.keys().cloned().collect()).unwrap_or_default()
+        assert!(
+            self.is_problem(),
+            "not a problem: {} {}",
+            self.status,
+            self.text
+        );
+        self.json()["errors"]
+            .as_object()
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default()
     }
 }
 
 impl Client {
     fn new(db: Db) -> Self {
-        Client { router: sen_web::router(App::new(db), false), cookie: None, csrf: None, bearer: None }
+        Client {
+            router: sen_web::router(App::new(db), false),
+            cookie: None,
+            csrf: None,
+            bearer: None,
+        }
     }
 
     async fn raw(&self, req: Request<Body>) -> Answer {
@@ -46,11 +62,18 @@ impl Client {
         let status = res.status();
         let headers = res.headers().clone();
         let bytes = to_bytes(res.into_body(), 8 * 1024 * 1024).await.unwrap();
-        Answer { status, headers, text: String::from_utf8_lossy(&bytes).into_owned() }
+        Answer {
+            status,
+            headers,
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+        }
     }
 
     fn request(&self, method: Method, path: &str) -> axum::http::request::Builder {
-        let mut b = Request::builder().method(method).uri(path).header(header::HOST, "localhost");
+        let mut b = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::HOST, "localhost");
         if let Some(c) = &self.cookie {
             b = b.header(header::COOKIE, format!("sen_session={c}"));
         }
@@ -66,7 +89,9 @@ impl Client {
     async fn send(&self, method: Method, path: &str, body: Option<Value>) -> Answer {
         let b = self.request(method, path);
         let req = match body {
-            Some(v) => b.header(header::CONTENT_TYPE, "application/json").body(Body::from(v.to_string())),
+            Some(v) => b
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(v.to_string())),
             None => b.body(Body::empty()),
         };
         self.raw(req.unwrap()).await
@@ -99,9 +124,25 @@ impl Client {
     }
 
     fn take_session(&mut self, a: &Answer) {
-        let cookie = a.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().to_string();
-        assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
-        self.cookie = Some(cookie.split(';').next().unwrap().trim_start_matches("sen_session=").to_string());
+        let cookie = a
+            .headers
+            .get(header::SET_COOKIE)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(
+            cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+            "{cookie}"
+        );
+        self.cookie = Some(
+            cookie
+                .split(';')
+                .next()
+                .unwrap()
+                .trim_start_matches("sen_session=")
+                .to_string(),
+        );
         self.csrf = a.json()["csrf_token"].as_str().map(String::from);
     }
 }
@@ -120,164 +161,380 @@ story!(setup_answers_201_then_409, |db: Db| async move {
     assert!(again.is_problem());
     let me = c.get("/api/v1/me").await;
     assert_eq!(me.json()["email"], "chi@sen.vn");
-    assert!(me.json().as_object().unwrap().contains_key("calendar_feed_url"));
+    assert!(
+        me.json()
+            .as_object()
+            .unwrap()
+            .contains_key("calendar_feed_url")
+    );
 });
 
-story!(contact_bodies_are_checked_field_by_field, |db: Db| async move {
-    let mut c = Client::new(db);
-    c.setup().await;
-    let a = c.post("/api/v1/contacts", json!({})).await;
-    assert_eq!((a.status, a.error_fields()), (StatusCode::UNPROCESSABLE_ENTITY, vec!["name".to_string()]));
-    let a = c.post("/api/v1/contacts", json!({"name": "  "})).await;
-    assert_eq!(a.error_fields(), vec!["name"]);
-    let a = c.post("/api/v1/contacts", json!({"name": "An", "email": "an.example.com"})).await;
-    assert_eq!((a.status, a.error_fields()), (StatusCode::UNPROCESSABLE_ENTITY, vec!["email".to_string()]));
-    let a = c.post("/api/v1/contacts", json!({"name": 5})).await;
-    assert_eq!((a.status, a.error_fields()), (StatusCode::UNPROCESSABLE_ENTITY, vec!["name".to_string()]));
-    let a = c.post("/api/v1/contacts", json!({"name": "An", "nickname": "x", "fax": 1})).await;
-    assert_eq!((a.status, a.error_fields()), (StatusCode::UNPROCESSABLE_ENTITY, vec!["fax".to_string(), "nickname".to_string()]));
-    let raw = c.request(Method::POST, "/api/v1/contacts").header(header::CONTENT_TYPE, "application/json").body(Body::from("{\"name\": ")).unwrap();
-    let a = c.raw(raw).await;
-    assert_eq!(a.status, StatusCode::BAD_REQUEST);
-    assert!(a.is_problem());
-    let huge = json!({"name": "x".repeat(2 * 1024 * 1024)});
-    let a = c.post("/api/v1/contacts", huge).await;
-    assert_eq!(a.status, StatusCode::PAYLOAD_TOO_LARGE);
-    assert!(a.is_problem());
-    let list = c.get("/api/v1/contacts").await.json();
-    assert_eq!(list["total"], 0, "no bad input was half-written");
-});
-
-story!(contacts_round_trip_with_location_duplicates_and_versions, |db: Db| async move {
-    let mut c = Client::new(db);
-    c.setup().await;
-    let a = c.post("/api/v1/contacts", json!({"name": "Nguyễn Văn An", "phone": "+84 912 345 678", "city": "Hà Nội"})).await;
-    assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
-    let id = a.json()["id"].as_i64().unwrap();
-    assert_eq!(a.headers[header::LOCATION], format!("/api/v1/contacts/{id}"));
-    assert_eq!(a.json()["duplicates"], json!([]));
-    let b = c.post("/api/v1/contacts", json!({"name": "An (mobile)", "mobile": "0912.345.678"})).await;
-    assert_eq!(b.json()["duplicates"][0]["id"], id);
-    assert_eq!(b.json()["duplicates"][0]["reason"], "phone");
-
-    let found = c.get("/api/v1/contacts?q=nguyen%20van%20an").await.json();
-    assert_eq!(found["total"], 1);
-    assert_eq!(found["items"][0]["name"], "Nguyễn Văn An");
-
-    let ok = c.send(Method::PATCH, &format!("/api/v1/contacts/{id}"), Some(json!({"version": 1, "city": null, "job_position": "Giám đốc"}))).await;
-    assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
-    assert_eq!(ok.json()["city"], Value::Null);
-    assert_eq!(ok.json()["version"], 2);
-    let stale = c.send(Method::PATCH, &format!("/api/v1/contacts/{id}"), Some(json!({"version": 1, "city": "Huế"}))).await;
-    assert_eq!(stale.status, StatusCode::CONFLICT);
-    assert_eq!(stale.json()["current"]["version"], 2);
-    assert_eq!(stale.json()["current"]["job_position"], "Giám đốc");
-    let no_version = c.send(Method::PATCH, &format!("/api/v1/contacts/{id}"), Some(json!({"city": "Huế"}))).await;
-    assert_eq!(no_version.error_fields(), vec!["version"]);
-
-    assert_eq!(c.post(&format!("/api/v1/contacts/{id}/archive"), json!({})).await.json()["archived_at"].is_string(), true);
-    assert_eq!(c.get("/api/v1/contacts").await.json()["total"], 1);
-    assert_eq!(c.get("/api/v1/contacts?filter=archived").await.json()["total"], 1);
-    assert_eq!(c.post(&format!("/api/v1/contacts/{id}/restore"), json!({})).await.json()["archived_at"], Value::Null);
-    assert_eq!(c.send(Method::DELETE, &format!("/api/v1/contacts/{id}"), None).await.status, StatusCode::NO_CONTENT);
-    assert_eq!(c.get(&format!("/api/v1/contacts/{id}")).await.status, StatusCode::NOT_FOUND);
-    assert_eq!(c.get("/api/v1/contacts/not-a-number").await.status, StatusCode::NOT_FOUND);
-    assert_eq!(c.get("/api/v1/contacts/999999").await.status, StatusCode::NOT_FOUND);
-});
-
-story!(list_parameters_answer_400_naming_the_bad_part, |db: Db| async move {
-    let mut c = Client::new(db);
-    c.setup().await;
-    let a = c.get("/api/v1/contacts?filter=foo%20%3D%201").await;
-    assert_eq!(a.status, StatusCode::BAD_REQUEST);
-    assert!(a.json()["errors"]["filter"][0].as_str().unwrap().contains("`foo`"), "{}", a.text);
-    let a = c.get("/api/v1/contacts?filter=name%20%3D%20").await;
-    assert_eq!(a.status, StatusCode::BAD_REQUEST);
-    assert!(a.json()["errors"]["filter"][0].as_str().unwrap().contains("position"), "{}", a.text);
-    let a = c.get("/api/v1/contacts?filter=name%20%3D%20%22x%22%20or").await;
-    assert_eq!(a.status, StatusCode::BAD_REQUEST);
-    let a = c.get("/api/v1/contacts?sort=password").await;
-    assert_eq!((a.status, a.error_fields()), (StatusCode::BAD_REQUEST, vec!["sort".to_string()]));
-    let a = c.get("/api/v1/contacts?limit=100000").await;
-    assert_eq!((a.status, a.error_fields()), (StatusCode::BAD_REQUEST, vec!["limit".to_string()]));
-    let a = c.get("/api/v1/contacts?limit=abc").await;
-    assert_eq!((a.status, a.error_fields()), (StatusCode::BAD_REQUEST, vec!["limit".to_string()]));
-    let deep = format!("/api/v1/contacts?filter={}", "(".repeat(5000));
-    assert_eq!(c.get(&deep).await.status, StatusCode::BAD_REQUEST);
-    for q in ["%25", "_", "%27%3B%20DROP%20TABLE%20contacts%3B%20--", "%5C"] {
-        let a = c.get(&format!("/api/v1/contacts?q={q}")).await;
-        assert_eq!((a.status, a.json()["total"].as_i64()), (StatusCode::OK, Some(0)), "q={q}");
+story!(
+    contact_bodies_are_checked_field_by_field,
+    |db: Db| async move {
+        let mut c = Client::new(db);
+        c.setup().await;
+        let a = c.post("/api/v1/contacts", json!({})).await;
+        assert_eq!(
+            (a.status, a.error_fields()),
+            (StatusCode::UNPROCESSABLE_ENTITY, vec!["name".to_string()])
+        );
+        let a = c.post("/api/v1/contacts", json!({"name": "  "})).await;
+        assert_eq!(a.error_fields(), vec!["name"]);
+        let a = c
+            .post(
+                "/api/v1/contacts",
+                json!({"name": "An", "email": "an.example.com"}),
+            )
+            .await;
+        assert_eq!(
+            (a.status, a.error_fields()),
+            (StatusCode::UNPROCESSABLE_ENTITY, vec!["email".to_string()])
+        );
+        let a = c.post("/api/v1/contacts", json!({"name": 5})).await;
+        assert_eq!(
+            (a.status, a.error_fields()),
+            (StatusCode::UNPROCESSABLE_ENTITY, vec!["name".to_string()])
+        );
+        let a = c
+            .post(
+                "/api/v1/contacts",
+                json!({"name": "An", "nickname": "x", "fax": 1}),
+            )
+            .await;
+        assert_eq!(
+            (a.status, a.error_fields()),
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                vec!["fax".to_string(), "nickname".to_string()]
+            )
+        );
+        let raw = c
+            .request(Method::POST, "/api/v1/contacts")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from("{\"name\": "))
+            .unwrap();
+        let a = c.raw(raw).await;
+        assert_eq!(a.status, StatusCode::BAD_REQUEST);
+        assert!(a.is_problem());
+        let huge = json!({"name": "x".repeat(2 * 1024 * 1024)});
+        let a = c.post("/api/v1/contacts", huge).await;
+        assert_eq!(a.status, StatusCode::PAYLOAD_TOO_LARGE);
+        assert!(a.is_problem());
+        let list = c.get("/api/v1/contacts").await.json();
+        assert_eq!(list["total"], 0, "no bad input was half-written");
     }
-    c.post("/api/v1/contacts", json!({"name": "100% Cotton"})).await;
-    c.post("/api/v1/contacts", json!({"name": "1000 Cotton"})).await;
-    let a = c.get("/api/v1/contacts?q=100%25").await.json();
-    assert_eq!(a["total"], 1);
-    let page = c.get("/api/v1/contacts?limit=1&sort=-created_at").await.json();
-    assert_eq!(page["items"][0]["name"], "1000 Cotton");
-    let next = page["next_cursor"].as_str().unwrap().to_string();
-    let page2 = c.get(&format!("/api/v1/contacts?limit=1&sort=-created_at&cursor={next}")).await.json();
-    assert_eq!(page2["items"][0]["name"], "100% Cotton");
-    assert_eq!(page2["next_cursor"], Value::Null);
-});
+);
 
-story!(cookie_requests_need_the_csrf_token_and_same_origin, |db: Db| async move {
-    let mut c = Client::new(db);
-    c.setup().await;
-    let good = c.csrf.take();
-    let a = c.post("/api/v1/contacts", json!({"name": "X"})).await;
-    assert_eq!((a.status, a.json()["code"].as_str()), (StatusCode::FORBIDDEN, Some("csrf")));
-    c.csrf = Some("wrong".into());
-    assert_eq!(c.post("/api/v1/contacts", json!({"name": "X"})).await.status, StatusCode::FORBIDDEN);
-    c.csrf = good;
-    let req = c
-        .request(Method::POST, "/api/v1/contacts")
-        .header(header::ORIGIN, "https://evil.example")
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from("{\"name\":\"X\"}"))
-        .unwrap();
-    assert_eq!(c.raw(req).await.status, StatusCode::FORBIDDEN);
-    let req = c
-        .request(Method::POST, "/api/v1/contacts")
-        .header("sec-fetch-site", "cross-site")
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from("{\"name\":\"X\"}"))
-        .unwrap();
-    assert_eq!(c.raw(req).await.status, StatusCode::FORBIDDEN);
-    // Reads need no token.
-    assert_eq!(c.get("/api/v1/contacts").await.status, StatusCode::OK);
-    assert_eq!(c.post("/api/v1/contacts", json!({"name": "X"})).await.status, StatusCode::CREATED);
-});
+story!(
+    contacts_round_trip_with_location_duplicates_and_versions,
+    |db: Db| async move {
+        let mut c = Client::new(db);
+        c.setup().await;
+        let a = c
+            .post(
+                "/api/v1/contacts",
+                json!({"name": "Nguyễn Văn An", "phone": "+84 912 345 678", "city": "Hà Nội"}),
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
+        let id = a.json()["id"].as_i64().unwrap();
+        assert_eq!(
+            a.headers[header::LOCATION],
+            format!("/api/v1/contacts/{id}")
+        );
+        assert_eq!(a.json()["duplicates"], json!([]));
+        let b = c
+            .post(
+                "/api/v1/contacts",
+                json!({"name": "An (mobile)", "mobile": "0912.345.678"}),
+            )
+            .await;
+        assert_eq!(b.json()["duplicates"][0]["id"], id);
+        assert_eq!(b.json()["duplicates"][0]["reason"], "phone");
 
-story!(bearer_tokens_work_without_csrf_until_revoked, |db: Db| async move {
-    let mut c = Client::new(db);
-    c.setup().await;
-    let t = c.post("/api/v1/api-tokens", json!({"name": "script"})).await;
-    assert_eq!(t.status, StatusCode::CREATED);
-    let (id, secret) = (t.json()["id"].as_i64().unwrap(), t.json()["token"].as_str().unwrap().to_string());
-    let listed = c.get("/api/v1/api-tokens").await;
-    assert!(!listed.text.contains(&secret), "the secret is shown once only");
-    let script = Client { router: c.router.clone(), cookie: None, csrf: None, bearer: Some(secret.clone()) };
-    assert_eq!(script.post("/api/v1/contacts", json!({"name": "From a script"})).await.status, StatusCode::CREATED);
-    assert_eq!(c.send(Method::DELETE, &format!("/api/v1/api-tokens/{id}"), None).await.status, StatusCode::NO_CONTENT);
-    let a = script.get("/api/v1/contacts").await;
-    assert_eq!(a.status, StatusCode::UNAUTHORIZED);
-    assert!(a.is_problem());
-    let anon = Client { router: c.router.clone(), cookie: None, csrf: None, bearer: None };
-    assert_eq!(anon.get("/api/v1/contacts").await.status, StatusCode::UNAUTHORIZED);
-});
+        let found = c.get("/api/v1/contacts?q=nguyen%20van%20an").await.json();
+        assert_eq!(found["total"], 1);
+        assert_eq!(found["items"][0]["name"], "Nguyễn Văn An");
+
+        let ok = c
+            .send(
+                Method::PATCH,
+                &format!("/api/v1/contacts/{id}"),
+                Some(json!({"version": 1, "city": null, "job_position": "Giám đốc"})),
+            )
+            .await;
+        assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
+        assert_eq!(ok.json()["city"], Value::Null);
+        assert_eq!(ok.json()["version"], 2);
+        let stale = c
+            .send(
+                Method::PATCH,
+                &format!("/api/v1/contacts/{id}"),
+                Some(json!({"version": 1, "city": "Huế"})),
+            )
+            .await;
+        assert_eq!(stale.status, StatusCode::CONFLICT);
+        assert_eq!(stale.json()["current"]["version"], 2);
+        assert_eq!(stale.json()["current"]["job_position"], "Giám đốc");
+        let no_version = c
+            .send(
+                Method::PATCH,
+                &format!("/api/v1/contacts/{id}"),
+                Some(json!({"city": "Huế"})),
+            )
+            .await;
+        assert_eq!(no_version.error_fields(), vec!["version"]);
+
+        let archived = c
+            .post(&format!("/api/v1/contacts/{id}/archive"), json!({}))
+            .await;
+        assert!(archived.json()["archived_at"].is_string());
+        assert_eq!(c.get("/api/v1/contacts").await.json()["total"], 1);
+        assert_eq!(
+            c.get("/api/v1/contacts?filter=archived").await.json()["total"],
+            1
+        );
+        assert_eq!(
+            c.post(&format!("/api/v1/contacts/{id}/restore"), json!({}))
+                .await
+                .json()["archived_at"],
+            Value::Null
+        );
+        assert_eq!(
+            c.send(Method::DELETE, &format!("/api/v1/contacts/{id}"), None)
+                .await
+                .status,
+            StatusCode::NO_CONTENT
+        );
+        assert_eq!(
+            c.get(&format!("/api/v1/contacts/{id}")).await.status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            c.get("/api/v1/contacts/not-a-number").await.status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            c.get("/api/v1/contacts/999999").await.status,
+            StatusCode::NOT_FOUND
+        );
+    }
+);
+
+story!(
+    list_parameters_answer_400_naming_the_bad_part,
+    |db: Db| async move {
+        let mut c = Client::new(db);
+        c.setup().await;
+        let a = c.get("/api/v1/contacts?filter=foo%20%3D%201").await;
+        assert_eq!(a.status, StatusCode::BAD_REQUEST);
+        assert!(
+            a.json()["errors"]["filter"][0]
+                .as_str()
+                .unwrap()
+                .contains("`foo`"),
+            "{}",
+            a.text
+        );
+        let a = c.get("/api/v1/contacts?filter=name%20%3D%20").await;
+        assert_eq!(a.status, StatusCode::BAD_REQUEST);
+        assert!(
+            a.json()["errors"]["filter"][0]
+                .as_str()
+                .unwrap()
+                .contains("position"),
+            "{}",
+            a.text
+        );
+        let a = c
+            .get("/api/v1/contacts?filter=name%20%3D%20%22x%22%20or")
+            .await;
+        assert_eq!(a.status, StatusCode::BAD_REQUEST);
+        let a = c.get("/api/v1/contacts?sort=password").await;
+        assert_eq!(
+            (a.status, a.error_fields()),
+            (StatusCode::BAD_REQUEST, vec!["sort".to_string()])
+        );
+        let a = c.get("/api/v1/contacts?limit=100000").await;
+        assert_eq!(
+            (a.status, a.error_fields()),
+            (StatusCode::BAD_REQUEST, vec!["limit".to_string()])
+        );
+        let a = c.get("/api/v1/contacts?limit=abc").await;
+        assert_eq!(
+            (a.status, a.error_fields()),
+            (StatusCode::BAD_REQUEST, vec!["limit".to_string()])
+        );
+        let deep = format!("/api/v1/contacts?filter={}", "(".repeat(5000));
+        assert_eq!(c.get(&deep).await.status, StatusCode::BAD_REQUEST);
+        for q in [
+            "%25",
+            "_",
+            "%27%3B%20DROP%20TABLE%20contacts%3B%20--",
+            "%5C",
+        ] {
+            let a = c.get(&format!("/api/v1/contacts?q={q}")).await;
+            assert_eq!(
+                (a.status, a.json()["total"].as_i64()),
+                (StatusCode::OK, Some(0)),
+                "q={q}"
+            );
+        }
+        c.post("/api/v1/contacts", json!({"name": "100% Cotton"}))
+            .await;
+        c.post("/api/v1/contacts", json!({"name": "1000 Cotton"}))
+            .await;
+        let a = c.get("/api/v1/contacts?q=100%25").await.json();
+        assert_eq!(a["total"], 1);
+        let page = c
+            .get("/api/v1/contacts?limit=1&sort=-created_at")
+            .await
+            .json();
+        assert_eq!(page["items"][0]["name"], "1000 Cotton");
+        let next = page["next_cursor"].as_str().unwrap().to_string();
+        let page2 = c
+            .get(&format!(
+                "/api/v1/contacts?limit=1&sort=-created_at&cursor={next}"
+            ))
+            .await
+            .json();
+        assert_eq!(page2["items"][0]["name"], "100% Cotton");
+        assert_eq!(page2["next_cursor"], Value::Null);
+    }
+);
+
+story!(
+    cookie_requests_need_the_csrf_token_and_same_origin,
+    |db: Db| async move {
+        let mut c = Client::new(db);
+        c.setup().await;
+        let good = c.csrf.take();
+        let a = c.post("/api/v1/contacts", json!({"name": "X"})).await;
+        assert_eq!(
+            (a.status, a.json()["code"].as_str()),
+            (StatusCode::FORBIDDEN, Some("csrf"))
+        );
+        c.csrf = Some("wrong".into());
+        assert_eq!(
+            c.post("/api/v1/contacts", json!({"name": "X"}))
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
+        c.csrf = good;
+        let req = c
+            .request(Method::POST, "/api/v1/contacts")
+            .header(header::ORIGIN, "https://evil.example")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from("{\"name\":\"X\"}"))
+            .unwrap();
+        assert_eq!(c.raw(req).await.status, StatusCode::FORBIDDEN);
+        let req = c
+            .request(Method::POST, "/api/v1/contacts")
+            .header("sec-fetch-site", "cross-site")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from("{\"name\":\"X\"}"))
+            .unwrap();
+        assert_eq!(c.raw(req).await.status, StatusCode::FORBIDDEN);
+        // Reads need no token.
+        assert_eq!(c.get("/api/v1/contacts").await.status, StatusCode::OK);
+        assert_eq!(
+            c.post("/api/v1/contacts", json!({"name": "X"}))
+                .await
+                .status,
+            StatusCode::CREATED
+        );
+    }
+);
+
+story!(
+    bearer_tokens_work_without_csrf_until_revoked,
+    |db: Db| async move {
+        let mut c = Client::new(db);
+        c.setup().await;
+        let t = c
+            .post("/api/v1/api-tokens", json!({"name": "script"}))
+            .await;
+        assert_eq!(t.status, StatusCode::CREATED);
+        let (id, secret) = (
+            t.json()["id"].as_i64().unwrap(),
+            t.json()["token"].as_str().unwrap().to_string(),
+        );
+        let listed = c.get("/api/v1/api-tokens").await;
+        assert!(
+            !listed.text.contains(&secret),
+            "the secret is shown once only"
+        );
+        let script = Client {
+            router: c.router.clone(),
+            cookie: None,
+            csrf: None,
+            bearer: Some(secret.clone()),
+        };
+        assert_eq!(
+            script
+                .post("/api/v1/contacts", json!({"name": "From a script"}))
+                .await
+                .status,
+            StatusCode::CREATED
+        );
+        assert_eq!(
+            c.send(Method::DELETE, &format!("/api/v1/api-tokens/{id}"), None)
+                .await
+                .status,
+            StatusCode::NO_CONTENT
+        );
+        let a = script.get("/api/v1/contacts").await;
+        assert_eq!(a.status, StatusCode::UNAUTHORIZED);
+        assert!(a.is_problem());
+        let anon = Client {
+            router: c.router.clone(),
+            cookie: None,
+            csrf: None,
+            bearer: None,
+        };
+        assert_eq!(
+            anon.get("/api/v1/contacts").await.status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+);
 
 story!(login_logout_and_ten_wrong_passwords, |db: Db| async move {
     let mut c = Client::new(db);
     c.setup().await;
-    let mut anon = Client { router: c.router.clone(), cookie: None, csrf: None, bearer: None };
-    let ok = anon.post("/api/v1/auth/login", json!({"email": "chi@sen.vn", "password": "mat-khau-dai"})).await;
+    let mut anon = Client {
+        router: c.router.clone(),
+        cookie: None,
+        csrf: None,
+        bearer: None,
+    };
+    let ok = anon
+        .post(
+            "/api/v1/auth/login",
+            json!({"email": "chi@sen.vn", "password": "mat-khau-dai"}),
+        )
+        .await;
     assert_eq!(ok.status, StatusCode::OK);
     anon.take_session(&ok);
-    assert_eq!(anon.post("/api/v1/auth/logout", json!({})).await.status, StatusCode::NO_CONTENT);
-    assert_eq!(anon.get("/api/v1/me").await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        anon.post("/api/v1/auth/logout", json!({})).await.status,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        anon.get("/api/v1/me").await.status,
+        StatusCode::UNAUTHORIZED
+    );
     let mut statuses = Vec::new();
     for _ in 0..10 {
-        statuses.push(anon.post("/api/v1/auth/login", json!({"email": "chi@sen.vn", "password": "wrong-password"})).await);
+        statuses.push(
+            anon.post(
+                "/api/v1/auth/login",
+                json!({"email": "chi@sen.vn", "password": "wrong-password"}),
+            )
+            .await,
+        );
     }
     assert_eq!(statuses[0].status, StatusCode::UNAUTHORIZED);
     let last = statuses.last().unwrap();
@@ -290,16 +547,43 @@ story!(users_api_is_for_admins, |db: Db| async move {
     c.setup().await;
     let u = c.post("/api/v1/users", json!({"name": "An", "email": "an@sen.vn", "password": "password-1", "role": "salesperson"})).await;
     assert_eq!(u.status, StatusCode::CREATED, "{}", u.text);
-    let bad = c.post("/api/v1/users", json!({"name": "B", "email": "b@sen.vn", "password": "password-1", "role": "king"})).await;
+    let bad = c
+        .post(
+            "/api/v1/users",
+            json!({"name": "B", "email": "b@sen.vn", "password": "password-1", "role": "king"}),
+        )
+        .await;
     assert_eq!(bad.error_fields(), vec!["role"]);
-    let mut an = Client { router: c.router.clone(), cookie: None, csrf: None, bearer: None };
-    let s = an.post("/api/v1/auth/login", json!({"email": "an@sen.vn", "password": "password-1"})).await;
+    let mut an = Client {
+        router: c.router.clone(),
+        cookie: None,
+        csrf: None,
+        bearer: None,
+    };
+    let s = an
+        .post(
+            "/api/v1/auth/login",
+            json!({"email": "an@sen.vn", "password": "password-1"}),
+        )
+        .await;
     an.take_session(&s);
     assert_eq!(an.get("/api/v1/users").await.status, StatusCode::FORBIDDEN);
-    let me = an.send(Method::PATCH, "/api/v1/me", Some(json!({"language": "zh-TW", "time_zone": "Asia/Taipei"}))).await;
+    let me = an
+        .send(
+            Method::PATCH,
+            "/api/v1/me",
+            Some(json!({"language": "zh-TW", "time_zone": "Asia/Taipei"})),
+        )
+        .await;
     assert_eq!(me.json()["language"], "zh-TW");
     let id = u.json()["id"].as_i64().unwrap();
-    let p = c.send(Method::PATCH, &format!("/api/v1/users/{id}"), Some(json!({"role": "manager"}))).await;
+    let p = c
+        .send(
+            Method::PATCH,
+            &format!("/api/v1/users/{id}"),
+            Some(json!({"role": "manager"})),
+        )
+        .await;
     assert_eq!(p.json()["role"], "manager");
     assert_eq!(c.get("/api/v1/users").await.json()["total"], 2);
 });
@@ -336,97 +620,225 @@ const API_ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/contacts/{id}/duplicates"),
 ];
 
-story!(openapi_describes_every_route_with_its_errors, |db: Db| async move {
-    let c = Client::new(db);
-    let doc = c.get("/api/openapi.json").await.json();
-    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
-    let paths = doc["paths"].as_object().unwrap();
-    for (method, path) in API_ROUTES {
-        let op = &paths.get(*path).unwrap_or_else(|| panic!("{path} missing"))[*method];
-        assert!(op.is_object(), "{method} {path} missing");
-        assert!(op["responses"].as_object().is_some_and(|r| !r.is_empty()), "{method} {path} has no responses");
+story!(
+    openapi_describes_every_route_with_its_errors,
+    |db: Db| async move {
+        let c = Client::new(db);
+        let doc = c.get("/api/openapi.json").await.json();
+        assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+        let paths = doc["paths"].as_object().unwrap();
+        for (method, path) in API_ROUTES {
+            let op = &paths.get(*path).unwrap_or_else(|| panic!("{path} missing"))[*method];
+            assert!(op.is_object(), "{method} {path} missing");
+            assert!(
+                op["responses"].as_object().is_some_and(|r| !r.is_empty()),
+                "{method} {path} has no responses"
+            );
+        }
+        let count: usize = paths.values().map(|p| p.as_object().unwrap().len()).sum();
+        assert_eq!(
+            count,
+            API_ROUTES.len(),
+            "every documented route is known to this test"
+        );
+        assert!(doc["components"]["schemas"]["Problem"].is_object());
+        assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+        // Every documented route really exists: none answers "no such route".
+        for (method, path) in API_ROUTES {
+            let real = path.replace("{id}", "1");
+            let a = c
+                .send(method.to_uppercase().parse().unwrap(), &real, None)
+                .await;
+            assert_ne!(a.json()["code"], "no_route", "{method} {path}");
+            assert_ne!(a.status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");
+        }
     }
-    let count: usize = paths.values().map(|p| p.as_object().unwrap().len()).sum();
-    assert_eq!(count, API_ROUTES.len(), "every documented route is known to this test");
-    assert!(doc["components"]["schemas"]["Problem"].is_object());
-    assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
-    // Every documented route really exists: none answers "no such route".
-    for (method, path) in API_ROUTES {
-        let real = path.replace("{id}", "1");
-        let a = c.send(method.to_uppercase().parse().unwrap(), &real, None).await;
-        assert_ne!(a.json()["code"], "no_route", "{method} {path}");
-        assert_ne!(a.status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");
-    }
-});
+);
 
 story!(pages_walk_from_setup_to_a_contact, |db: Db| async move {
     let mut c = Client::new(db);
     let home = c.get("/").await;
     assert_eq!(home.headers[header::LOCATION], "/setup");
-    let req = c.request(Method::GET, "/setup").header(header::ACCEPT_LANGUAGE, "vi-VN,vi;q=0.9").body(Body::empty()).unwrap();
+    let req = c
+        .request(Method::GET, "/setup")
+        .header(header::ACCEPT_LANGUAGE, "vi-VN,vi;q=0.9")
+        .body(Body::empty())
+        .unwrap();
     let page = c.raw(req).await;
     assert!(page.text.contains("lang=\"vi\""));
-    assert!(page.text.contains("Tạo không gian làm việc") || page.text.contains("không gian"), "setup page in Vietnamese");
-    let bad = c.form("/setup", &[("workspace_name", ""), ("language", "vi"), ("currency", "VND"), ("time_zone", "Asia/Ho_Chi_Minh"), ("name", "Chi"), ("email", "x"), ("password", "1")]).await;
+    assert!(
+        page.text.contains("Tạo không gian làm việc") || page.text.contains("không gian"),
+        "setup page in Vietnamese"
+    );
+    let bad = c
+        .form(
+            "/setup",
+            &[
+                ("workspace_name", ""),
+                ("language", "vi"),
+                ("currency", "VND"),
+                ("time_zone", "Asia/Ho_Chi_Minh"),
+                ("name", "Chi"),
+                ("email", "x"),
+                ("password", "1"),
+            ],
+        )
+        .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.text.contains("field-error"));
-    let done = c.form("/setup", &[("workspace_name", "Sen"), ("language", "vi"), ("currency", "VND"), ("time_zone", "Asia/Ho_Chi_Minh"), ("name", "Chi"), ("email", "chi@sen.vn"), ("password", "mat-khau-dai")]).await;
+    let done = c
+        .form(
+            "/setup",
+            &[
+                ("workspace_name", "Sen"),
+                ("language", "vi"),
+                ("currency", "VND"),
+                ("time_zone", "Asia/Ho_Chi_Minh"),
+                ("name", "Chi"),
+                ("email", "chi@sen.vn"),
+                ("password", "mat-khau-dai"),
+            ],
+        )
+        .await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.text);
-    let cookie = done.headers[header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().trim_start_matches("sen_session=").to_string();
+    let cookie = done.headers[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .trim_start_matches("sen_session=")
+        .to_string();
     c.cookie = Some(cookie);
     let list = c.get("/contacts").await;
     assert_eq!(list.status, StatusCode::OK);
-    assert!(list.text.contains("Danh bạ") || list.text.contains("Liên hệ"), "contacts page in Vietnamese");
-    let csrf = list.text.split("name=\"_csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    assert!(
+        list.text.contains("Danh bạ") || list.text.contains("Liên hệ"),
+        "contacts page in Vietnamese"
+    );
+    let csrf = list
+        .text
+        .split("name=\"_csrf\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
 
     // A form post without the token is refused.
-    assert_eq!(c.form("/contacts/new", &[("name", "Linda Wu")]).await.status, StatusCode::FORBIDDEN);
-    let created = c.form("/contacts/new", &[("_csrf", &csrf), ("name", "Linda Wu"), ("email", "linda@crm.tw"), ("owner_id", "")]).await;
+    assert_eq!(
+        c.form("/contacts/new", &[("name", "Linda Wu")])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let created = c
+        .form(
+            "/contacts/new",
+            &[
+                ("_csrf", &csrf),
+                ("name", "Linda Wu"),
+                ("email", "linda@crm.tw"),
+                ("owner_id", ""),
+            ],
+        )
+        .await;
     assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.text);
-    let at = created.headers[header::LOCATION].to_str().unwrap().to_string();
-    let id: i64 = at.trim_start_matches("/contacts/").split('?').next().unwrap().parse().unwrap();
+    let at = created.headers[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let id: i64 = at
+        .trim_start_matches("/contacts/")
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
     let shown = c.get(&at).await;
     assert!(shown.text.contains("linda@crm.tw"));
 
     // htmx asks for the rows only.
-    let req = c.request(Method::GET, "/contacts?q=linda").header("hx-request", "true").body(Body::empty()).unwrap();
+    let req = c
+        .request(Method::GET, "/contacts?q=linda")
+        .header("hx-request", "true")
+        .body(Body::empty())
+        .unwrap();
     let frag = c.raw(req).await;
     assert!(!frag.text.contains("<html"));
     assert!(frag.text.contains("Linda Wu"));
 
     // An edit based on an old version shows the conflict and keeps the typed values.
     let path = format!("/contacts/{id}");
-    let first = c.form(&path, &[("_csrf", &csrf), ("version", "1"), ("name", "Linda Wu"), ("city", "Taipei")]).await;
+    let first = c
+        .form(
+            &path,
+            &[
+                ("_csrf", &csrf),
+                ("version", "1"),
+                ("name", "Linda Wu"),
+                ("city", "Taipei"),
+            ],
+        )
+        .await;
     assert_eq!(first.status, StatusCode::SEE_OTHER);
-    let second = c.form(&path, &[("_csrf", &csrf), ("version", "1"), ("name", "Linda Wu"), ("city", "Kaohsiung")]).await;
+    let second = c
+        .form(
+            &path,
+            &[
+                ("_csrf", &csrf),
+                ("version", "1"),
+                ("name", "Linda Wu"),
+                ("city", "Kaohsiung"),
+            ],
+        )
+        .await;
     assert_eq!(second.status, StatusCode::CONFLICT);
     assert!(second.text.contains("Taipei") && second.text.contains("Kaohsiung"));
     assert!(second.text.contains("name=\"version\" value=\"2\""));
 });
 
-story!(pages_need_a_session_and_answer_unknown_paths_with_a_page, |db: Db| async move {
-    let mut c = Client::new(db);
-    c.setup().await;
-    let anon = Client { router: c.router.clone(), cookie: None, csrf: None, bearer: None };
-    let a = anon.get("/contacts").await;
-    assert_eq!(a.status, StatusCode::SEE_OTHER);
-    assert!(a.headers[header::LOCATION].to_str().unwrap().starts_with("/login?next="));
-    let missing = c.get("/no-such-page").await;
-    assert_eq!(missing.status, StatusCode::NOT_FOUND);
-    assert!(missing.text.contains("<html"));
-    let api = c.get("/api/v1/no-such-thing").await;
-    assert_eq!(api.status, StatusCode::NOT_FOUND);
-    assert!(api.is_problem());
-    let page = c.get("/contacts/424242").await;
-    assert_eq!(page.status, StatusCode::NOT_FOUND);
-    for p in ["/users", "/profile", "/contacts/new"] {
-        assert_eq!(c.get(p).await.status, StatusCode::OK, "{p}");
+story!(
+    pages_need_a_session_and_answer_unknown_paths_with_a_page,
+    |db: Db| async move {
+        let mut c = Client::new(db);
+        c.setup().await;
+        let anon = Client {
+            router: c.router.clone(),
+            cookie: None,
+            csrf: None,
+            bearer: None,
+        };
+        let a = anon.get("/contacts").await;
+        assert_eq!(a.status, StatusCode::SEE_OTHER);
+        assert!(
+            a.headers[header::LOCATION]
+                .to_str()
+                .unwrap()
+                .starts_with("/login?next=")
+        );
+        let missing = c.get("/no-such-page").await;
+        assert_eq!(missing.status, StatusCode::NOT_FOUND);
+        assert!(missing.text.contains("<html"));
+        let api = c.get("/api/v1/no-such-thing").await;
+        assert_eq!(api.status, StatusCode::NOT_FOUND);
+        assert!(api.is_problem());
+        let page = c.get("/contacts/424242").await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND);
+        for p in ["/users", "/profile", "/contacts/new"] {
+            assert_eq!(c.get(p).await.status, StatusCode::OK, "{p}");
+        }
+        let headers = c.get("/contacts").await.headers;
+        let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+        assert!(
+            csp.contains("script-src 'self'")
+                && !csp.contains("unsafe-inline")
+                && csp.contains("frame-ancestors 'none'")
+        );
+        assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
     }
-    let headers = c.get("/contacts").await.headers;
-    let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
-    assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline") && csp.contains("frame-ancestors 'none'"));
-    assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
-});
+);
 
 #[test]
 fn every_catalog_has_every_message_and_every_used_key_exists() {
@@ -456,7 +868,11 @@ fn every_catalog_has_every_message_and_every_used_key_exists() {
     }
     let missing: Vec<_> = used
         .iter()
-        .filter(|k| k.contains('-') && k.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'))
+        .filter(|k| {
+            k.contains('-')
+                && k.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        })
         .filter(|k| !i18n.has("en", k))
         .collect();
     assert!(missing.is_empty(), "keys used but missing: {missing:?}");

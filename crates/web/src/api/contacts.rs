@@ -1,9 +1,9 @@
 //! Contacts (R1.8): persons and companies.
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use chrono::{DateTime, Utc};
 use sen_app::contacts::{ContactView, Saved};
 use sen_domain::contact::{ContactPatch, ContactValues};
@@ -26,8 +26,15 @@ pub struct DuplicateOut {
 
 impl From<Duplicate> for DuplicateOut {
     fn from(d: Duplicate) -> Self {
-        let reason = serde_json::to_value(d.reason).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
-        DuplicateOut { id: d.id, name: d.name, reason }
+        let reason = serde_json::to_value(d.reason)
+            .ok()
+            .and_then(|v| v.as_str().map(String::from))
+            .unwrap_or_default();
+        DuplicateOut {
+            id: d.id,
+            name: d.name,
+            reason,
+        }
     }
 }
 
@@ -244,8 +251,15 @@ impl ContactPatchIn {
 /// `sort` (`name`, `-created_at`, …), `limit` (1–500, default 50; outside → 400), `cursor`.
 #[utoipa::path(get, path = "/api/v1/contacts", tag = "contacts", params(ListQuery),
     responses((status = 200, body = ContactList), (status = 400, body = Problem), (status = 401, body = Problem)))]
-pub async fn list(State(state): State<AppState>, auth: Auth, query: ListQuery) -> ApiResult<Json<ContactList>> {
-    let page = state.app.list_contacts(auth.actor(), &query.params()?).await?;
+pub async fn list(
+    State(state): State<AppState>,
+    auth: Auth,
+    query: ListQuery,
+) -> ApiResult<Json<ContactList>> {
+    let page = state
+        .app
+        .list_contacts(auth.actor(), &query.params()?)
+        .await?;
     Ok(Json(ContactList {
         items: page.items.into_iter().map(ContactOut::from).collect(),
         next_cursor: page.next_cursor,
@@ -255,23 +269,39 @@ pub async fn list(State(state): State<AppState>, auth: Auth, query: ListQuery) -
 
 fn created(out: ContactOut) -> Response {
     let location = format!("/api/v1/contacts/{}", out.id);
-    (StatusCode::CREATED, [(header::LOCATION, location)], Json(out)).into_response()
+    (
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        Json(out),
+    )
+        .into_response()
 }
 
 /// Create a contact; the answer lists possible duplicates (same e-mail, phone or name).
 #[utoipa::path(post, path = "/api/v1/contacts", tag = "contacts", request_body = ContactIn,
     responses((status = 201, body = ContactOut), (status = 400, body = Problem), (status = 422, body = Problem),
               (status = 413, body = Problem), (status = 401, body = Problem)))]
-pub async fn create(State(state): State<AppState>, auth: Auth, JsonBody(b): JsonBody<ContactIn>) -> ApiResult<Response> {
+pub async fn create(
+    State(state): State<AppState>,
+    auth: Auth,
+    JsonBody(b): JsonBody<ContactIn>,
+) -> ApiResult<Response> {
     let me = auth.actor().user_id;
-    let saved = state.app.create_contact(auth.actor(), b.into_values(me)).await?;
+    let saved = state
+        .app
+        .create_contact(auth.actor(), b.into_values(me))
+        .await?;
     Ok(created(saved.into()))
 }
 
 /// One contact.
 #[utoipa::path(get, path = "/api/v1/contacts/{id}", tag = "contacts", params(("id" = i64, Path)),
     responses((status = 200, body = ContactOut), (status = 404, body = Problem), (status = 401, body = Problem)))]
-pub async fn get(State(state): State<AppState>, auth: Auth, IdPath(id): IdPath) -> ApiResult<Json<ContactOut>> {
+pub async fn get(
+    State(state): State<AppState>,
+    auth: Auth,
+    IdPath(id): IdPath,
+) -> ApiResult<Json<ContactOut>> {
     Ok(Json(state.app.get_contact(auth.actor(), id).await?.into()))
 }
 
@@ -279,19 +309,35 @@ pub async fn get(State(state): State<AppState>, auth: Auth, IdPath(id): IdPath) 
 #[utoipa::path(patch, path = "/api/v1/contacts/{id}", tag = "contacts", params(("id" = i64, Path)), request_body = ContactPatchIn,
     responses((status = 200, body = ContactOut), (status = 409, body = Problem), (status = 403, body = Problem),
               (status = 404, body = Problem), (status = 422, body = Problem), (status = 401, body = Problem)))]
-pub async fn update(State(state): State<AppState>, auth: Auth, IdPath(id): IdPath, JsonBody(b): JsonBody<ContactPatchIn>) -> ApiResult<Json<ContactOut>> {
+pub async fn update(
+    State(state): State<AppState>,
+    auth: Auth,
+    IdPath(id): IdPath,
+    JsonBody(b): JsonBody<ContactPatchIn>,
+) -> ApiResult<Json<ContactOut>> {
     let Some(version) = b.version else {
-        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "validation", "The request has invalid fields")
-            .field("version", "required: the version you last read"));
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation",
+            "The request has invalid fields",
+        )
+        .field("version", "required: the version you last read"));
     };
-    let saved = state.app.update_contact(auth.actor(), id, version, b.into_patch()).await?;
+    let saved = state
+        .app
+        .update_contact(auth.actor(), id, version, b.into_patch())
+        .await?;
     Ok(Json(saved.into()))
 }
 
 /// Delete a contact for good.
 #[utoipa::path(delete, path = "/api/v1/contacts/{id}", tag = "contacts", params(("id" = i64, Path)),
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 401, body = Problem)))]
-pub async fn delete(State(state): State<AppState>, auth: Auth, IdPath(id): IdPath) -> ApiResult<StatusCode> {
+pub async fn delete(
+    State(state): State<AppState>,
+    auth: Auth,
+    IdPath(id): IdPath,
+) -> ApiResult<StatusCode> {
     state.app.delete_contact(auth.actor(), id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -299,15 +345,35 @@ pub async fn delete(State(state): State<AppState>, auth: Auth, IdPath(id): IdPat
 /// Archive a contact (hidden from lists unless the filter asks for `archived`).
 #[utoipa::path(post, path = "/api/v1/contacts/{id}/archive", tag = "contacts", params(("id" = i64, Path)),
     responses((status = 200, body = ContactOut), (status = 403, body = Problem), (status = 404, body = Problem), (status = 401, body = Problem)))]
-pub async fn archive(State(state): State<AppState>, auth: Auth, IdPath(id): IdPath) -> ApiResult<Json<ContactOut>> {
-    Ok(Json(state.app.set_contact_archived(auth.actor(), id, true).await?.into()))
+pub async fn archive(
+    State(state): State<AppState>,
+    auth: Auth,
+    IdPath(id): IdPath,
+) -> ApiResult<Json<ContactOut>> {
+    Ok(Json(
+        state
+            .app
+            .set_contact_archived(auth.actor(), id, true)
+            .await?
+            .into(),
+    ))
 }
 
 /// Restore an archived contact.
 #[utoipa::path(post, path = "/api/v1/contacts/{id}/restore", tag = "contacts", params(("id" = i64, Path)),
     responses((status = 200, body = ContactOut), (status = 403, body = Problem), (status = 404, body = Problem), (status = 401, body = Problem)))]
-pub async fn restore(State(state): State<AppState>, auth: Auth, IdPath(id): IdPath) -> ApiResult<Json<ContactOut>> {
-    Ok(Json(state.app.set_contact_archived(auth.actor(), id, false).await?.into()))
+pub async fn restore(
+    State(state): State<AppState>,
+    auth: Auth,
+    IdPath(id): IdPath,
+) -> ApiResult<Json<ContactOut>> {
+    Ok(Json(
+        state
+            .app
+            .set_contact_archived(auth.actor(), id, false)
+            .await?
+            .into(),
+    ))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -318,7 +384,13 @@ pub struct DuplicateList {
 /// Live contacts that look like this one.
 #[utoipa::path(get, path = "/api/v1/contacts/{id}/duplicates", tag = "contacts", params(("id" = i64, Path)),
     responses((status = 200, body = DuplicateList), (status = 404, body = Problem), (status = 401, body = Problem)))]
-pub async fn duplicates(State(state): State<AppState>, auth: Auth, IdPath(id): IdPath) -> ApiResult<Json<DuplicateList>> {
+pub async fn duplicates(
+    State(state): State<AppState>,
+    auth: Auth,
+    IdPath(id): IdPath,
+) -> ApiResult<Json<DuplicateList>> {
     let items = state.app.contact_duplicates(auth.actor(), id).await?;
-    Ok(Json(DuplicateList { items: items.into_iter().map(DuplicateOut::from).collect() }))
+    Ok(Json(DuplicateList {
+        items: items.into_iter().map(DuplicateOut::from).collect(),
+    }))
 }

@@ -39,9 +39,17 @@ impl ListQuery {
     pub fn params(self) -> Result<ListParams, ApiError> {
         let limit = match self.limit.as_deref().map(str::trim) {
             None | Some("") => None,
-            Some(l) => Some(l.parse::<i64>().map_err(|_| ApiError::bad_request("limit", "must be a whole number from 1 to 500"))?),
+            Some(l) => Some(l.parse::<i64>().map_err(|_| {
+                ApiError::bad_request("limit", "must be a whole number from 1 to 500")
+            })?),
         };
-        Ok(ListParams { q: self.q, filter: self.filter, sort: self.sort, limit, cursor: self.cursor })
+        Ok(ListParams {
+            q: self.q,
+            filter: self.filter,
+            sort: self.sort,
+            limit,
+            cursor: self.cursor,
+        })
     }
 }
 
@@ -61,9 +69,17 @@ impl Modify for Security {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).description(Some("A personal API token")).build()),
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("A personal API token"))
+                    .build(),
+            ),
         );
-        components.add_security_scheme("session", SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new("sen_session"))));
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new("sen_session"))),
+        );
     }
 }
 

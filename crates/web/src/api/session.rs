@@ -1,10 +1,10 @@
 //! First-run setup, sign-in/out, one's own profile, personal API tokens.
 
+use axum::Json;
 use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use chrono::{DateTime, Utc};
@@ -103,17 +103,32 @@ fn time_duration(secs: i64) -> time::Duration {
 }
 
 pub fn clear_cookie() -> Cookie<'static> {
-    Cookie::build((SESSION_COOKIE, "")).path("/").max_age(time_duration(0)).build()
+    Cookie::build((SESSION_COOKIE, ""))
+        .path("/")
+        .max_age(time_duration(0))
+        .build()
 }
 
 fn session_response(status: StatusCode, s: NewSession, secure: bool) -> Response {
     let cookie = session_cookie(s.cookie_value, s.expires_at, secure);
     let jar = CookieJar::new().add(cookie);
-    (status, jar, Json(SessionOut { user: s.user.into(), csrf_token: s.csrf_token })).into_response()
+    (
+        status,
+        jar,
+        Json(SessionOut {
+            user: s.user.into(),
+            csrf_token: s.csrf_token,
+        }),
+    )
+        .into_response()
 }
 
 pub fn setup_input(b: SetupIn) -> SetupInput {
-    let admin = b.admin.unwrap_or(AdminIn { name: None, email: None, password: None });
+    let admin = b.admin.unwrap_or(AdminIn {
+        name: None,
+        email: None,
+        password: None,
+    });
     SetupInput {
         workspace_name: b.workspace_name,
         language: b.language,
@@ -129,9 +144,16 @@ pub fn setup_input(b: SetupIn) -> SetupInput {
 #[utoipa::path(post, path = "/api/v1/setup", tag = "session", request_body = SetupIn,
     responses((status = 201, body = SessionOut), (status = 409, description = "already set up", body = Problem),
               (status = 422, body = Problem), (status = 400, body = Problem)))]
-pub async fn setup(State(state): State<AppState>, JsonBody(body): JsonBody<SetupIn>) -> ApiResult<Response> {
+pub async fn setup(
+    State(state): State<AppState>,
+    JsonBody(body): JsonBody<SetupIn>,
+) -> ApiResult<Response> {
     let s = state.app.setup(setup_input(body)).await?;
-    Ok(session_response(StatusCode::CREATED, s, state.secure_cookies))
+    Ok(session_response(
+        StatusCode::CREATED,
+        s,
+        state.secure_cookies,
+    ))
 }
 
 /// The peer address, for sign-in throttling.
@@ -148,10 +170,18 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "session", request_body = LoginIn,
     responses((status = 200, body = SessionOut), (status = 401, body = Problem), (status = 429, body = Problem),
               (status = 422, body = Problem)))]
-pub async fn login(State(state): State<AppState>, addr: ClientAddr, JsonBody(body): JsonBody<LoginIn>) -> ApiResult<Response> {
+pub async fn login(
+    State(state): State<AppState>,
+    addr: ClientAddr,
+    JsonBody(body): JsonBody<LoginIn>,
+) -> ApiResult<Response> {
     let s = state
         .app
-        .login(body.email.as_deref().unwrap_or(""), body.password.as_deref().unwrap_or(""), &addr.0)
+        .login(
+            body.email.as_deref().unwrap_or(""),
+            body.password.as_deref().unwrap_or(""),
+            &addr.0,
+        )
         .await?;
     Ok(session_response(StatusCode::OK, s, state.secure_cookies))
 }
@@ -159,7 +189,11 @@ pub async fn login(State(state): State<AppState>, addr: ClientAddr, JsonBody(bod
 /// Sign out: the session is revoked on the server and the cookie cleared.
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "session",
     responses((status = 204), (status = 401, body = Problem), (status = 403, body = Problem)))]
-pub async fn logout(State(state): State<AppState>, _auth: Auth, headers: HeaderMap) -> ApiResult<Response> {
+pub async fn logout(
+    State(state): State<AppState>,
+    _auth: Auth,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
     let jar = CookieJar::from_headers(&headers);
     if let Some(c) = jar.get(SESSION_COOKIE) {
         state.app.logout(c.value()).await?;
@@ -172,7 +206,10 @@ pub async fn logout(State(state): State<AppState>, _auth: Auth, headers: HeaderM
     responses((status = 200, body = MeOut), (status = 401, body = Problem)))]
 pub async fn me(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<MeOut>> {
     let u = state.app.user_view(auth.actor().user_id).await?;
-    Ok(Json(MeOut { user: u.into(), calendar_feed_url: None }))
+    Ok(Json(MeOut {
+        user: u.into(),
+        calendar_feed_url: None,
+    }))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -188,7 +225,12 @@ pub struct MePatch {
 /// Change one's own name, language, time zone or password (a new password ends one's other sessions).
 #[utoipa::path(patch, path = "/api/v1/me", tag = "session", request_body = MePatch,
     responses((status = 200, body = MeOut), (status = 401, body = Problem), (status = 422, body = Problem)))]
-pub async fn update_me(State(state): State<AppState>, auth: Auth, headers: HeaderMap, JsonBody(b): JsonBody<MePatch>) -> ApiResult<Json<MeOut>> {
+pub async fn update_me(
+    State(state): State<AppState>,
+    auth: Auth,
+    headers: HeaderMap,
+    JsonBody(b): JsonBody<MePatch>,
+) -> ApiResult<Json<MeOut>> {
     let jar = CookieJar::from_headers(&headers);
     let changes = UserChanges {
         name: b.name,
@@ -198,8 +240,18 @@ pub async fn update_me(State(state): State<AppState>, auth: Auth, headers: Heade
         current_password: b.current_password,
         ..Default::default()
     };
-    let u = state.app.update_me(auth.actor(), changes, jar.get(SESSION_COOKIE).map(|c| c.value())).await?;
-    Ok(Json(MeOut { user: u.into(), calendar_feed_url: None }))
+    let u = state
+        .app
+        .update_me(
+            auth.actor(),
+            changes,
+            jar.get(SESSION_COOKIE).map(|c| c.value()),
+        )
+        .await?;
+    Ok(Json(MeOut {
+        user: u.into(),
+        calendar_feed_url: None,
+    }))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -236,7 +288,12 @@ pub async fn list_tokens(State(state): State<AppState>, auth: Auth) -> ApiResult
     Ok(Json(TokenList {
         items: items
             .into_iter()
-            .map(|t| TokenOut { id: t.id, name: t.name, created_at: t.created_at, last_used_at: t.last_used_at })
+            .map(|t| TokenOut {
+                id: t.id,
+                name: t.name,
+                created_at: t.created_at,
+                last_used_at: t.last_used_at,
+            })
             .collect(),
     }))
 }
@@ -244,17 +301,36 @@ pub async fn list_tokens(State(state): State<AppState>, auth: Auth) -> ApiResult
 /// Create a personal API token; its secret is in this answer only.
 #[utoipa::path(post, path = "/api/v1/api-tokens", tag = "session", request_body = TokenIn,
     responses((status = 201, body = NewTokenOut), (status = 401, body = Problem), (status = 422, body = Problem)))]
-pub async fn create_token(State(state): State<AppState>, auth: Auth, JsonBody(b): JsonBody<TokenIn>) -> ApiResult<Response> {
-    let (t, secret) = state.app.create_token(auth.actor(), b.name.as_deref()).await?;
+pub async fn create_token(
+    State(state): State<AppState>,
+    auth: Auth,
+    JsonBody(b): JsonBody<TokenIn>,
+) -> ApiResult<Response> {
+    let (t, secret) = state
+        .app
+        .create_token(auth.actor(), b.name.as_deref())
+        .await?;
     let location = format!("/api/v1/api-tokens/{}", t.id);
-    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(NewTokenOut { id: t.id, name: t.name, token: secret }))
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        Json(NewTokenOut {
+            id: t.id,
+            name: t.name,
+            token: secret,
+        }),
+    )
         .into_response())
 }
 
 /// Revoke one of one's tokens.
 #[utoipa::path(delete, path = "/api/v1/api-tokens/{id}", tag = "session", params(("id" = i64, Path)),
     responses((status = 204), (status = 404, body = Problem), (status = 401, body = Problem)))]
-pub async fn revoke_token(State(state): State<AppState>, auth: Auth, Path(id): Path<i64>) -> ApiResult<StatusCode> {
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+) -> ApiResult<StatusCode> {
     state.app.revoke_token(auth.actor(), id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

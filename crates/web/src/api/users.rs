@@ -1,9 +1,9 @@
 //! Users (admins only).
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use sen_app::users::{NewUserInput, UserChanges};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -46,37 +46,72 @@ pub struct UserPatch {
 #[utoipa::path(get, path = "/api/v1/users", tag = "users",
     responses((status = 200, body = UserList), (status = 401, body = Problem), (status = 403, body = Problem)))]
 pub async fn list(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<UserList>> {
-    let items: Vec<UserOut> = state.app.list_users(auth.actor()).await?.into_iter().map(UserOut::from).collect();
+    let items: Vec<UserOut> = state
+        .app
+        .list_users(auth.actor())
+        .await?
+        .into_iter()
+        .map(UserOut::from)
+        .collect();
     let total = items.len() as i64;
-    Ok(Json(UserList { items, next_cursor: None, total }))
+    Ok(Json(UserList {
+        items,
+        next_cursor: None,
+        total,
+    }))
 }
 
 /// Create a user.
 #[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = UserIn,
     responses((status = 201, body = UserOut), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
-pub async fn create(State(state): State<AppState>, auth: Auth, JsonBody(b): JsonBody<UserIn>) -> ApiResult<Response> {
+pub async fn create(
+    State(state): State<AppState>,
+    auth: Auth,
+    JsonBody(b): JsonBody<UserIn>,
+) -> ApiResult<Response> {
     let u = state
         .app
         .create_user(
             auth.actor(),
-            NewUserInput { name: b.name, email: b.email, password: b.password, role: b.role, language: b.language, time_zone: b.time_zone },
+            NewUserInput {
+                name: b.name,
+                email: b.email,
+                password: b.password,
+                role: b.role,
+                language: b.language,
+                time_zone: b.time_zone,
+            },
         )
         .await?;
     let location = format!("/api/v1/users/{}", u.id);
-    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(UserOut::from(u))).into_response())
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        Json(UserOut::from(u)),
+    )
+        .into_response())
 }
 
 /// One user.
 #[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users", params(("id" = i64, Path)),
     responses((status = 200, body = UserOut), (status = 404, body = Problem), (status = 403, body = Problem), (status = 401, body = Problem)))]
-pub async fn get(State(state): State<AppState>, auth: Auth, IdPath(id): IdPath) -> ApiResult<Json<UserOut>> {
+pub async fn get(
+    State(state): State<AppState>,
+    auth: Auth,
+    IdPath(id): IdPath,
+) -> ApiResult<Json<UserOut>> {
     Ok(Json(state.app.get_user(auth.actor(), id).await?.into()))
 }
 
 /// Change a user (role, active, password …).
 #[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "users", params(("id" = i64, Path)), request_body = UserPatch,
     responses((status = 200, body = UserOut), (status = 404, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem), (status = 401, body = Problem)))]
-pub async fn update(State(state): State<AppState>, auth: Auth, IdPath(id): IdPath, JsonBody(b): JsonBody<UserPatch>) -> ApiResult<Json<UserOut>> {
+pub async fn update(
+    State(state): State<AppState>,
+    auth: Auth,
+    IdPath(id): IdPath,
+    JsonBody(b): JsonBody<UserPatch>,
+) -> ApiResult<Json<UserOut>> {
     let changes = UserChanges {
         name: b.name,
         email: b.email,
@@ -87,5 +122,11 @@ pub async fn update(State(state): State<AppState>, auth: Auth, IdPath(id): IdPat
         time_zone: b.time_zone,
         active: b.active,
     };
-    Ok(Json(state.app.update_user(auth.actor(), id, changes).await?.into()))
+    Ok(Json(
+        state
+            .app
+            .update_user(auth.actor(), id, changes)
+            .await?
+            .into(),
+    ))
 }

@@ -6,9 +6,9 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
+use sen_app::AppError;
 use sen_app::auth::SetupInput;
 use sen_app::users::UserChanges;
-use sen_app::AppError;
 use sen_domain::errors::FieldErrors;
 use sen_domain::user::{Currency, Language};
 
@@ -27,13 +27,31 @@ pub struct SetupPage {
     pub other_errors: Vec<String>,
 }
 
-const TIME_ZONES: &[&str] = &["Asia/Ho_Chi_Minh", "Asia/Taipei", "Asia/Bangkok", "Asia/Singapore", "Asia/Tokyo", "Europe/London", "America/New_York", "UTC"];
+const TIME_ZONES: &[&str] = &[
+    "Asia/Ho_Chi_Minh",
+    "Asia/Taipei",
+    "Asia/Bangkok",
+    "Asia/Singapore",
+    "Asia/Tokyo",
+    "Europe/London",
+    "America/New_York",
+    "UTC",
+];
 
-fn choices(tr: Tr<'_>, values: &[&str], prefix: &str, selected: &str) -> Vec<(String, String, bool)> {
+fn choices(
+    tr: Tr<'_>,
+    values: &[&str],
+    prefix: &str,
+    selected: &str,
+) -> Vec<(String, String, bool)> {
     values
         .iter()
         .map(|v| {
-            let label = if prefix.is_empty() { (*v).to_string() } else { tr.t(&format!("{prefix}-{v}")) };
+            let label = if prefix.is_empty() {
+                (*v).to_string()
+            } else {
+                tr.t(&format!("{prefix}-{v}"))
+            };
             ((*v).to_string(), label, *v == selected)
         })
         .collect()
@@ -41,20 +59,58 @@ fn choices(tr: Tr<'_>, values: &[&str], prefix: &str, selected: &str) -> Vec<(St
 
 fn setup_fields(tr: Tr<'_>, f: &FormData) -> Vec<FieldView> {
     let lang = f.get("language").unwrap_or_else(|| tr.lang.to_string());
-    let default_currency = match tr.lang { "vi" => "VND", "zh-TW" => "TWD", _ => "USD" };
+    let default_currency = match tr.lang {
+        "vi" => "VND",
+        "zh-TW" => "TWD",
+        _ => "USD",
+    };
     let currency = f.get("currency").unwrap_or_else(|| default_currency.into());
-    let default_tz = if tr.lang == "zh-TW" { "Asia/Taipei" } else { "Asia/Ho_Chi_Minh" };
+    let default_tz = if tr.lang == "zh-TW" {
+        "Asia/Taipei"
+    } else {
+        "Asia/Ho_Chi_Minh"
+    };
     let tz = f.get("time_zone").unwrap_or_else(|| default_tz.into());
     let langs: Vec<&str> = Language::ALL.iter().map(|l| l.as_str()).collect();
     let currencies: Vec<&str> = Currency::ALL.iter().map(|c| c.as_str()).collect();
     vec![
-        FieldView::new("workspace_name", tr.t("setup-workspace-name"), "text", f.get("workspace_name").unwrap_or_default()).required(),
-        FieldView::new("language", tr.t("field-language"), "select", "").options(choices(tr, &langs, "language", &lang)),
-        FieldView::new("currency", tr.t("setup-currency"), "select", "").options(choices(tr, &currencies, "currency", &currency)),
-        FieldView::new("time_zone", tr.t("field-time-zone"), "select", "").options(choices(tr, TIME_ZONES, "", &tz)),
-        FieldView::new("name", tr.t("setup-admin-name"), "text", f.get("name").unwrap_or_default()).required().autocomplete("name"),
-        FieldView::new("email", tr.t("field-email"), "email", f.get("email").unwrap_or_default()).required().autocomplete("email"),
-        FieldView::new("password", tr.t("field-password"), "password", "").required().autocomplete("new-password").hint(tr.t("hint-password")),
+        FieldView::new(
+            "workspace_name",
+            tr.t("setup-workspace-name"),
+            "text",
+            f.get("workspace_name").unwrap_or_default(),
+        )
+        .required(),
+        FieldView::new("language", tr.t("field-language"), "select", "")
+            .options(choices(tr, &langs, "language", &lang)),
+        FieldView::new("currency", tr.t("setup-currency"), "select", "").options(choices(
+            tr,
+            &currencies,
+            "currency",
+            &currency,
+        )),
+        FieldView::new("time_zone", tr.t("field-time-zone"), "select", "")
+            .options(choices(tr, TIME_ZONES, "", &tz)),
+        FieldView::new(
+            "name",
+            tr.t("setup-admin-name"),
+            "text",
+            f.get("name").unwrap_or_default(),
+        )
+        .required()
+        .autocomplete("name"),
+        FieldView::new(
+            "email",
+            tr.t("field-email"),
+            "email",
+            f.get("email").unwrap_or_default(),
+        )
+        .required()
+        .autocomplete("email"),
+        FieldView::new("password", tr.t("field-password"), "password", "")
+            .required()
+            .autocomplete("new-password")
+            .hint(tr.t("hint-password")),
     ]
 }
 
@@ -63,10 +119,19 @@ pub async fn setup_page(State(state): State<AppState>, ctx: PageCtx) -> Response
         return Redirect::to("/login").into_response();
     }
     let tr = ctx.tr();
-    render(&SetupPage { shell: ctx.shell("", tr.t("setup-title")), fields: setup_fields(tr, &FormData::default()), other_errors: vec![] })
+    render(&SetupPage {
+        shell: ctx.shell("", tr.t("setup-title")),
+        fields: setup_fields(tr, &FormData::default()),
+        other_errors: vec![],
+    })
 }
 
-pub async fn setup_submit(State(state): State<AppState>, ctx: PageCtx, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn setup_submit(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     if !same_origin(&headers) {
         return error_page(&ctx, AppError::Forbidden);
     }
@@ -82,7 +147,11 @@ pub async fn setup_submit(State(state): State<AppState>, ctx: PageCtx, headers: 
     };
     match state.app.setup(input).await {
         Ok(s) => {
-            let jar = CookieJar::new().add(session_cookie(s.cookie_value, s.expires_at, state.secure_cookies));
+            let jar = CookieJar::new().add(session_cookie(
+                s.cookie_value,
+                s.expires_at,
+                state.secure_cookies,
+            ));
             (jar, Redirect::to("/contacts")).into_response()
         }
         Err(AppError::Conflict(_)) => Redirect::to("/login").into_response(),
@@ -93,7 +162,14 @@ pub async fn setup_submit(State(state): State<AppState>, ctx: PageCtx, headers: 
             let tr = ctx.tr();
             let mut fields = setup_fields(tr, &f);
             let other_errors = attach_errors(&mut fields, &errors, tr);
-            (StatusCode::UNPROCESSABLE_ENTITY, render(&SetupPage { shell: ctx.shell("", tr.t("setup-title")), fields, other_errors }))
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                render(&SetupPage {
+                    shell: ctx.shell("", tr.t("setup-title")),
+                    fields,
+                    other_errors,
+                }),
+            )
                 .into_response()
         }
         Err(e) => error_page(&ctx, e),
@@ -111,20 +187,31 @@ pub struct LoginPage {
 
 fn safe_next(next: Option<String>) -> String {
     // Only local paths: never bounce a user to another site after sign-in.
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//")).unwrap_or_else(|| "/contacts".into())
+    next.filter(|n| n.starts_with('/') && !n.starts_with("//"))
+        .unwrap_or_else(|| "/contacts".into())
 }
 
-pub async fn login_page(State(state): State<AppState>, ctx: PageCtx, uri: axum::http::Uri) -> Response {
+pub async fn login_page(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    uri: axum::http::Uri,
+) -> Response {
     if !state.app.is_set_up().await.unwrap_or(true) {
         return Redirect::to("/setup").into_response();
     }
-    let q: Vec<(String, String)> = serde_urlencoded::from_str(uri.query().unwrap_or("")).unwrap_or_default();
+    let q: Vec<(String, String)> =
+        serde_urlencoded::from_str(uri.query().unwrap_or("")).unwrap_or_default();
     let next = safe_next(q.into_iter().find(|(k, _)| k == "next").map(|(_, v)| v));
     if ctx.user.is_some() {
         return Redirect::to(&next).into_response();
     }
     let tr = ctx.tr();
-    render(&LoginPage { shell: ctx.shell("", tr.t("login-title")), email: String::new(), next, error: String::new() })
+    render(&LoginPage {
+        shell: ctx.shell("", tr.t("login-title")),
+        email: String::new(),
+        next,
+        error: String::new(),
+    })
 }
 
 pub async fn login_submit(
@@ -140,21 +227,45 @@ pub async fn login_submit(
     let f = FormData::parse(&body);
     let email = f.get("email").unwrap_or_default();
     let next = safe_next(f.get("next"));
-    match state.app.login(&email, &f.get("password").unwrap_or_default(), &addr.0).await {
+    match state
+        .app
+        .login(&email, &f.get("password").unwrap_or_default(), &addr.0)
+        .await
+    {
         Ok(s) => {
-            let jar = CookieJar::new().add(session_cookie(s.cookie_value, s.expires_at, state.secure_cookies));
+            let jar = CookieJar::new().add(session_cookie(
+                s.cookie_value,
+                s.expires_at,
+                state.secure_cookies,
+            ));
             (jar, Redirect::to(&next)).into_response()
         }
         Err(e) => {
             let tr = ctx.tr();
             let (status, error) = match e {
-                AppError::TooManyAttempts { retry_after_secs } => {
-                    (StatusCode::TOO_MANY_REQUESTS, tr.t1("login-too-many", "minutes", &retry_after_secs.div_ceil(60).to_string()))
+                AppError::TooManyAttempts { retry_after_secs } => (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    tr.t1(
+                        "login-too-many",
+                        "minutes",
+                        &retry_after_secs.div_ceil(60).to_string(),
+                    ),
+                ),
+                AppError::Invalid(_) | AppError::Unauthenticated => {
+                    (StatusCode::UNAUTHORIZED, tr.t("login-failed"))
                 }
-                AppError::Invalid(_) | AppError::Unauthenticated => (StatusCode::UNAUTHORIZED, tr.t("login-failed")),
                 other => return error_page(&ctx, other),
             };
-            (status, render(&LoginPage { shell: ctx.shell("", tr.t("login-title")), email, next, error })).into_response()
+            (
+                status,
+                render(&LoginPage {
+                    shell: ctx.shell("", tr.t("login-title")),
+                    email,
+                    next,
+                    error,
+                }),
+            )
+                .into_response()
         }
     }
 }
@@ -169,20 +280,31 @@ pub async fn logout(State(state): State<AppState>, ctx: PageCtx, headers: Header
 }
 
 /// The language switch in the user menu: stored on the user, then back to the page.
-pub async fn switch_language(State(state): State<AppState>, ctx: PageCtx, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn switch_language(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let actor = match ctx.actor() {
         Ok(a) => a.clone(),
         Err(r) => return r,
     };
     let f = FormData::parse(&body);
-    let changes = UserChanges { language: f.get("language"), ..Default::default() };
+    let changes = UserChanges {
+        language: f.get("language"),
+        ..Default::default()
+    };
     if let Err(e) = state.app.update_me(&actor, changes, None).await {
         return error_page(&ctx, e);
     }
     let back = headers
         .get(axum::http::header::REFERER)
         .and_then(|v| v.to_str().ok())
-        .and_then(|r| r.find("://").and_then(|i| r[i + 3..].find('/').map(|j| r[i + 3 + j..].to_string())));
+        .and_then(|r| {
+            r.find("://")
+                .and_then(|i| r[i + 3..].find('/').map(|j| r[i + 3 + j..].to_string()))
+        });
     Redirect::to(&safe_next(back)).into_response()
 }
 
@@ -205,25 +327,46 @@ fn profile_fields(tr: Tr<'_>, name: &str, lang: &str, tz: &str) -> Vec<FieldView
     }
     vec![
         FieldView::new("name", tr.t("field-name"), "text", name).required(),
-        FieldView::new("language", tr.t("field-language"), "select", "").options(choices(tr, &langs, "language", lang)),
-        FieldView::new("time_zone", tr.t("field-time-zone"), "select", "").options(choices(tr, &zones, "", tz)),
+        FieldView::new("language", tr.t("field-language"), "select", "")
+            .options(choices(tr, &langs, "language", lang)),
+        FieldView::new("time_zone", tr.t("field-time-zone"), "select", "")
+            .options(choices(tr, &zones, "", tz)),
     ]
 }
 
 fn password_fields(tr: Tr<'_>) -> Vec<FieldView> {
     vec![
-        FieldView::new("current_password", tr.t("profile-current-password"), "password", "").required().autocomplete("current-password"),
-        FieldView::new("password", tr.t("profile-new-password"), "password", "").required().autocomplete("new-password").hint(tr.t("hint-password")),
+        FieldView::new(
+            "current_password",
+            tr.t("profile-current-password"),
+            "password",
+            "",
+        )
+        .required()
+        .autocomplete("current-password"),
+        FieldView::new("password", tr.t("profile-new-password"), "password", "")
+            .required()
+            .autocomplete("new-password")
+            .hint(tr.t("hint-password")),
     ]
 }
 
-async fn profile(state: &AppState, ctx: &PageCtx, errors: Option<&FieldErrors>, pw_errors: Option<&FieldErrors>, new_token: String, notice: String) -> Response {
+async fn profile(
+    state: &AppState,
+    ctx: &PageCtx,
+    errors: Option<&FieldErrors>,
+    pw_errors: Option<&FieldErrors>,
+    new_token: String,
+    notice: String,
+) -> Response {
     let actor = match ctx.actor() {
         Ok(a) => a,
         Err(r) => return r,
     };
     let tr = ctx.tr();
-    let Some(u) = ctx.user.clone() else { return error_page(ctx, AppError::Unauthenticated) };
+    let Some(u) = ctx.user.clone() else {
+        return error_page(ctx, AppError::Unauthenticated);
+    };
     let mut fields = profile_fields(tr, &u.name, &u.language, &u.time_zone);
     if let Some(e) = errors {
         attach_errors(&mut fields, e, tr);
@@ -236,14 +379,36 @@ async fn profile(state: &AppState, ctx: &PageCtx, errors: Option<&FieldErrors>, 
         Ok(t) => t
             .into_iter()
             .map(|t| {
-                let used = t.last_used_at.map(|d| super::contacts::format_time(d, &u.time_zone, ctx.lang)).unwrap_or_else(|| tr.t("profile-token-never-used"));
-                (t.id, t.name, super::contacts::format_time(t.created_at, &u.time_zone, ctx.lang), used)
+                let used = t
+                    .last_used_at
+                    .map(|d| super::contacts::format_time(d, &u.time_zone, ctx.lang))
+                    .unwrap_or_else(|| tr.t("profile-token-never-used"));
+                (
+                    t.id,
+                    t.name,
+                    super::contacts::format_time(t.created_at, &u.time_zone, ctx.lang),
+                    used,
+                )
             })
             .collect(),
         Err(e) => return error_page(ctx, e),
     };
-    let status = if errors.is_some() || pw_errors.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    (status, render(&ProfilePage { shell: ctx.shell("profile", tr.t("profile-title")), fields, password_fields: pw, tokens, new_token, notice }))
+    let status = if errors.is_some() || pw_errors.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    (
+        status,
+        render(&ProfilePage {
+            shell: ctx.shell("profile", tr.t("profile-title")),
+            fields,
+            password_fields: pw,
+            tokens,
+            new_token,
+            notice,
+        }),
+    )
         .into_response()
 }
 
@@ -257,32 +422,58 @@ pub async fn profile_submit(State(state): State<AppState>, ctx: PageCtx, body: B
         Err(r) => return r,
     };
     let f = FormData::parse(&body);
-    let changes = UserChanges { name: f.get("name"), language: f.get("language"), time_zone: f.get("time_zone"), ..Default::default() };
+    let changes = UserChanges {
+        name: f.get("name"),
+        language: f.get("language"),
+        time_zone: f.get("time_zone"),
+        ..Default::default()
+    };
     match state.app.update_me(&actor, changes, None).await {
         Ok(u) => {
-            let ctx = PageCtx { lang: crate::i18n::I18n::pick(&u.language), user: Some(u), ..ctx };
+            let ctx = PageCtx {
+                lang: crate::i18n::I18n::pick(&u.language),
+                user: Some(u),
+                ..ctx
+            };
             let notice = ctx.tr().t("profile-saved");
             profile(&state, &ctx, None, None, String::new(), notice).await
         }
-        Err(AppError::Invalid(e)) => profile(&state, &ctx, Some(&e), None, String::new(), String::new()).await,
+        Err(AppError::Invalid(e)) => {
+            profile(&state, &ctx, Some(&e), None, String::new(), String::new()).await
+        }
         Err(e) => error_page(&ctx, e),
     }
 }
 
-pub async fn password_submit(State(state): State<AppState>, ctx: PageCtx, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn password_submit(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let actor = match ctx.actor() {
         Ok(a) => a.clone(),
         Err(r) => return r,
     };
     let f = FormData::parse(&body);
-    let changes = UserChanges { password: f.get("password"), current_password: f.get("current_password"), ..Default::default() };
+    let changes = UserChanges {
+        password: f.get("password"),
+        current_password: f.get("current_password"),
+        ..Default::default()
+    };
     let jar = CookieJar::from_headers(&headers);
-    match state.app.update_me(&actor, changes, jar.get(SESSION_COOKIE).map(|c| c.value())).await {
+    match state
+        .app
+        .update_me(&actor, changes, jar.get(SESSION_COOKIE).map(|c| c.value()))
+        .await
+    {
         Ok(_) => {
             let notice = ctx.tr().t("profile-password-changed");
             profile(&state, &ctx, None, None, String::new(), notice).await
         }
-        Err(AppError::Invalid(e)) => profile(&state, &ctx, None, Some(&e), String::new(), String::new()).await,
+        Err(AppError::Invalid(e)) => {
+            profile(&state, &ctx, None, Some(&e), String::new(), String::new()).await
+        }
         Err(e) => error_page(&ctx, e),
     }
 }
@@ -293,7 +484,11 @@ pub async fn token_create(State(state): State<AppState>, ctx: PageCtx, body: Byt
         Err(r) => return r,
     };
     let f = FormData::parse(&body);
-    match state.app.create_token(&actor, f.get("name").as_deref()).await {
+    match state
+        .app
+        .create_token(&actor, f.get("name").as_deref())
+        .await
+    {
         Ok((_, secret)) => profile(&state, &ctx, None, None, secret, String::new()).await,
         Err(AppError::Invalid(_)) => {
             let notice = ctx.tr().t("profile-token-name-required");
@@ -303,7 +498,11 @@ pub async fn token_create(State(state): State<AppState>, ctx: PageCtx, body: Byt
     }
 }
 
-pub async fn token_revoke(State(state): State<AppState>, ctx: PageCtx, Path(id): Path<i64>) -> Response {
+pub async fn token_revoke(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+) -> Response {
     let actor = match ctx.actor() {
         Ok(a) => a.clone(),
         Err(r) => return r,

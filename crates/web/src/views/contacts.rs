@@ -83,7 +83,11 @@ fn query_pairs(uri: &Uri) -> Vec<(String, String)> {
 }
 
 fn param(pairs: &[(String, String)], key: &str) -> String {
-    pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.trim().to_string()).unwrap_or_default()
+    pairs
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.trim().to_string())
+        .unwrap_or_default()
 }
 
 pub async fn list_page(State(state): State<AppState>, ctx: PageCtx, uri: Uri) -> Response {
@@ -95,11 +99,23 @@ pub async fn list_page(State(state): State<AppState>, ctx: PageCtx, uri: Uri) ->
     let pairs = query_pairs(&uri);
     let q = param(&pairs, "q");
     let chip = param(&pairs, "chip");
-    let chip = if CHIPS.iter().any(|(c, _)| *c == chip) { chip } else { "all".to_string() };
+    let chip = if CHIPS.iter().any(|(c, _)| *c == chip) {
+        chip
+    } else {
+        "all".to_string()
+    };
     let sort = param(&pairs, "sort");
-    let sort = if ["name", "-created_at", "-updated_at", "city"].contains(&sort.as_str()) { sort } else { "name".to_string() };
+    let sort = if ["name", "-created_at", "-updated_at", "city"].contains(&sort.as_str()) {
+        sort
+    } else {
+        "name".to_string()
+    };
     let cursor = param(&pairs, "cursor");
-    let filter = CHIPS.iter().find(|(c, _)| *c == chip).map(|(_, f)| f.to_string()).unwrap_or_default();
+    let filter = CHIPS
+        .iter()
+        .find(|(c, _)| *c == chip)
+        .map(|(_, f)| f.to_string())
+        .unwrap_or_default();
     let params = ListParams {
         q: Some(q.clone()),
         filter: Some(filter),
@@ -109,7 +125,14 @@ pub async fn list_page(State(state): State<AppState>, ctx: PageCtx, uri: Uri) ->
     };
     let (page, error) = match state.app.list_contacts(&actor, &params).await {
         Ok(p) => (p, String::new()),
-        Err(AppError::Invalid(_)) => (sen_store::Page { items: vec![], next_cursor: None, total: 0 }, tr.t("contacts-bad-search")),
+        Err(AppError::Invalid(_)) => (
+            sen_store::Page {
+                items: vec![],
+                next_cursor: None,
+                total: 0,
+            },
+            tr.t("contacts-bad-search"),
+        ),
         Err(e) => return error_page(&ctx, e),
     };
     let tags = state.app.list_tags().await.unwrap_or_default();
@@ -118,7 +141,12 @@ pub async fn list_page(State(state): State<AppState>, ctx: PageCtx, uri: Uri) ->
         .into_iter()
         .map(|c| Row {
             id: c.id,
-            tags: c.tag_ids.iter().filter_map(|t| tags.iter().find(|x| x.id == *t)).map(|t| (t.name.clone(), t.color % 12)).collect(),
+            tags: c
+                .tag_ids
+                .iter()
+                .filter_map(|t| tags.iter().find(|x| x.id == *t))
+                .map(|t| (t.name.clone(), t.color % 12))
+                .collect(),
             name: c.name,
             is_company: c.is_company,
             company: c.company_name.unwrap_or_default(),
@@ -130,11 +158,22 @@ pub async fn list_page(State(state): State<AppState>, ctx: PageCtx, uri: Uri) ->
         })
         .collect();
     let base = |extra: &[(&str, &str)]| {
-        let mut p: Vec<(&str, &str)> = vec![("q", q.as_str()), ("chip", chip.as_str()), ("sort", sort.as_str())];
+        let mut p: Vec<(&str, &str)> = vec![
+            ("q", q.as_str()),
+            ("chip", chip.as_str()),
+            ("sort", sort.as_str()),
+        ];
         p.extend_from_slice(extra);
-        format!("/contacts?{}", serde_urlencoded::to_string(&p).unwrap_or_default())
+        format!(
+            "/contacts?{}",
+            serde_urlencoded::to_string(&p).unwrap_or_default()
+        )
     };
-    let more_url = page.next_cursor.as_deref().map(|c| base(&[("cursor", c)])).unwrap_or_default();
+    let more_url = page
+        .next_cursor
+        .as_deref()
+        .map(|c| base(&[("cursor", c)]))
+        .unwrap_or_default();
     if ctx.is_htmx {
         return render(&RowsFragment {
             shell: ctx.shell("contacts", String::new()),
@@ -144,12 +183,38 @@ pub async fn list_page(State(state): State<AppState>, ctx: PageCtx, uri: Uri) ->
             append: !cursor.is_empty(),
         });
     }
-    let chips = CHIPS.iter().map(|(c, _)| (c.to_string(), tr.t(&format!("contacts-chip-{c}")), *c == chip)).collect();
-    let sorts = [("name", "contacts-sort-name"), ("-created_at", "contacts-sort-newest"), ("-updated_at", "contacts-sort-updated"), ("city", "contacts-sort-city")]
+    let chips = CHIPS
         .iter()
-        .map(|(v, k)| (v.to_string(), tr.t(k), *v == sort))
+        .map(|(c, _)| {
+            (
+                c.to_string(),
+                tr.t(&format!("contacts-chip-{c}")),
+                *c == chip,
+            )
+        })
         .collect();
-    render(&ListPage { shell: ctx.shell("contacts", tr.t("contacts-title")), q, chip, sort, chips, sorts, rows, total: page.total, more_url, error, append: false })
+    let sorts = [
+        ("name", "contacts-sort-name"),
+        ("-created_at", "contacts-sort-newest"),
+        ("-updated_at", "contacts-sort-updated"),
+        ("city", "contacts-sort-city"),
+    ]
+    .iter()
+    .map(|(v, k)| (v.to_string(), tr.t(k), *v == sort))
+    .collect();
+    render(&ListPage {
+        shell: ctx.shell("contacts", tr.t("contacts-title")),
+        q,
+        chip,
+        sort,
+        chips,
+        sorts,
+        rows,
+        total: page.total,
+        more_url,
+        error,
+        append: false,
+    })
 }
 
 #[derive(Template)]
@@ -171,18 +236,50 @@ pub struct FormPage {
     pub notice: String,
 }
 
-async fn options(state: &AppState, tr: Tr<'_>, v: &ContactValues, own_id: i64) -> (Vec<(String, String, bool)>, Vec<(String, String, bool)>, Vec<(String, String, bool)>) {
-    let mut companies = vec![(String::new(), tr.t("contacts-no-company"), v.company_id.is_none())];
+async fn options(
+    state: &AppState,
+    tr: Tr<'_>,
+    v: &ContactValues,
+    own_id: i64,
+) -> (
+    Vec<(String, String, bool)>,
+    Vec<(String, String, bool)>,
+    Vec<(String, String, bool)>,
+) {
+    let mut companies = vec![(
+        String::new(),
+        tr.t("contacts-no-company"),
+        v.company_id.is_none(),
+    )];
     if let Ok(actor) = state.app.system_actor().await {
-        let params = ListParams { filter: Some("is_company".into()), limit: Some(500), ..Default::default() };
+        let params = ListParams {
+            filter: Some("is_company".into()),
+            limit: Some(500),
+            ..Default::default()
+        };
         if let Ok(page) = state.app.list_contacts(&actor, &params).await {
             companies.extend(
-                page.items.into_iter().filter(|c| c.id != own_id).map(|c| (c.id.to_string(), c.name, Some(c.id) == v.company_id)),
+                page.items
+                    .into_iter()
+                    .filter(|c| c.id != own_id)
+                    .map(|c| (c.id.to_string(), c.name, Some(c.id) == v.company_id)),
             );
         }
     }
-    let mut owners = vec![(String::new(), tr.t("contacts-no-owner"), v.owner_id.is_none())];
-    owners.extend(state.app.user_names().await.unwrap_or_default().into_iter().map(|(id, n)| (id.to_string(), n, Some(id) == v.owner_id)));
+    let mut owners = vec![(
+        String::new(),
+        tr.t("contacts-no-owner"),
+        v.owner_id.is_none(),
+    )];
+    owners.extend(
+        state
+            .app
+            .user_names()
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(id, n)| (id.to_string(), n, Some(id) == v.owner_id)),
+    );
     let tags = state
         .app
         .list_tags()
@@ -200,7 +297,14 @@ fn text(v: &Option<String>) -> String {
 
 async fn sections(state: &AppState, tr: Tr<'_>, v: &ContactValues, own_id: i64) -> Vec<Section> {
     let (companies, owners, tags) = options(state, tr, v, own_id).await;
-    let f = |name: &'static str, kind: &'static str, value: String| FieldView::new(name, tr.t(&format!("contact-{}", name.replace('_', "-"))), kind, value);
+    let f = |name: &'static str, kind: &'static str, value: String| {
+        FieldView::new(
+            name,
+            tr.t(&format!("contact-{}", name.replace('_', "-"))),
+            kind,
+            value,
+        )
+    };
     vec![
         Section {
             title: tr.t("contact-section-identity"),
@@ -260,7 +364,11 @@ fn values_from_form(f: &FormData) -> ContactValues {
         country: f.get("country"),
         owner_id: f.id("owner_id"),
         notes: f.get("notes"),
-        tag_ids: f.all("tag_ids").iter().filter_map(|t| t.parse().ok()).collect(),
+        tag_ids: f
+            .all("tag_ids")
+            .iter()
+            .filter_map(|t| t.parse().ok())
+            .collect(),
     }
 }
 
@@ -289,8 +397,15 @@ fn full_patch(v: ContactValues) -> ContactPatch {
 fn duplicate_rows(tr: Tr<'_>, d: &[Duplicate]) -> Vec<(i64, String, String)> {
     d.iter()
         .map(|d| {
-            let reason = serde_json::to_value(d.reason).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
-            (d.id, d.name.clone(), tr.t(&format!("contacts-duplicate-{reason}")))
+            let reason = serde_json::to_value(d.reason)
+                .ok()
+                .and_then(|v| v.as_str().map(String::from))
+                .unwrap_or_default();
+            (
+                d.id,
+                d.name.clone(),
+                tr.t(&format!("contacts-duplicate-{reason}")),
+            )
         })
         .collect()
 }
@@ -313,12 +428,21 @@ async fn form_page(state: &AppState, ctx: &PageCtx, actor: &Actor, s: FormState<
         for sec in secs.iter_mut() {
             other_errors.extend(attach_errors(&mut sec.fields, e, tr));
         }
-        other_errors.retain(|m| !secs.iter().flat_map(|s| &s.fields).any(|f| m.starts_with(&format!("{}:", f.name))));
+        other_errors.retain(|m| {
+            !secs
+                .iter()
+                .flat_map(|s| &s.fields)
+                .any(|f| m.starts_with(&format!("{}:", f.name)))
+        });
     }
     let (can_edit, can_delete, archived, heading, history) = if s.id == 0 {
         (true, false, false, tr.t("contacts-new"), vec![])
     } else {
-        let (edit, delete) = state.app.can_edit_contact(actor, s.id).await.unwrap_or((false, false));
+        let (edit, delete) = state
+            .app
+            .can_edit_contact(actor, s.id)
+            .await
+            .unwrap_or((false, false));
         let current = match state.app.get_contact(actor, s.id).await {
             Ok(c) => c,
             Err(e) => return error_page(ctx, e),
@@ -335,12 +459,23 @@ async fn form_page(state: &AppState, ctx: &PageCtx, actor: &Actor, s: FormState<
                 let when = format_time(h.changed_at, &actor.time_zone, ctx.lang);
                 let what = match h.field.as_str() {
                     "created" => tr.t("history-created"),
-                    field => format!("{}: {} → {}", tr.t(&format!("contact-{}", field.replace('_', "-"))), h.old_value.unwrap_or_else(|| "—".into()), h.new_value.unwrap_or_else(|| "—".into())),
+                    field => format!(
+                        "{}: {} → {}",
+                        tr.t(&format!("contact-{}", field.replace('_', "-"))),
+                        h.old_value.unwrap_or_else(|| "—".into()),
+                        h.new_value.unwrap_or_else(|| "—".into())
+                    ),
                 };
                 (what, when)
             })
             .collect();
-        (edit, delete, current.archived_at.is_some(), current.name, history)
+        (
+            edit,
+            delete,
+            current.archived_at.is_some(),
+            current.name,
+            history,
+        )
     };
     let conflict = s
         .conflict
@@ -350,7 +485,13 @@ async fn form_page(state: &AppState, ctx: &PageCtx, actor: &Actor, s: FormState<
                 .values()
                 .diff(mine)
                 .into_iter()
-                .map(|(field, now, yours)| (tr.t(&format!("contact-{}", field.replace('_', "-"))), now.unwrap_or_default(), yours.unwrap_or_default()))
+                .map(|(field, now, yours)| {
+                    (
+                        tr.t(&format!("contact-{}", field.replace('_', "-"))),
+                        now.unwrap_or_default(),
+                        yours.unwrap_or_default(),
+                    )
+                })
                 .collect()
         })
         .unwrap_or_default();
@@ -384,8 +525,25 @@ pub async fn new_page(State(state): State<AppState>, ctx: PageCtx) -> Response {
         Ok(a) => a.clone(),
         Err(r) => return r,
     };
-    let values = ContactValues { owner_id: Some(actor.user_id), ..Default::default() };
-    form_page(&state, &ctx, &actor, FormState { values, id: 0, version: 0, errors: None, duplicates: vec![], conflict: None, notice: String::new() }).await
+    let values = ContactValues {
+        owner_id: Some(actor.user_id),
+        ..Default::default()
+    };
+    form_page(
+        &state,
+        &ctx,
+        &actor,
+        FormState {
+            values,
+            id: 0,
+            version: 0,
+            errors: None,
+            duplicates: vec![],
+            conflict: None,
+            notice: String::new(),
+        },
+    )
+    .await
 }
 
 pub async fn create_submit(State(state): State<AppState>, ctx: PageCtx, body: Bytes) -> Response {
@@ -395,15 +553,36 @@ pub async fn create_submit(State(state): State<AppState>, ctx: PageCtx, body: By
     };
     let values = values_from_form(&FormData::parse(&body));
     match state.app.create_contact(&actor, values.clone()).await {
-        Ok(saved) => Redirect::to(&format!("/contacts/{}?created=1", saved.contact.id)).into_response(),
+        Ok(saved) => {
+            Redirect::to(&format!("/contacts/{}?created=1", saved.contact.id)).into_response()
+        }
         Err(AppError::Invalid(e)) => {
-            form_page(&state, &ctx, &actor, FormState { values, id: 0, version: 0, errors: Some(&e), duplicates: vec![], conflict: None, notice: String::new() }).await
+            form_page(
+                &state,
+                &ctx,
+                &actor,
+                FormState {
+                    values,
+                    id: 0,
+                    version: 0,
+                    errors: Some(&e),
+                    duplicates: vec![],
+                    conflict: None,
+                    notice: String::new(),
+                },
+            )
+            .await
         }
         Err(e) => error_page(&ctx, e),
     }
 }
 
-pub async fn show_page(State(state): State<AppState>, ctx: PageCtx, IdPath(id): IdPath, uri: Uri) -> Response {
+pub async fn show_page(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    IdPath(id): IdPath,
+    uri: Uri,
+) -> Response {
     let actor = match ctx.actor() {
         Ok(a) => a.clone(),
         Err(r) => return r,
@@ -412,17 +591,40 @@ pub async fn show_page(State(state): State<AppState>, ctx: PageCtx, IdPath(id): 
         Ok(c) => c,
         Err(e) => return error_page(&ctx, e),
     };
-    let duplicates = state.app.contact_duplicates(&actor, id).await.unwrap_or_default();
+    let duplicates = state
+        .app
+        .contact_duplicates(&actor, id)
+        .await
+        .unwrap_or_default();
     let pairs = query_pairs(&uri);
     let notice = ["created", "saved", "restored", "archived"]
         .iter()
         .find(|k| !param(&pairs, k).is_empty())
         .map(|k| ctx.tr().t(&format!("contacts-notice-{k}")))
         .unwrap_or_default();
-    form_page(&state, &ctx, &actor, FormState { values: c.values(), id, version: c.version, errors: None, duplicates, conflict: None, notice }).await
+    form_page(
+        &state,
+        &ctx,
+        &actor,
+        FormState {
+            values: c.values(),
+            id,
+            version: c.version,
+            errors: None,
+            duplicates,
+            conflict: None,
+            notice,
+        },
+    )
+    .await
 }
 
-pub async fn update_submit(State(state): State<AppState>, ctx: PageCtx, IdPath(id): IdPath, body: Bytes) -> Response {
+pub async fn update_submit(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    IdPath(id): IdPath,
+    body: Bytes,
+) -> Response {
     let actor = match ctx.actor() {
         Ok(a) => a.clone(),
         Err(r) => return r,
@@ -430,17 +632,49 @@ pub async fn update_submit(State(state): State<AppState>, ctx: PageCtx, IdPath(i
     let f = FormData::parse(&body);
     let version = f.id("version").unwrap_or(0);
     let values = values_from_form(&f);
-    match state.app.update_contact(&actor, id, version, full_patch(values.clone())).await {
+    match state
+        .app
+        .update_contact(&actor, id, version, full_patch(values.clone()))
+        .await
+    {
         Ok(_) => Redirect::to(&format!("/contacts/{id}?saved=1")).into_response(),
         Err(AppError::Invalid(e)) => {
-            form_page(&state, &ctx, &actor, FormState { values, id, version, errors: Some(&e), duplicates: vec![], conflict: None, notice: String::new() }).await
+            form_page(
+                &state,
+                &ctx,
+                &actor,
+                FormState {
+                    values,
+                    id,
+                    version,
+                    errors: Some(&e),
+                    duplicates: vec![],
+                    conflict: None,
+                    notice: String::new(),
+                },
+            )
+            .await
         }
         // Keep what the user typed, show what changed meanwhile, and carry the new version
         // so "Save my version" reapplies the edit on top of it.
         Err(AppError::Stale(Current::Contact(current))) => {
             let notice = ctx.tr().t("contacts-conflict");
             let v = current.version;
-            form_page(&state, &ctx, &actor, FormState { values, id, version: v, errors: None, duplicates: vec![], conflict: Some(&current), notice }).await
+            form_page(
+                &state,
+                &ctx,
+                &actor,
+                FormState {
+                    values,
+                    id,
+                    version: v,
+                    errors: None,
+                    duplicates: vec![],
+                    conflict: Some(&current),
+                    notice,
+                },
+            )
+            .await
         }
         Err(e) => error_page(&ctx, e),
     }
@@ -452,9 +686,21 @@ async fn lifecycle(state: AppState, ctx: PageCtx, id: i64, action: &str) -> Resp
         Err(r) => return r,
     };
     let result = match action {
-        "archive" => state.app.set_contact_archived(&actor, id, true).await.map(|_| format!("/contacts/{id}?archived=1")),
-        "restore" => state.app.set_contact_archived(&actor, id, false).await.map(|_| format!("/contacts/{id}?restored=1")),
-        _ => state.app.delete_contact(&actor, id).await.map(|_| "/contacts?chip=all".to_string()),
+        "archive" => state
+            .app
+            .set_contact_archived(&actor, id, true)
+            .await
+            .map(|_| format!("/contacts/{id}?archived=1")),
+        "restore" => state
+            .app
+            .set_contact_archived(&actor, id, false)
+            .await
+            .map(|_| format!("/contacts/{id}?restored=1")),
+        _ => state
+            .app
+            .delete_contact(&actor, id)
+            .await
+            .map(|_| "/contacts?chip=all".to_string()),
     };
     match result {
         Ok(to) => Redirect::to(&to).into_response(),
@@ -462,14 +708,26 @@ async fn lifecycle(state: AppState, ctx: PageCtx, id: i64, action: &str) -> Resp
     }
 }
 
-pub async fn archive_submit(State(state): State<AppState>, ctx: PageCtx, IdPath(id): IdPath) -> Response {
+pub async fn archive_submit(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    IdPath(id): IdPath,
+) -> Response {
     lifecycle(state, ctx, id, "archive").await
 }
 
-pub async fn restore_submit(State(state): State<AppState>, ctx: PageCtx, IdPath(id): IdPath) -> Response {
+pub async fn restore_submit(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    IdPath(id): IdPath,
+) -> Response {
     lifecycle(state, ctx, id, "restore").await
 }
 
-pub async fn delete_submit(State(state): State<AppState>, ctx: PageCtx, IdPath(id): IdPath) -> Response {
+pub async fn delete_submit(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    IdPath(id): IdPath,
+) -> Response {
     lifecycle(state, ctx, id, "delete").await
 }

@@ -21,15 +21,23 @@ impl FormData {
 
     /// The first value of `key`, trimmed; None when absent.
     pub fn get(&self, key: &str) -> Option<String> {
-        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v.trim().to_string())
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.trim().to_string())
     }
 
     pub fn all(&self, key: &str) -> Vec<String> {
-        self.0.iter().filter(|(k, _)| k == key).map(|(_, v)| v.clone()).collect()
+        self.0
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .collect()
     }
 
     pub fn checked(&self, key: &str) -> bool {
-        self.get(key).is_some_and(|v| v == "on" || v == "true" || v == "1")
+        self.get(key)
+            .is_some_and(|v| v == "on" || v == "true" || v == "1")
     }
 
     /// An optional id: empty means none; garbage is treated as none too (the select only
@@ -61,8 +69,19 @@ pub struct FieldView {
 }
 
 impl FieldView {
-    pub fn new(name: &'static str, label: String, kind: &'static str, value: impl Into<String>) -> Self {
-        FieldView { name, label, kind, value: value.into(), ..Default::default() }
+    pub fn new(
+        name: &'static str,
+        label: String,
+        kind: &'static str,
+        value: impl Into<String>,
+    ) -> Self {
+        FieldView {
+            name,
+            label,
+            kind,
+            value: value.into(),
+            ..Default::default()
+        }
     }
 
     pub fn required(mut self) -> Self {
@@ -95,7 +114,11 @@ pub fn attach_errors(fields: &mut [FieldView], errors: &FieldErrors, tr: Tr<'_>)
     let mut by_field: HashMap<&str, String> = HashMap::new();
     let mut other = Vec::new();
     for (field, whys) in &errors.0 {
-        let text = whys.iter().map(|w| tr.i18n.invalid(tr.lang, w)).collect::<Vec<_>>().join(" ");
+        let text = whys
+            .iter()
+            .map(|w| tr.i18n.invalid(tr.lang, w))
+            .collect::<Vec<_>>()
+            .join(" ");
         let short = field.rsplit('.').next().unwrap_or(field);
         if fields.iter().any(|f| f.name == short) {
             by_field.insert(short, text);

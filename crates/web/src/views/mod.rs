@@ -7,13 +7,13 @@ pub mod forms;
 pub mod page;
 pub mod users;
 
+use axum::Router;
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
 use axum::http::{Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Router;
 
 use crate::extract::{FormCsrf, MAX_BODY_BYTES};
 use crate::problem::ApiError;
@@ -24,22 +24,40 @@ pub use page::not_found;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
-        .route("/setup", get(account::setup_page).post(account::setup_submit))
-        .route("/login", get(account::login_page).post(account::login_submit))
+        .route(
+            "/setup",
+            get(account::setup_page).post(account::setup_submit),
+        )
+        .route(
+            "/login",
+            get(account::login_page).post(account::login_submit),
+        )
         .route("/logout", post(account::logout))
         .route("/language", post(account::switch_language))
-        .route("/profile", get(account::profile_page).post(account::profile_submit))
+        .route(
+            "/profile",
+            get(account::profile_page).post(account::profile_submit),
+        )
         .route("/profile/password", post(account::password_submit))
         .route("/profile/tokens", post(account::token_create))
         .route("/profile/tokens/{id}/revoke", post(account::token_revoke))
         .route("/contacts", get(contacts::list_page))
-        .route("/contacts/new", get(contacts::new_page).post(contacts::create_submit))
-        .route("/contacts/{id}", get(contacts::show_page).post(contacts::update_submit))
+        .route(
+            "/contacts/new",
+            get(contacts::new_page).post(contacts::create_submit),
+        )
+        .route(
+            "/contacts/{id}",
+            get(contacts::show_page).post(contacts::update_submit),
+        )
         .route("/contacts/{id}/archive", post(contacts::archive_submit))
         .route("/contacts/{id}/restore", post(contacts::restore_submit))
         .route("/contacts/{id}/delete", post(contacts::delete_submit))
         .route("/users", get(users::list_page).post(users::create_submit))
-        .route("/users/{id}", get(users::edit_page).post(users::update_submit))
+        .route(
+            "/users/{id}",
+            get(users::edit_page).post(users::update_submit),
+        )
 }
 
 async fn home(State(state): State<AppState>, ctx: page::PageCtx) -> Response {
@@ -59,18 +77,32 @@ pub async fn csrf_form(req: Request, next: Next) -> Response {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
-    if !is_form || matches!(*req.method(), Method::GET | Method::HEAD) || req.uri().path().starts_with("/api/") {
+    if !is_form
+        || matches!(*req.method(), Method::GET | Method::HEAD)
+        || req.uri().path().starts_with("/api/")
+    {
         return next.run(req).await;
     }
     let (mut parts, body) = req.into_parts();
     let Ok(bytes) = to_bytes(body, MAX_BODY_BYTES).await else {
-        return ApiError::new(axum::http::StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", "The body is too large").into_response();
+        return ApiError::new(
+            axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+            "body_too_large",
+            "The body is too large",
+        )
+        .into_response();
     };
     let token = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
         .ok()
-        .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == "_csrf").map(|(_, v)| v));
+        .and_then(|pairs| {
+            pairs
+                .into_iter()
+                .find(|(k, _)| k == "_csrf")
+                .map(|(_, v)| v)
+        });
     if let Some(t) = token {
         parts.extensions.insert(FormCsrf(t));
     }
-    next.run(Request::from_parts(parts, Body::from(bytes))).await
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
 }

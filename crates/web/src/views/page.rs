@@ -40,10 +40,16 @@ impl Shell {
         self.tr.n(id, *count)
     }
     pub fn languages(&self) -> Vec<(&'static str, String, bool)> {
-        crate::i18n::LANGUAGES.iter().map(|l| (*l, self.tr.t(&format!("language-{l}")), *l == self.lang)).collect()
+        crate::i18n::LANGUAGES
+            .iter()
+            .map(|l| (*l, self.tr.t(&format!("language-{l}")), *l == self.lang))
+            .collect()
     }
     pub fn initials(&self) -> String {
-        self.user.as_ref().map(|u| initials(&u.name)).unwrap_or_default()
+        self.user
+            .as_ref()
+            .map(|u| initials(&u.name))
+            .unwrap_or_default()
     }
 }
 
@@ -68,14 +74,19 @@ pub struct PageCtx {
 impl FromRequestParts<AppState> for PageCtx {
     type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let is_htmx = parts.headers.contains_key("hx-request");
         let path = parts
             .extensions
             .get::<OriginalUri>()
             .map(|u| u.0.to_string())
             .unwrap_or_else(|| parts.uri.to_string());
-        let has_cookie = CookieJar::from_headers(&parts.headers).get(SESSION_COOKIE).is_some();
+        let has_cookie = CookieJar::from_headers(&parts.headers)
+            .get(SESSION_COOKIE)
+            .is_some();
         let auth = if has_cookie {
             match authenticate(parts, state).await {
                 Ok(a) => Some(a),
@@ -93,7 +104,13 @@ impl FromRequestParts<AppState> for PageCtx {
             Some(u) => I18n::pick(&u.language),
             None => guest_language(&parts.headers, parts.uri.query()),
         };
-        Ok(PageCtx { auth, user, lang, is_htmx, path })
+        Ok(PageCtx {
+            auth,
+            user,
+            lang,
+            is_htmx,
+            path,
+        })
     }
 }
 
@@ -105,19 +122,31 @@ fn guest_language(headers: &HeaderMap, query: Option<&str>) -> &'static str {
     {
         return I18n::pick(&l);
     }
-    I18n::from_accept_language(headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()))
+    I18n::from_accept_language(
+        headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok()),
+    )
 }
 
 impl PageCtx {
     pub fn tr(&self) -> Tr<'static> {
-        Tr { i18n: I18n::shared(), lang: self.lang }
+        Tr {
+            i18n: I18n::shared(),
+            lang: self.lang,
+        }
     }
 
     pub fn shell(&self, nav: &'static str, title: String) -> Shell {
         Shell {
             tr: self.tr(),
             lang: self.lang,
-            csrf: self.auth.as_ref().and_then(|a| a.session.as_ref()).map(|s| s.csrf_token.clone()).unwrap_or_default(),
+            csrf: self
+                .auth
+                .as_ref()
+                .and_then(|a| a.session.as_ref())
+                .map(|s| s.csrf_token.clone())
+                .unwrap_or_default(),
             is_admin: self.user.as_ref().is_some_and(|u| u.role == "admin"),
             user: self.user.clone(),
             nav,
@@ -127,11 +156,14 @@ impl PageCtx {
     }
 
     /// The signed-in actor, or a redirect to the sign-in page that comes back here.
+    // The error is the answer itself, handed straight back by the handler.
+    #[allow(clippy::result_large_err)]
     pub fn actor(&self) -> Result<&Actor, Response> {
         match &self.auth {
             Some(a) => Ok(&a.actor),
             None => {
-                let next = serde_urlencoded::to_string([("next", self.path.as_str())]).unwrap_or_default();
+                let next =
+                    serde_urlencoded::to_string([("next", self.path.as_str())]).unwrap_or_default();
                 Err(Redirect::to(&format!("/login?{next}")).into_response())
             }
         }
@@ -163,7 +195,12 @@ pub fn error_page(ctx: &PageCtx, err: AppError) -> Response {
     let (status, key) = match &err {
         AppError::NotFound => (StatusCode::NOT_FOUND, "error-page-not-found"),
         AppError::Forbidden => (StatusCode::FORBIDDEN, "error-page-forbidden"),
-        AppError::Unauthenticated => return ctx.actor().err().unwrap_or_else(|| Redirect::to("/login").into_response()),
+        AppError::Unauthenticated => {
+            return ctx
+                .actor()
+                .err()
+                .unwrap_or_else(|| Redirect::to("/login").into_response());
+        }
         _ => {
             let api = ApiError::from(err);
             if api.status.is_client_error() {
@@ -173,13 +210,18 @@ pub fn error_page(ctx: &PageCtx, err: AppError) -> Response {
             }
         }
     };
-    let page = ErrorPage { shell: ctx.shell("", tr.t(key)), heading: tr.t(key), message: tr.t(&format!("{key}-detail")) };
+    let page = ErrorPage {
+        shell: ctx.shell("", tr.t(key)),
+        heading: tr.t(key),
+        message: tr.t(&format!("{key}-detail")),
+    };
     (status, render(&page)).into_response()
 }
 
 pub async fn not_found(ctx: PageCtx) -> Response {
     if ctx.path.starts_with("/api/") {
-        return ApiError::new(StatusCode::NOT_FOUND, "no_route", "No such API route").into_response();
+        return ApiError::new(StatusCode::NOT_FOUND, "no_route", "No such API route")
+            .into_response();
     }
     error_page(&ctx, AppError::NotFound)
 }

@@ -5,8 +5,8 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use sen_app::users::{NewUserInput, UserChanges, UserView};
 use sen_app::AppError;
+use sen_app::users::{NewUserInput, UserChanges, UserView};
 use sen_domain::errors::FieldErrors;
 use sen_domain::user::{Language, Role};
 
@@ -27,51 +27,116 @@ pub struct UsersPage {
 }
 
 fn role_options(tr: Tr<'_>, selected: &str) -> Vec<(String, String, bool)> {
-    Role::ALL.iter().map(|r| (r.as_str().to_string(), tr.t(&format!("role-{}", r.as_str().replace('_', "-"))), r.as_str() == selected)).collect()
+    Role::ALL
+        .iter()
+        .map(|r| {
+            (
+                r.as_str().to_string(),
+                tr.t(&format!("role-{}", r.as_str().replace('_', "-"))),
+                r.as_str() == selected,
+            )
+        })
+        .collect()
 }
 
 fn lang_options(tr: Tr<'_>, selected: &str) -> Vec<(String, String, bool)> {
-    Language::ALL.iter().map(|l| (l.as_str().to_string(), tr.t(&format!("language-{}", l.as_str())), l.as_str() == selected)).collect()
+    Language::ALL
+        .iter()
+        .map(|l| {
+            (
+                l.as_str().to_string(),
+                tr.t(&format!("language-{}", l.as_str())),
+                l.as_str() == selected,
+            )
+        })
+        .collect()
 }
 
 fn user_fields(tr: Tr<'_>, f: &FormData, editing: Option<&UserView>) -> Vec<FieldView> {
     let get = |k: &str, d: &str| f.get(k).unwrap_or_else(|| d.to_string());
     let (name, email, role, lang, active) = match editing {
-        Some(u) => (u.name.as_str(), u.email.as_str(), u.role.as_str(), u.language.as_str(), u.active),
+        Some(u) => (
+            u.name.as_str(),
+            u.email.as_str(),
+            u.role.as_str(),
+            u.language.as_str(),
+            u.active,
+        ),
         None => ("", "", "salesperson", tr.lang, true),
     };
     let mut fields = vec![
         FieldView::new("name", tr.t("field-name"), "text", get("name", name)).required(),
         FieldView::new("email", tr.t("field-email"), "email", get("email", email)).required(),
-        FieldView::new("role", tr.t("field-role"), "select", "").options(role_options(tr, &get("role", role))),
-        FieldView::new("language", tr.t("field-language"), "select", "").options(lang_options(tr, &get("language", lang))),
+        FieldView::new("role", tr.t("field-role"), "select", "")
+            .options(role_options(tr, &get("role", role))),
+        FieldView::new("language", tr.t("field-language"), "select", "")
+            .options(lang_options(tr, &get("language", lang))),
     ];
     if editing.is_some() {
-        fields.push(FieldView::new("active", tr.t("field-active"), "checkbox", active.to_string()));
-        fields.push(FieldView::new("password", tr.t("users-new-password"), "password", "").autocomplete("new-password").hint(tr.t("users-password-keep")));
+        fields.push(FieldView::new(
+            "active",
+            tr.t("field-active"),
+            "checkbox",
+            active.to_string(),
+        ));
+        fields.push(
+            FieldView::new("password", tr.t("users-new-password"), "password", "")
+                .autocomplete("new-password")
+                .hint(tr.t("users-password-keep")),
+        );
     } else {
-        fields.push(FieldView::new("password", tr.t("field-password"), "password", "").required().autocomplete("new-password").hint(tr.t("hint-password")));
+        fields.push(
+            FieldView::new("password", tr.t("field-password"), "password", "")
+                .required()
+                .autocomplete("new-password")
+                .hint(tr.t("hint-password")),
+        );
     }
     fields
 }
 
-async fn page(state: &AppState, ctx: &PageCtx, f: &FormData, editing: Option<UserView>, errors: Option<&FieldErrors>) -> Response {
+async fn page(
+    state: &AppState,
+    ctx: &PageCtx,
+    f: &FormData,
+    editing: Option<UserView>,
+    errors: Option<&FieldErrors>,
+) -> Response {
     let actor = match ctx.actor() {
         Ok(a) => a,
         Err(r) => return r,
     };
     let tr = ctx.tr();
     let users = match state.app.list_users(actor).await {
-        Ok(u) => u.into_iter().map(|u| {
-            let role = tr.t(&format!("role-{}", u.role.replace('_', "-")));
-            (u, role)
-        }).collect(),
+        Ok(u) => u
+            .into_iter()
+            .map(|u| {
+                let role = tr.t(&format!("role-{}", u.role.replace('_', "-")));
+                (u, role)
+            })
+            .collect(),
         Err(e) => return error_page(ctx, e),
     };
     let mut fields = user_fields(tr, f, editing.as_ref());
-    let other_errors = errors.map(|e| attach_errors(&mut fields, e, tr)).unwrap_or_default();
-    let status = if errors.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    (status, render(&UsersPage { shell: ctx.shell("users", tr.t("users-title")), users, fields, editing, other_errors })).into_response()
+    let other_errors = errors
+        .map(|e| attach_errors(&mut fields, e, tr))
+        .unwrap_or_default();
+    let status = if errors.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    (
+        status,
+        render(&UsersPage {
+            shell: ctx.shell("users", tr.t("users-title")),
+            users,
+            fields,
+            editing,
+            other_errors,
+        }),
+    )
+        .into_response()
 }
 
 pub async fn list_page(State(state): State<AppState>, ctx: PageCtx) -> Response {
@@ -99,7 +164,11 @@ pub async fn create_submit(State(state): State<AppState>, ctx: PageCtx, body: By
     }
 }
 
-pub async fn edit_page(State(state): State<AppState>, ctx: PageCtx, IdPath(id): IdPath) -> Response {
+pub async fn edit_page(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    IdPath(id): IdPath,
+) -> Response {
     let actor = match ctx.actor() {
         Ok(a) => a.clone(),
         Err(r) => return r,
@@ -110,7 +179,12 @@ pub async fn edit_page(State(state): State<AppState>, ctx: PageCtx, IdPath(id): 
     }
 }
 
-pub async fn update_submit(State(state): State<AppState>, ctx: PageCtx, IdPath(id): IdPath, body: Bytes) -> Response {
+pub async fn update_submit(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    IdPath(id): IdPath,
+    body: Bytes,
+) -> Response {
     let actor = match ctx.actor() {
         Ok(a) => a.clone(),
         Err(r) => return r,
