@@ -279,6 +279,37 @@ impl App {
         Ok((edit, delete))
     }
 
+    /// The ids of tags with these names, creating the missing ones (the form's "add tags").
+    pub async fn ensure_tags(&self, _actor: &Actor, names: &[String]) -> AppResult<Vec<i64>> {
+        let names: Vec<&str> = names
+            .iter()
+            .map(|n| n.trim())
+            .filter(|n| !n.is_empty())
+            .collect();
+        let mut e = FieldErrors::new();
+        for n in &names {
+            sen_domain::errors::check_len(&mut e, "new_tags", n, 50);
+        }
+        if names.len() > contact::MAX_TAGS {
+            e.add(
+                "new_tags",
+                Invalid::TooLong {
+                    max: contact::MAX_TAGS,
+                },
+            );
+        }
+        e.into_result()?;
+        let mut tx = self.db.begin().await?;
+        let mut ids = Vec::new();
+        for n in names {
+            // A stable colour per name, so the same tag looks the same everywhere.
+            let color = n.bytes().fold(0_i64, |h, b| (h * 31 + i64::from(b)) % 11) + 1;
+            ids.push(tags::ensure(&mut tx, n, color, now()).await?);
+        }
+        tx.commit().await?;
+        Ok(ids)
+    }
+
     pub async fn list_tags(&self) -> AppResult<Vec<tags::Tag>> {
         Ok(tags::list(&mut &self.db).await?)
     }

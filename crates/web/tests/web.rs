@@ -741,6 +741,7 @@ story!(pages_walk_from_setup_to_a_contact, |db: Db| async move {
                 ("name", "Linda Wu"),
                 ("email", "linda@crm.tw"),
                 ("owner_id", ""),
+                ("new_tags", "VIP, Khách sỉ"),
             ],
         )
         .await;
@@ -758,6 +759,11 @@ story!(pages_walk_from_setup_to_a_contact, |db: Db| async move {
         .unwrap();
     let shown = c.get(&at).await;
     assert!(shown.text.contains("linda@crm.tw"));
+    assert_eq!(
+        shown.text.matches("checked> VIP").count()
+            + shown.text.matches("checked> Khách sỉ").count(),
+        2
+    );
 
     // htmx asks for the rows only.
     let req = c

@@ -381,12 +381,12 @@ async fn profile(
             .map(|t| {
                 let used = t
                     .last_used_at
-                    .map(|d| super::contacts::format_time(d, &u.time_zone, ctx.lang))
+                    .map(|d| super::display::format_time(d, &u.time_zone, ctx.lang))
                     .unwrap_or_else(|| tr.t("profile-token-never-used"));
                 (
                     t.id,
                     t.name,
-                    super::contacts::format_time(t.created_at, &u.time_zone, ctx.lang),
+                    super::display::format_time(t.created_at, &u.time_zone, ctx.lang),
                     used,
                 )
             })

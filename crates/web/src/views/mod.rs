@@ -2,7 +2,9 @@
 //! JavaScript; with htmx, fragments are swapped in place (`HX-Request` → fragment).
 
 pub mod account;
+pub mod contact_form;
 pub mod contacts;
+pub mod display;
 pub mod forms;
 pub mod page;
 pub mod users;
@@ -44,15 +46,15 @@ pub fn router() -> Router<AppState> {
         .route("/contacts", get(contacts::list_page))
         .route(
             "/contacts/new",
-            get(contacts::new_page).post(contacts::create_submit),
+            get(contact_form::new_page).post(contact_form::create_submit),
         )
         .route(
             "/contacts/{id}",
-            get(contacts::show_page).post(contacts::update_submit),
+            get(contact_form::show_page).post(contact_form::update_submit),
         )
-        .route("/contacts/{id}/archive", post(contacts::archive_submit))
-        .route("/contacts/{id}/restore", post(contacts::restore_submit))
-        .route("/contacts/{id}/delete", post(contacts::delete_submit))
+        .route("/contacts/{id}/archive", post(contact_form::archive_submit))
+        .route("/contacts/{id}/restore", post(contact_form::restore_submit))
+        .route("/contacts/{id}/delete", post(contact_form::delete_submit))
         .route("/users", get(users::list_page).post(users::create_submit))
         .route(
             "/users/{id}",
