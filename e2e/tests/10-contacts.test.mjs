@@ -116,6 +116,21 @@ test('a Vietnamese admin sets up, signs in and works with a contact', async () =
   assert.match(await page.locator('h1').innerText(), /聯絡人/);
   await shot(page, '08-contacts-zh-TW');
 
+  // The other screens of this stage: users (admins) and one's profile with API tokens.
+  await page.goto(`${sen.url}/users`);
+  await page.fill('#f-name', '林怡君');
+  await page.fill('#f-email', 'yijun@sen.tw');
+  await page.fill('#f-password', 'password-2026');
+  await Promise.all([page.waitForURL(/\/users$/), page.click('form.card button[type=submit]')]);
+  assert.match(await page.locator('table').innerText(), /林怡君/);
+  await shot(page, '08b-users-zh-TW');
+  await page.goto(`${sen.url}/profile`);
+  await page.fill('#token-name', 'Zalo sync');
+  await page.click('.inline-form button[type=submit]');
+  await page.waitForSelector('#new-token');
+  assert.match(await page.locator('#new-token').innerText(), /^sen_/);
+  await shot(page, '08c-profile-token');
+
   // Phone width: one column, navigation behind the menu button.
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto(contactUrl);

@@ -638,3 +638,29 @@ story!(
         assert_eq!(found.items[0].name, "Đặng Minh Đức");
     }
 );
+
+story!(an_expired_session_is_refused, |db: Db| async move {
+    let app = App::new(db.clone());
+    let me = admin(&app).await;
+    let past = chrono::Utc::now() - chrono::Duration::days(31);
+    let cookie = "expired-cookie-value";
+    let mut tx = db.begin().await.unwrap();
+    sen_store::auth::insert_session(
+        &mut tx,
+        &sen_store::auth::Session {
+            id: sen_app::secrets::sha256_hex(cookie),
+            user_id: me.user_id,
+            csrf_token: "t".into(),
+            created_at: past,
+            expires_at: past + chrono::Duration::days(14),
+            last_seen_at: past,
+        },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    assert!(matches!(
+        app.authenticate_session(cookie).await,
+        Err(AppError::Unauthenticated)
+    ));
+});

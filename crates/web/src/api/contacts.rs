@@ -250,7 +250,7 @@ impl ContactPatchIn {
 /// Contacts, newest filter first: `q` (accent-insensitive text), `filter` (filter language),
 /// `sort` (`name`, `-created_at`, …), `limit` (1–500, default 50; outside → 400), `cursor`.
 #[utoipa::path(get, path = "/api/v1/contacts", tag = "contacts", params(ListQuery),
-    responses((status = 200, body = ContactList), (status = 400, body = Problem), (status = 401, body = Problem)))]
+    responses((status = 200, description = "OK", body = ContactList), (status = 400, description = "Malformed request or query (problem+json)", body = Problem), (status = 401, description = "Not signed in (problem+json)", body = Problem)))]
 pub async fn list(
     State(state): State<AppState>,
     auth: Auth,
@@ -279,8 +279,8 @@ fn created(out: ContactOut) -> Response {
 
 /// Create a contact; the answer lists possible duplicates (same e-mail, phone or name).
 #[utoipa::path(post, path = "/api/v1/contacts", tag = "contacts", request_body = ContactIn,
-    responses((status = 201, body = ContactOut), (status = 400, body = Problem), (status = 422, body = Problem),
-              (status = 413, body = Problem), (status = 401, body = Problem)))]
+    responses((status = 201, description = "Created", body = ContactOut), (status = 400, description = "Malformed request or query (problem+json)", body = Problem), (status = 422, description = "Invalid fields, each named (problem+json)", body = Problem),
+              (status = 413, description = "Body over 1 MB (problem+json)", body = Problem), (status = 401, description = "Not signed in (problem+json)", body = Problem)))]
 pub async fn create(
     State(state): State<AppState>,
     auth: Auth,
@@ -296,7 +296,7 @@ pub async fn create(
 
 /// One contact.
 #[utoipa::path(get, path = "/api/v1/contacts/{id}", tag = "contacts", params(("id" = i64, Path)),
-    responses((status = 200, body = ContactOut), (status = 404, body = Problem), (status = 401, body = Problem)))]
+    responses((status = 200, description = "OK", body = ContactOut), (status = 404, description = "No such record, or one you may not see (problem+json)", body = Problem), (status = 401, description = "Not signed in (problem+json)", body = Problem)))]
 pub async fn get(
     State(state): State<AppState>,
     auth: Auth,
@@ -307,8 +307,8 @@ pub async fn get(
 
 /// Change a contact; needs the `version` last read (409 with `current` when stale).
 #[utoipa::path(patch, path = "/api/v1/contacts/{id}", tag = "contacts", params(("id" = i64, Path)), request_body = ContactPatchIn,
-    responses((status = 200, body = ContactOut), (status = 409, body = Problem), (status = 403, body = Problem),
-              (status = 404, body = Problem), (status = 422, body = Problem), (status = 401, body = Problem)))]
+    responses((status = 200, description = "OK", body = ContactOut), (status = 409, description = "Conflict: stale version (with `current`) or already done (problem+json)", body = Problem), (status = 403, description = "Not allowed, or CSRF check failed (problem+json)", body = Problem),
+              (status = 404, description = "No such record, or one you may not see (problem+json)", body = Problem), (status = 422, description = "Invalid fields, each named (problem+json)", body = Problem), (status = 401, description = "Not signed in (problem+json)", body = Problem)))]
 pub async fn update(
     State(state): State<AppState>,
     auth: Auth,
@@ -332,7 +332,7 @@ pub async fn update(
 
 /// Delete a contact for good.
 #[utoipa::path(delete, path = "/api/v1/contacts/{id}", tag = "contacts", params(("id" = i64, Path)),
-    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 401, body = Problem)))]
+    responses((status = 204, description = "Done, no content"), (status = 403, description = "Not allowed, or CSRF check failed (problem+json)", body = Problem), (status = 404, description = "No such record, or one you may not see (problem+json)", body = Problem), (status = 401, description = "Not signed in (problem+json)", body = Problem)))]
 pub async fn delete(
     State(state): State<AppState>,
     auth: Auth,
@@ -344,7 +344,7 @@ pub async fn delete(
 
 /// Archive a contact (hidden from lists unless the filter asks for `archived`).
 #[utoipa::path(post, path = "/api/v1/contacts/{id}/archive", tag = "contacts", params(("id" = i64, Path)),
-    responses((status = 200, body = ContactOut), (status = 403, body = Problem), (status = 404, body = Problem), (status = 401, body = Problem)))]
+    responses((status = 200, description = "OK", body = ContactOut), (status = 403, description = "Not allowed, or CSRF check failed (problem+json)", body = Problem), (status = 404, description = "No such record, or one you may not see (problem+json)", body = Problem), (status = 401, description = "Not signed in (problem+json)", body = Problem)))]
 pub async fn archive(
     State(state): State<AppState>,
     auth: Auth,
@@ -361,7 +361,7 @@ pub async fn archive(
 
 /// Restore an archived contact.
 #[utoipa::path(post, path = "/api/v1/contacts/{id}/restore", tag = "contacts", params(("id" = i64, Path)),
-    responses((status = 200, body = ContactOut), (status = 403, body = Problem), (status = 404, body = Problem), (status = 401, body = Problem)))]
+    responses((status = 200, description = "OK", body = ContactOut), (status = 403, description = "Not allowed, or CSRF check failed (problem+json)", body = Problem), (status = 404, description = "No such record, or one you may not see (problem+json)", body = Problem), (status = 401, description = "Not signed in (problem+json)", body = Problem)))]
 pub async fn restore(
     State(state): State<AppState>,
     auth: Auth,
@@ -383,7 +383,7 @@ pub struct DuplicateList {
 
 /// Live contacts that look like this one.
 #[utoipa::path(get, path = "/api/v1/contacts/{id}/duplicates", tag = "contacts", params(("id" = i64, Path)),
-    responses((status = 200, body = DuplicateList), (status = 404, body = Problem), (status = 401, body = Problem)))]
+    responses((status = 200, description = "OK", body = DuplicateList), (status = 404, description = "No such record, or one you may not see (problem+json)", body = Problem), (status = 401, description = "Not signed in (problem+json)", body = Problem)))]
 pub async fn duplicates(
     State(state): State<AppState>,
     auth: Auth,

@@ -85,7 +85,7 @@ impl Modify for Security {
 
 #[derive(utoipa::OpenApi)]
 #[openapi(
-    info(title = "Sen CRM API", description = "The JSON API of Sen CRM. Errors are application/problem+json.", license(name = "AGPL-3.0-or-later")),
+    info(title = "Sen CRM API", description = "The JSON API of Sen CRM. Errors are application/problem+json.", license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later")),
     modifiers(&Security),
     security(("bearer" = []), ("session" = [])),
     tags((name = "session"), (name = "users"), (name = "contacts"))

@@ -142,8 +142,8 @@ pub fn setup_input(b: SetupIn) -> SetupInput {
 
 /// First run: create the workspace and its first admin (signed in at once).
 #[utoipa::path(post, path = "/api/v1/setup", tag = "session", request_body = SetupIn,
-    responses((status = 201, body = SessionOut), (status = 409, description = "already set up", body = Problem),
-              (status = 422, body = Problem), (status = 400, body = Problem)))]
+    responses((status = 201, description = "Created", body = SessionOut), (status = 409, description = "already set up", body = Problem),
+              (status = 422, description = "Invalid fields, each named (problem+json)", body = Problem), (status = 400, description = "Malformed request or query (problem+json)", body = Problem)))]
 pub async fn setup(
     State(state): State<AppState>,
     JsonBody(body): JsonBody<SetupIn>,
@@ -168,8 +168,8 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
 
 /// Sign in; answers a fresh session cookie and the CSRF token.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "session", request_body = LoginIn,
-    responses((status = 200, body = SessionOut), (status = 401, body = Problem), (status = 429, body = Problem),
-              (status = 422, body = Problem)))]
+    responses((status = 200, description = "OK", body = SessionOut), (status = 401, description = "Not signed in (problem+json)", body = Problem), (status = 429, description = "Too many attempts; see Retry-After (problem+json)", body = Problem),
+              (status = 422, description = "Invalid fields, each named (problem+json)", body = Problem)))]
 pub async fn login(
     State(state): State<AppState>,
     addr: ClientAddr,
@@ -188,7 +188,7 @@ pub async fn login(
 
 /// Sign out: the session is revoked on the server and the cookie cleared.
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "session",
-    responses((status = 204), (status = 401, body = Problem), (status = 403, body = Problem)))]
+    responses((status = 204, description = "Done, no content"), (status = 401, description = "Not signed in (problem+json)", body = Problem), (status = 403, description = "Not allowed, or CSRF check failed (problem+json)", body = Problem)))]
 pub async fn logout(
     State(state): State<AppState>,
     _auth: Auth,
@@ -203,7 +203,7 @@ pub async fn logout(
 
 /// The signed-in user.
 #[utoipa::path(get, path = "/api/v1/me", tag = "session",
-    responses((status = 200, body = MeOut), (status = 401, body = Problem)))]
+    responses((status = 200, description = "OK", body = MeOut), (status = 401, description = "Not signed in (problem+json)", body = Problem)))]
 pub async fn me(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<MeOut>> {
     let u = state.app.user_view(auth.actor().user_id).await?;
     Ok(Json(MeOut {
@@ -224,7 +224,7 @@ pub struct MePatch {
 
 /// Change one's own name, language, time zone or password (a new password ends one's other sessions).
 #[utoipa::path(patch, path = "/api/v1/me", tag = "session", request_body = MePatch,
-    responses((status = 200, body = MeOut), (status = 401, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, description = "OK", body = MeOut), (status = 401, description = "Not signed in (problem+json)", body = Problem), (status = 422, description = "Invalid fields, each named (problem+json)", body = Problem)))]
 pub async fn update_me(
     State(state): State<AppState>,
     auth: Auth,
@@ -282,7 +282,7 @@ pub struct TokenList {
 
 /// One's live personal API tokens (never their secrets).
 #[utoipa::path(get, path = "/api/v1/api-tokens", tag = "session",
-    responses((status = 200, body = TokenList), (status = 401, body = Problem)))]
+    responses((status = 200, description = "OK", body = TokenList), (status = 401, description = "Not signed in (problem+json)", body = Problem)))]
 pub async fn list_tokens(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<TokenList>> {
     let items = state.app.list_tokens(auth.actor()).await?;
     Ok(Json(TokenList {
@@ -300,7 +300,7 @@ pub async fn list_tokens(State(state): State<AppState>, auth: Auth) -> ApiResult
 
 /// Create a personal API token; its secret is in this answer only.
 #[utoipa::path(post, path = "/api/v1/api-tokens", tag = "session", request_body = TokenIn,
-    responses((status = 201, body = NewTokenOut), (status = 401, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, description = "Created", body = NewTokenOut), (status = 401, description = "Not signed in (problem+json)", body = Problem), (status = 422, description = "Invalid fields, each named (problem+json)", body = Problem)))]
 pub async fn create_token(
     State(state): State<AppState>,
     auth: Auth,
@@ -325,7 +325,7 @@ pub async fn create_token(
 
 /// Revoke one of one's tokens.
 #[utoipa::path(delete, path = "/api/v1/api-tokens/{id}", tag = "session", params(("id" = i64, Path)),
-    responses((status = 204), (status = 404, body = Problem), (status = 401, body = Problem)))]
+    responses((status = 204, description = "Done, no content"), (status = 404, description = "No such record, or one you may not see (problem+json)", body = Problem), (status = 401, description = "Not signed in (problem+json)", body = Problem)))]
 pub async fn revoke_token(
     State(state): State<AppState>,
     auth: Auth,

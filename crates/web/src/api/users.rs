@@ -44,7 +44,7 @@ pub struct UserPatch {
 
 /// All users.
 #[utoipa::path(get, path = "/api/v1/users", tag = "users",
-    responses((status = 200, body = UserList), (status = 401, body = Problem), (status = 403, body = Problem)))]
+    responses((status = 200, description = "OK", body = UserList), (status = 401, description = "Not signed in (problem+json)", body = Problem), (status = 403, description = "Not allowed, or CSRF check failed (problem+json)", body = Problem)))]
 pub async fn list(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<UserList>> {
     let items: Vec<UserOut> = state
         .app
@@ -63,7 +63,7 @@ pub async fn list(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<U
 
 /// Create a user.
 #[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = UserIn,
-    responses((status = 201, body = UserOut), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, description = "Created", body = UserOut), (status = 401, description = "Not signed in (problem+json)", body = Problem), (status = 403, description = "Not allowed, or CSRF check failed (problem+json)", body = Problem), (status = 422, description = "Invalid fields, each named (problem+json)", body = Problem)))]
 pub async fn create(
     State(state): State<AppState>,
     auth: Auth,
@@ -94,7 +94,7 @@ pub async fn create(
 
 /// One user.
 #[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users", params(("id" = i64, Path)),
-    responses((status = 200, body = UserOut), (status = 404, body = Problem), (status = 403, body = Problem), (status = 401, body = Problem)))]
+    responses((status = 200, description = "OK", body = UserOut), (status = 404, description = "No such record, or one you may not see (problem+json)", body = Problem), (status = 403, description = "Not allowed, or CSRF check failed (problem+json)", body = Problem), (status = 401, description = "Not signed in (problem+json)", body = Problem)))]
 pub async fn get(
     State(state): State<AppState>,
     auth: Auth,
@@ -105,7 +105,7 @@ pub async fn get(
 
 /// Change a user (role, active, password …).
 #[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "users", params(("id" = i64, Path)), request_body = UserPatch,
-    responses((status = 200, body = UserOut), (status = 404, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem), (status = 401, body = Problem)))]
+    responses((status = 200, description = "OK", body = UserOut), (status = 404, description = "No such record, or one you may not see (problem+json)", body = Problem), (status = 403, description = "Not allowed, or CSRF check failed (problem+json)", body = Problem), (status = 422, description = "Invalid fields, each named (problem+json)", body = Problem), (status = 401, description = "Not signed in (problem+json)", body = Problem)))]
 pub async fn update(
     State(state): State<AppState>,
     auth: Auth,
