@@ -108,6 +108,30 @@ test('a Vietnamese admin sets up, signs in and works with a contact', async () =
   await Promise.all([page.waitForURL(/saved=1$/), page.click('#contact-form button[type=submit]')]);
   assert.equal(await page.inputValue('#f-city'), 'Huế', 'the edit was reapplied on top');
 
+  // Archive hides it from the list; restore brings it back.
+  await Promise.all([page.waitForURL(/archived=1$/), page.click('form[action$="/archive"] button')]);
+  assert.ok(await page.isVisible('h1 .badge-muted'));
+  await page.goto(`${sen.url}/contacts?q=nguyen`);
+  assert.equal(await page.locator('#rows tr').count(), 0);
+  await page.goto(`${sen.url}/contacts?chip=archived`);
+  assert.match(await page.locator('#rows').innerText(), /Nguyễn Văn An/);
+  await page.goto(contactUrl);
+  await Promise.all([page.waitForURL(/restored=1$/), page.click('form[action$="/restore"] button')]);
+
+  // Delete asks once, naming the record.
+  const scratch = await context.newPage();
+  await scratch.goto(`${sen.url}/contacts/new`);
+  await scratch.fill('#f-name', 'Khách thử nghiệm');
+  await Promise.all([scratch.waitForURL(/created=1$/), scratch.click('#contact-form button[type=submit]')]);
+  let asked = '';
+  scratch.once('dialog', (d) => {
+    asked = d.message();
+    d.accept();
+  });
+  await Promise.all([scratch.waitForURL(/\/contacts\?chip=all$/), scratch.click('form[action$="/delete"] button')]);
+  assert.match(asked, /Khách thử nghiệm/);
+  await scratch.close();
+
   // Switch the interface to Traditional Chinese from the top bar; it is kept for this user.
   await Promise.all([page.waitForLoadState('load'), page.selectOption('#lang-select', 'zh-TW')]);
   await page.waitForFunction(() => document.documentElement.lang === 'zh-TW');

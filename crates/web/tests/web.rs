@@ -803,6 +803,36 @@ story!(pages_walk_from_setup_to_a_contact, |db: Db| async move {
     assert_eq!(second.status, StatusCode::CONFLICT);
     assert!(second.text.contains("Taipei") && second.text.contains("Kaohsiung"));
     assert!(second.text.contains("name=\"version\" value=\"2\""));
+
+    // Archive, restore and delete from the page's buttons.
+    let archived = c
+        .form(&format!("{path}/archive"), &[("_csrf", &csrf)])
+        .await;
+    assert_eq!(
+        archived.headers[header::LOCATION],
+        format!("{path}?archived=1")
+    );
+    assert!(c.get(&path).await.text.contains("badge-muted"));
+    let restored = c
+        .form(&format!("{path}/restore"), &[("_csrf", &csrf)])
+        .await;
+    assert_eq!(
+        restored.headers[header::LOCATION],
+        format!("{path}?restored=1")
+    );
+    assert_eq!(
+        c.form(&format!("{path}/explode"), &[("_csrf", &csrf)])
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        c.form(&format!("{path}/delete"), &[]).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let deleted = c.form(&format!("{path}/delete"), &[("_csrf", &csrf)]).await;
+    assert_eq!(deleted.status, StatusCode::SEE_OTHER);
+    assert_eq!(c.get(&path).await.status, StatusCode::NOT_FOUND);
 });
 
 story!(

@@ -6,14 +6,14 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
-use sen_app::AppError;
 use sen_app::auth::SetupInput;
 use sen_app::users::UserChanges;
+use sen_app::{Actor, AppError};
 use sen_domain::errors::FieldErrors;
 use sen_domain::user::{Currency, Language};
 
 use super::forms::{FieldView, FormData, attach_errors, same_origin};
-use super::page::{PageCtx, Shell, error_page, render};
+use super::page::{PageCtx, Shell, Signed, error_page, render};
 use crate::api::session::{clear_cookie, session_cookie};
 use crate::extract::SESSION_COOKIE;
 use crate::i18n::Tr;
@@ -282,14 +282,10 @@ pub async fn logout(State(state): State<AppState>, ctx: PageCtx, headers: Header
 /// The language switch in the user menu: stored on the user, then back to the page.
 pub async fn switch_language(
     State(state): State<AppState>,
-    ctx: PageCtx,
+    Signed { ctx, actor }: Signed,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let actor = match ctx.actor() {
-        Ok(a) => a.clone(),
-        Err(r) => return r,
-    };
     let f = FormData::parse(&body);
     let changes = UserChanges {
         language: f.get("language"),
@@ -354,15 +350,12 @@ fn password_fields(tr: Tr<'_>) -> Vec<FieldView> {
 async fn profile(
     state: &AppState,
     ctx: &PageCtx,
+    actor: &Actor,
     errors: Option<&FieldErrors>,
     pw_errors: Option<&FieldErrors>,
     new_token: String,
     notice: String,
 ) -> Response {
-    let actor = match ctx.actor() {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
     let tr = ctx.tr();
     let Some(u) = ctx.user.clone() else {
         return error_page(ctx, AppError::Unauthenticated);
@@ -412,15 +405,27 @@ async fn profile(
         .into_response()
 }
 
-pub async fn profile_page(State(state): State<AppState>, ctx: PageCtx) -> Response {
-    profile(&state, &ctx, None, None, String::new(), String::new()).await
+pub async fn profile_page(
+    State(state): State<AppState>,
+    Signed { ctx, actor }: Signed,
+) -> Response {
+    profile(
+        &state,
+        &ctx,
+        &actor,
+        None,
+        None,
+        String::new(),
+        String::new(),
+    )
+    .await
 }
 
-pub async fn profile_submit(State(state): State<AppState>, ctx: PageCtx, body: Bytes) -> Response {
-    let actor = match ctx.actor() {
-        Ok(a) => a.clone(),
-        Err(r) => return r,
-    };
+pub async fn profile_submit(
+    State(state): State<AppState>,
+    Signed { ctx, actor }: Signed,
+    body: Bytes,
+) -> Response {
     let f = FormData::parse(&body);
     let changes = UserChanges {
         name: f.get("name"),
@@ -436,10 +441,19 @@ pub async fn profile_submit(State(state): State<AppState>, ctx: PageCtx, body: B
                 ..ctx
             };
             let notice = ctx.tr().t("profile-saved");
-            profile(&state, &ctx, None, None, String::new(), notice).await
+            profile(&state, &ctx, &actor, None, None, String::new(), notice).await
         }
         Err(AppError::Invalid(e)) => {
-            profile(&state, &ctx, Some(&e), None, String::new(), String::new()).await
+            profile(
+                &state,
+                &ctx,
+                &actor,
+                Some(&e),
+                None,
+                String::new(),
+                String::new(),
+            )
+            .await
         }
         Err(e) => error_page(&ctx, e),
     }
@@ -447,14 +461,10 @@ pub async fn profile_submit(State(state): State<AppState>, ctx: PageCtx, body: B
 
 pub async fn password_submit(
     State(state): State<AppState>,
-    ctx: PageCtx,
+    Signed { ctx, actor }: Signed,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let actor = match ctx.actor() {
-        Ok(a) => a.clone(),
-        Err(r) => return r,
-    };
     let f = FormData::parse(&body);
     let changes = UserChanges {
         password: f.get("password"),
@@ -469,30 +479,39 @@ pub async fn password_submit(
     {
         Ok(_) => {
             let notice = ctx.tr().t("profile-password-changed");
-            profile(&state, &ctx, None, None, String::new(), notice).await
+            profile(&state, &ctx, &actor, None, None, String::new(), notice).await
         }
         Err(AppError::Invalid(e)) => {
-            profile(&state, &ctx, None, Some(&e), String::new(), String::new()).await
+            profile(
+                &state,
+                &ctx,
+                &actor,
+                None,
+                Some(&e),
+                String::new(),
+                String::new(),
+            )
+            .await
         }
         Err(e) => error_page(&ctx, e),
     }
 }
 
-pub async fn token_create(State(state): State<AppState>, ctx: PageCtx, body: Bytes) -> Response {
-    let actor = match ctx.actor() {
-        Ok(a) => a.clone(),
-        Err(r) => return r,
-    };
+pub async fn token_create(
+    State(state): State<AppState>,
+    Signed { ctx, actor }: Signed,
+    body: Bytes,
+) -> Response {
     let f = FormData::parse(&body);
     match state
         .app
         .create_token(&actor, f.get("name").as_deref())
         .await
     {
-        Ok((_, secret)) => profile(&state, &ctx, None, None, secret, String::new()).await,
+        Ok((_, secret)) => profile(&state, &ctx, &actor, None, None, secret, String::new()).await,
         Err(AppError::Invalid(_)) => {
             let notice = ctx.tr().t("profile-token-name-required");
-            profile(&state, &ctx, None, None, String::new(), notice).await
+            profile(&state, &ctx, &actor, None, None, String::new(), notice).await
         }
         Err(e) => error_page(&ctx, e),
     }
@@ -500,13 +519,9 @@ pub async fn token_create(State(state): State<AppState>, ctx: PageCtx, body: Byt
 
 pub async fn token_revoke(
     State(state): State<AppState>,
-    ctx: PageCtx,
+    Signed { ctx, actor }: Signed,
     Path(id): Path<i64>,
 ) -> Response {
-    let actor = match ctx.actor() {
-        Ok(a) => a.clone(),
-        Err(r) => return r,
-    };
     match state.app.revoke_token(&actor, id).await {
         Ok(()) => Redirect::to("/profile").into_response(),
         Err(e) => error_page(&ctx, e),

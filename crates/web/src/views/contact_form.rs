@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use sen_app::contacts::{ContactView, ListParams};
@@ -15,7 +15,7 @@ use sen_store::contacts::Duplicate;
 use super::contacts::{param, query_pairs};
 use super::display::{Names, company_ids, format_time};
 use super::forms::{FieldView, FormData, Section, attach_errors};
-use super::page::{PageCtx, Shell, error_page, render};
+use super::page::{PageCtx, Shell, Signed, error_page, render};
 use crate::extract::IdPath;
 use crate::i18n::Tr;
 use crate::state::AppState;
@@ -339,11 +339,7 @@ async fn form_page(state: &AppState, ctx: &PageCtx, actor: &Actor, s: FormState<
     (status, render(&page)).into_response()
 }
 
-pub async fn new_page(State(state): State<AppState>, ctx: PageCtx) -> Response {
-    let actor = match ctx.actor() {
-        Ok(a) => a.clone(),
-        Err(r) => return r,
-    };
+pub async fn new_page(State(state): State<AppState>, Signed { ctx, actor }: Signed) -> Response {
     let values = ContactValues {
         owner_id: Some(actor.user_id),
         ..Default::default()
@@ -387,11 +383,11 @@ async fn with_new_tags(
     Ok(values.cleaned())
 }
 
-pub async fn create_submit(State(state): State<AppState>, ctx: PageCtx, body: Bytes) -> Response {
-    let actor = match ctx.actor() {
-        Ok(a) => a.clone(),
-        Err(r) => return r,
-    };
+pub async fn create_submit(
+    State(state): State<AppState>,
+    Signed { ctx, actor }: Signed,
+    body: Bytes,
+) -> Response {
     let f = FormData::parse(&body);
     let values = values_from_form(&f);
     let result = match with_new_tags(&state, &actor, &f, values.clone()).await {
@@ -425,14 +421,10 @@ pub async fn create_submit(State(state): State<AppState>, ctx: PageCtx, body: By
 
 pub async fn show_page(
     State(state): State<AppState>,
-    ctx: PageCtx,
+    Signed { ctx, actor }: Signed,
     IdPath(id): IdPath,
     uri: Uri,
 ) -> Response {
-    let actor = match ctx.actor() {
-        Ok(a) => a.clone(),
-        Err(r) => return r,
-    };
     let c = match state.app.get_contact(&actor, id).await {
         Ok(c) => c,
         Err(e) => return error_page(&ctx, e),
@@ -467,14 +459,10 @@ pub async fn show_page(
 
 pub async fn update_submit(
     State(state): State<AppState>,
-    ctx: PageCtx,
+    Signed { ctx, actor }: Signed,
     IdPath(id): IdPath,
     body: Bytes,
 ) -> Response {
-    let actor = match ctx.actor() {
-        Ok(a) => a.clone(),
-        Err(r) => return r,
-    };
     let f = FormData::parse(&body);
     let version = f.id("version").unwrap_or(0);
     let values = values_from_form(&f);
@@ -531,12 +519,16 @@ pub async fn update_submit(
     }
 }
 
-async fn lifecycle(state: AppState, ctx: PageCtx, id: i64, action: &str) -> Response {
-    let actor = match ctx.actor() {
-        Ok(a) => a.clone(),
-        Err(r) => return r,
+/// Archive, restore or delete, from the buttons of the contact page.
+pub async fn lifecycle_submit(
+    State(state): State<AppState>,
+    Signed { ctx, actor }: Signed,
+    Path((id, action)): Path<(String, String)>,
+) -> Response {
+    let Ok(id) = id.parse::<i64>() else {
+        return error_page(&ctx, AppError::NotFound);
     };
-    let result = match action {
+    let result = match action.as_str() {
         "archive" => state
             .app
             .set_contact_archived(&actor, id, true)
@@ -547,38 +539,15 @@ async fn lifecycle(state: AppState, ctx: PageCtx, id: i64, action: &str) -> Resp
             .set_contact_archived(&actor, id, false)
             .await
             .map(|_| format!("/contacts/{id}?restored=1")),
-        _ => state
+        "delete" => state
             .app
             .delete_contact(&actor, id)
             .await
             .map(|_| "/contacts?chip=all".to_string()),
+        _ => Err(AppError::NotFound),
     };
     match result {
         Ok(to) => Redirect::to(&to).into_response(),
         Err(e) => error_page(&ctx, e),
     }
-}
-
-pub async fn archive_submit(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    IdPath(id): IdPath,
-) -> Response {
-    lifecycle(state, ctx, id, "archive").await
-}
-
-pub async fn restore_submit(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    IdPath(id): IdPath,
-) -> Response {
-    lifecycle(state, ctx, id, "restore").await
-}
-
-pub async fn delete_submit(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    IdPath(id): IdPath,
-) -> Response {
-    lifecycle(state, ctx, id, "delete").await
 }

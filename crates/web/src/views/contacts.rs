@@ -8,7 +8,7 @@ use axum::response::Response;
 use sen_app::AppError;
 use sen_app::contacts::ListParams;
 
-use super::page::{PageCtx, Shell, error_page, render};
+use super::page::{Shell, Signed, error_page, render};
 use crate::state::AppState;
 
 /// The quick filters above the list, each a filter-language expression.
@@ -71,11 +71,11 @@ pub(super) fn param(pairs: &[(String, String)], key: &str) -> String {
         .unwrap_or_default()
 }
 
-pub async fn list_page(State(state): State<AppState>, ctx: PageCtx, uri: Uri) -> Response {
-    let actor = match ctx.actor() {
-        Ok(a) => a.clone(),
-        Err(r) => return r,
-    };
+pub async fn list_page(
+    State(state): State<AppState>,
+    Signed { ctx, actor }: Signed,
+    uri: Uri,
+) -> Response {
     let tr = ctx.tr();
     let pairs = query_pairs(&uri);
     let q = param(&pairs, "q");

@@ -52,9 +52,10 @@ pub fn router() -> Router<AppState> {
             "/contacts/{id}",
             get(contact_form::show_page).post(contact_form::update_submit),
         )
-        .route("/contacts/{id}/archive", post(contact_form::archive_submit))
-        .route("/contacts/{id}/restore", post(contact_form::restore_submit))
-        .route("/contacts/{id}/delete", post(contact_form::delete_submit))
+        .route(
+            "/contacts/{id}/{action}",
+            post(contact_form::lifecycle_submit),
+        )
         .route("/users", get(users::list_page).post(users::create_submit))
         .route(
             "/users/{id}",

@@ -155,17 +155,30 @@ impl PageCtx {
         }
     }
 
-    /// The signed-in actor, or a redirect to the sign-in page that comes back here.
-    // The error is the answer itself, handed straight back by the handler.
-    #[allow(clippy::result_large_err)]
-    pub fn actor(&self) -> Result<&Actor, Response> {
-        match &self.auth {
-            Some(a) => Ok(&a.actor),
-            None => {
-                let next =
-                    serde_urlencoded::to_string([("next", self.path.as_str())]).unwrap_or_default();
-                Err(Redirect::to(&format!("/login?{next}")).into_response())
-            }
+    /// A redirect to the sign-in page that comes back here afterwards.
+    pub fn login_redirect(&self) -> Response {
+        let next = serde_urlencoded::to_string([("next", self.path.as_str())]).unwrap_or_default();
+        Redirect::to(&format!("/login?{next}")).into_response()
+    }
+}
+
+/// A page request from a signed-in user; anyone else is sent to the sign-in page.
+pub struct Signed {
+    pub ctx: PageCtx,
+    pub actor: Actor,
+}
+
+impl FromRequestParts<AppState> for Signed {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let ctx = PageCtx::from_request_parts(parts, state).await?;
+        match ctx.auth.as_ref().map(|a| a.actor.clone()) {
+            Some(actor) => Ok(Signed { ctx, actor }),
+            None => Err(ctx.login_redirect()),
         }
     }
 }
@@ -195,12 +208,7 @@ pub fn error_page(ctx: &PageCtx, err: AppError) -> Response {
     let (status, key) = match &err {
         AppError::NotFound => (StatusCode::NOT_FOUND, "error-page-not-found"),
         AppError::Forbidden => (StatusCode::FORBIDDEN, "error-page-forbidden"),
-        AppError::Unauthenticated => {
-            return ctx
-                .actor()
-                .err()
-                .unwrap_or_else(|| Redirect::to("/login").into_response());
-        }
+        AppError::Unauthenticated => return ctx.login_redirect(),
         _ => {
             let api = ApiError::from(err);
             if api.status.is_client_error() {

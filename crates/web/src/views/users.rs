@@ -5,13 +5,13 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use sen_app::AppError;
 use sen_app::users::{NewUserInput, UserChanges, UserView};
+use sen_app::{Actor, AppError};
 use sen_domain::errors::FieldErrors;
 use sen_domain::user::{Language, Role};
 
 use super::forms::{FieldView, FormData, attach_errors};
-use super::page::{PageCtx, Shell, error_page, render};
+use super::page::{PageCtx, Shell, Signed, error_page, render};
 use crate::extract::IdPath;
 use crate::i18n::Tr;
 use crate::state::AppState;
@@ -98,14 +98,11 @@ fn user_fields(tr: Tr<'_>, f: &FormData, editing: Option<&UserView>) -> Vec<Fiel
 async fn page(
     state: &AppState,
     ctx: &PageCtx,
+    actor: &Actor,
     f: &FormData,
     editing: Option<UserView>,
     errors: Option<&FieldErrors>,
 ) -> Response {
-    let actor = match ctx.actor() {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
     let tr = ctx.tr();
     let users = match state.app.list_users(actor).await {
         Ok(u) => u
@@ -139,15 +136,15 @@ async fn page(
         .into_response()
 }
 
-pub async fn list_page(State(state): State<AppState>, ctx: PageCtx) -> Response {
-    page(&state, &ctx, &FormData::default(), None, None).await
+pub async fn list_page(State(state): State<AppState>, Signed { ctx, actor }: Signed) -> Response {
+    page(&state, &ctx, &actor, &FormData::default(), None, None).await
 }
 
-pub async fn create_submit(State(state): State<AppState>, ctx: PageCtx, body: Bytes) -> Response {
-    let actor = match ctx.actor() {
-        Ok(a) => a.clone(),
-        Err(r) => return r,
-    };
+pub async fn create_submit(
+    State(state): State<AppState>,
+    Signed { ctx, actor }: Signed,
+    body: Bytes,
+) -> Response {
     let f = FormData::parse(&body);
     let input = NewUserInput {
         name: f.get("name"),
@@ -159,36 +156,28 @@ pub async fn create_submit(State(state): State<AppState>, ctx: PageCtx, body: By
     };
     match state.app.create_user(&actor, input).await {
         Ok(_) => Redirect::to("/users").into_response(),
-        Err(AppError::Invalid(e)) => page(&state, &ctx, &f, None, Some(&e)).await,
+        Err(AppError::Invalid(e)) => page(&state, &ctx, &actor, &f, None, Some(&e)).await,
         Err(e) => error_page(&ctx, e),
     }
 }
 
 pub async fn edit_page(
     State(state): State<AppState>,
-    ctx: PageCtx,
+    Signed { ctx, actor }: Signed,
     IdPath(id): IdPath,
 ) -> Response {
-    let actor = match ctx.actor() {
-        Ok(a) => a.clone(),
-        Err(r) => return r,
-    };
     match state.app.get_user(&actor, id).await {
-        Ok(u) => page(&state, &ctx, &FormData::default(), Some(u), None).await,
+        Ok(u) => page(&state, &ctx, &actor, &FormData::default(), Some(u), None).await,
         Err(e) => error_page(&ctx, e),
     }
 }
 
 pub async fn update_submit(
     State(state): State<AppState>,
-    ctx: PageCtx,
+    Signed { ctx, actor }: Signed,
     IdPath(id): IdPath,
     body: Bytes,
 ) -> Response {
-    let actor = match ctx.actor() {
-        Ok(a) => a.clone(),
-        Err(r) => return r,
-    };
     let f = FormData::parse(&body);
     let changes = UserChanges {
         name: f.get("name"),
@@ -203,7 +192,7 @@ pub async fn update_submit(
         Ok(_) => Redirect::to("/users").into_response(),
         Err(AppError::Invalid(e)) => {
             let editing = state.app.get_user(&actor, id).await.ok();
-            page(&state, &ctx, &f, editing, Some(&e)).await
+            page(&state, &ctx, &actor, &f, editing, Some(&e)).await
         }
         Err(e) => error_page(&ctx, e),
     }
