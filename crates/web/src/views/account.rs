@@ -347,15 +347,28 @@ fn password_fields(tr: Tr<'_>) -> Vec<FieldView> {
     ]
 }
 
+/// What a profile answer shows besides the profile: errors of either form, a token
+/// secret shown once, a notice.
+#[derive(Default)]
+struct ProfileExtras<'a> {
+    errors: Option<&'a FieldErrors>,
+    pw_errors: Option<&'a FieldErrors>,
+    new_token: String,
+    notice: String,
+}
+
 async fn profile(
     state: &AppState,
     ctx: &PageCtx,
     actor: &Actor,
-    errors: Option<&FieldErrors>,
-    pw_errors: Option<&FieldErrors>,
-    new_token: String,
-    notice: String,
+    extras: ProfileExtras<'_>,
 ) -> Response {
+    let ProfileExtras {
+        errors,
+        pw_errors,
+        new_token,
+        notice,
+    } = extras;
     let tr = ctx.tr();
     let Some(u) = ctx.user.clone() else {
         return error_page(ctx, AppError::Unauthenticated);
@@ -409,16 +422,7 @@ pub async fn profile_page(
     State(state): State<AppState>,
     Signed { ctx, actor }: Signed,
 ) -> Response {
-    profile(
-        &state,
-        &ctx,
-        &actor,
-        None,
-        None,
-        String::new(),
-        String::new(),
-    )
-    .await
+    profile(&state, &ctx, &actor, ProfileExtras::default()).await
 }
 
 pub async fn profile_submit(
@@ -441,17 +445,26 @@ pub async fn profile_submit(
                 ..ctx
             };
             let notice = ctx.tr().t("profile-saved");
-            profile(&state, &ctx, &actor, None, None, String::new(), notice).await
+            profile(
+                &state,
+                &ctx,
+                &actor,
+                ProfileExtras {
+                    notice: notice,
+                    ..Default::default()
+                },
+            )
+            .await
         }
         Err(AppError::Invalid(e)) => {
             profile(
                 &state,
                 &ctx,
                 &actor,
-                Some(&e),
-                None,
-                String::new(),
-                String::new(),
+                ProfileExtras {
+                    errors: Some(&e),
+                    ..Default::default()
+                },
             )
             .await
         }
@@ -479,17 +492,26 @@ pub async fn password_submit(
     {
         Ok(_) => {
             let notice = ctx.tr().t("profile-password-changed");
-            profile(&state, &ctx, &actor, None, None, String::new(), notice).await
+            profile(
+                &state,
+                &ctx,
+                &actor,
+                ProfileExtras {
+                    notice: notice,
+                    ..Default::default()
+                },
+            )
+            .await
         }
         Err(AppError::Invalid(e)) => {
             profile(
                 &state,
                 &ctx,
                 &actor,
-                None,
-                Some(&e),
-                String::new(),
-                String::new(),
+                ProfileExtras {
+                    pw_errors: Some(&e),
+                    ..Default::default()
+                },
             )
             .await
         }
@@ -508,10 +530,30 @@ pub async fn token_create(
         .create_token(&actor, f.get("name").as_deref())
         .await
     {
-        Ok((_, secret)) => profile(&state, &ctx, &actor, None, None, secret, String::new()).await,
+        Ok((_, secret)) => {
+            profile(
+                &state,
+                &ctx,
+                &actor,
+                ProfileExtras {
+                    new_token: secret,
+                    ..Default::default()
+                },
+            )
+            .await
+        }
         Err(AppError::Invalid(_)) => {
             let notice = ctx.tr().t("profile-token-name-required");
-            profile(&state, &ctx, &actor, None, None, String::new(), notice).await
+            profile(
+                &state,
+                &ctx,
+                &actor,
+                ProfileExtras {
+                    notice: notice,
+                    ..Default::default()
+                },
+            )
+            .await
         }
         Err(e) => error_page(&ctx, e),
     }
