@@ -450,7 +450,7 @@ pub async fn profile_submit(
                 &ctx,
                 &actor,
                 ProfileExtras {
-                    notice: notice,
+                    notice,
                     ..Default::default()
                 },
             )
@@ -497,7 +497,7 @@ pub async fn password_submit(
                 &ctx,
                 &actor,
                 ProfileExtras {
-                    notice: notice,
+                    notice,
                     ..Default::default()
                 },
             )
@@ -549,7 +549,7 @@ pub async fn token_create(
                 &ctx,
                 &actor,
                 ProfileExtras {
-                    notice: notice,
+                    notice,
                     ..Default::default()
                 },
             )
