@@ -15,6 +15,17 @@ pub enum Arg {
     Date(Option<NaiveDate>),
 }
 
+impl Arg {
+    /// PostgreSQL cannot store U+0000 in text; it is dropped on both databases so they keep
+    /// the same data and such input never turns into a server error.
+    fn without_nul(self) -> Self {
+        match self {
+            Arg::Text(Some(s)) if s.contains('\0') => Arg::Text(Some(s.replace('\0', ""))),
+            other => other,
+        }
+    }
+}
+
 macro_rules! arg_from {
     ($t:ty, $v:ident, $conv:expr) => {
         impl From<$t> for Arg {
@@ -66,7 +77,7 @@ impl Sql {
     pub fn with(text: impl Into<String>, args: Vec<Arg>) -> Self {
         Sql {
             text: text.into(),
-            args,
+            args: args.into_iter().map(Arg::without_nul).collect(),
         }
     }
 
@@ -77,7 +88,7 @@ impl Sql {
 
     /// Appends a placeholder for `arg` (never its text: nothing from input is pasted).
     pub fn bind(&mut self, arg: impl Into<Arg>) -> &mut Self {
-        self.args.push(arg.into());
+        self.args.push(arg.into().without_nul());
         self.text.push('$');
         self.text.push_str(&self.args.len().to_string());
         self
@@ -137,6 +148,13 @@ mod tests {
         q.bind(1_i64).push(" AND b = ").bind("x");
         assert_eq!(q.text(), "SELECT 1 WHERE a = $1 AND b = $2");
         assert_eq!(q.sqlite_text(), "SELECT 1 WHERE a = ?1 AND b = ?2");
+    }
+
+    #[test]
+    fn nul_characters_are_dropped_from_text_arguments() {
+        let mut q = Sql::new("SELECT ");
+        q.bind("a\0b");
+        assert_eq!(q.args, vec![Arg::Text(Some("ab".into()))]);
     }
 
     #[test]

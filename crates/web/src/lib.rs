@@ -53,6 +53,7 @@ pub fn router(app: App, secure_cookies: bool) -> Router {
         .route("/readyz", get(observe::readyz))
         .route("/metrics", get(observe::metrics_text))
         .fallback(views::not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(
             state.clone(),
             views::csrf_form,
@@ -84,6 +85,15 @@ pub fn router(app: App, secure_cookies: bool) -> Router {
         }))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+async fn method_not_allowed() -> Response {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "This method is not allowed here",
+    )
+    .into_response()
 }
 
 async fn api_not_found() -> Response {

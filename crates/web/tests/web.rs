@@ -597,6 +597,77 @@ story!(health_readiness_and_metrics_answer, |db: Db| async move {
     assert!(m.text.contains("route=\"/readyz\""));
 });
 
+story!(
+    hostile_input_never_causes_a_server_error,
+    |db: Db| async move {
+        let mut c = Client::new(db);
+        c.setup().await;
+        let bodies = [
+            json!({"name": "nul\u{0}inside", "notes": "\u{0}"}),
+            json!({"name": "🦀 \u{202e}RTL\u{202c} 𝔘𝔫𝔦𝔠𝔬𝔡𝔢", "city": "ﾊﾝｶｸ"}),
+            json!({"name": "x".repeat(201)}),
+            json!({"name": "ok", "tag_ids": [1, 2, 3], "company_id": -1, "owner_id": 9_223_372_036_854_775_807_i64}),
+            json!({"name": "ok", "tag_ids": "not a list"}),
+            json!({"name": ["a"]}),
+            json!([1, 2, 3]),
+            json!("just a string"),
+            json!({"name": "ok", "email": "a@b.c\u{0}"}),
+        ];
+        for b in bodies {
+            let a = c.post("/api/v1/contacts", b.clone()).await;
+            assert!(a.status.as_u16() < 500, "{b}: {} {}", a.status, a.text);
+            assert!(
+                a.status == StatusCode::CREATED || a.is_problem(),
+                "{b}: {}",
+                a.text
+            );
+        }
+        let nested = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+        let req = c
+            .request(Method::POST, "/api/v1/contacts")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(nested))
+            .unwrap();
+        assert_eq!(c.raw(req).await.status, StatusCode::BAD_REQUEST);
+        let bad_utf8 = c
+            .request(Method::POST, "/api/v1/contacts")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(vec![b'{', 0xff, 0xfe, b'}']))
+            .unwrap();
+        assert_eq!(c.raw(bad_utf8).await.status, StatusCode::BAD_REQUEST);
+        let queries = [
+            "q=%00",
+            "q=%F0%9F%A6%80",
+            "q=%25%25%25",
+            "filter=name%20%3D%20%22%00%22",
+            "filter=name%20contains%20%22%5C%25%22",
+            "sort=-",
+            "sort=,,,",
+            "limit=-1",
+            "limit=99999999999999999999",
+            "cursor=%00",
+            "cursor=W10",
+            "filter=created_at%20%3E%3D%20%2299999-01-01%22",
+            "filter=id%20%3D%2099999999999999999999",
+            "filter=tags%20has%20%22%27%3B--%22",
+        ];
+        for q in queries {
+            let a = c.get(&format!("/api/v1/contacts?{q}")).await;
+            assert!(a.status.as_u16() < 500, "{q}: {} {}", a.status, a.text);
+            assert!(
+                a.status == StatusCode::OK || a.is_problem(),
+                "{q}: {}",
+                a.text
+            );
+        }
+        let a = c
+            .send(Method::PUT, "/api/v1/contacts", Some(json!({})))
+            .await;
+        assert_eq!(a.status, StatusCode::METHOD_NOT_ALLOWED);
+        assert!(a.is_problem());
+    }
+);
+
 const API_ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/setup"),
     ("post", "/api/v1/auth/login"),

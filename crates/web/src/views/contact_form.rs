@@ -15,8 +15,8 @@ use sen_store::contacts::Duplicate;
 use super::contacts::{param, query_pairs};
 use super::display::{Names, company_ids, format_time};
 use super::forms::{FieldView, FormData, Section, attach_errors};
-use super::page::{PageCtx, Shell, Signed, error_page, render};
-use crate::extract::IdPath;
+use super::page::{PageCtx, PageId, Shell, Signed, error_page, render};
+
 use crate::i18n::Tr;
 use crate::state::AppState;
 
@@ -422,7 +422,7 @@ pub async fn create_submit(
 pub async fn show_page(
     State(state): State<AppState>,
     Signed { ctx, actor }: Signed,
-    IdPath(id): IdPath,
+    PageId(id): PageId,
     uri: Uri,
 ) -> Response {
     let c = match state.app.get_contact(&actor, id).await {
@@ -460,7 +460,7 @@ pub async fn show_page(
 pub async fn update_submit(
     State(state): State<AppState>,
     Signed { ctx, actor }: Signed,
-    IdPath(id): IdPath,
+    PageId(id): PageId,
     body: Bytes,
 ) -> Response {
     let f = FormData::parse(&body);

@@ -233,3 +233,26 @@ pub async fn not_found(ctx: PageCtx) -> Response {
     }
     error_page(&ctx, AppError::NotFound)
 }
+
+/// A numeric `{id}` in a page's path; anything else is the "not found" page.
+pub struct PageId(pub i64);
+
+impl FromRequestParts<AppState> for PageId {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let raw = axum::extract::Path::<String>::from_request_parts(parts, state)
+            .await
+            .ok();
+        match raw.and_then(|axum::extract::Path(r)| r.parse::<i64>().ok()) {
+            Some(id) => Ok(PageId(id)),
+            None => {
+                let ctx = PageCtx::from_request_parts(parts, state).await?;
+                Err(error_page(&ctx, AppError::NotFound))
+            }
+        }
+    }
+}

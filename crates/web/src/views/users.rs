@@ -11,8 +11,8 @@ use sen_domain::errors::FieldErrors;
 use sen_domain::user::{Language, Role};
 
 use super::forms::{FieldView, FormData, attach_errors};
-use super::page::{PageCtx, Shell, Signed, error_page, render};
-use crate::extract::IdPath;
+use super::page::{PageCtx, PageId, Shell, Signed, error_page, render};
+
 use crate::i18n::Tr;
 use crate::state::AppState;
 
@@ -164,7 +164,7 @@ pub async fn create_submit(
 pub async fn edit_page(
     State(state): State<AppState>,
     Signed { ctx, actor }: Signed,
-    IdPath(id): IdPath,
+    PageId(id): PageId,
 ) -> Response {
     match state.app.get_user(&actor, id).await {
         Ok(u) => page(&state, &ctx, &actor, &FormData::default(), Some(u), None).await,
@@ -175,7 +175,7 @@ pub async fn edit_page(
 pub async fn update_submit(
     State(state): State<AppState>,
     Signed { ctx, actor }: Signed,
-    IdPath(id): IdPath,
+    PageId(id): PageId,
     body: Bytes,
 ) -> Response {
     let f = FormData::parse(&body);
