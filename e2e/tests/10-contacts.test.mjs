@@ -159,7 +159,13 @@ test('a Vietnamese admin sets up, signs in and works with a contact', async () =
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto(contactUrl);
   assert.ok(await page.isVisible('.menu-button'));
+  assert.ok(!(await page.isVisible('.sidebar')), 'the navigation hides behind the menu button');
   await shot(page, '09-contact-phone');
+  await page.click('.menu-button');
+  assert.ok(await page.isVisible('.sidebar'));
+  await shot(page, '09b-phone-menu');
+  await page.click('.nav-backdrop', { position: { x: 360, y: 400 } });
+  assert.ok(!(await page.isVisible('.sidebar')), 'tapping outside closes the menu');
   await context.close();
 });
 

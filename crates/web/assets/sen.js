@@ -12,6 +12,13 @@
     var q = form.getAttribute && form.getAttribute("data-confirm");
     if (q && !window.confirm(q)) e.preventDefault();
   }, true);
+  // Esc closes the phone menu and any open user menu.
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Escape") return;
+    var nav = document.getElementById("nav-toggle");
+    if (nav) nav.checked = false;
+    document.querySelectorAll("details[open]").forEach(function (d) { d.open = false; });
+  });
   // "/" focuses search, "n" creates in the current view (ui.md).
   document.addEventListener("keydown", function (e) {
     if (e.ctrlKey || e.metaKey || e.altKey) return;

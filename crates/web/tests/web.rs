@@ -668,6 +668,31 @@ story!(
     }
 );
 
+story!(a_company_page_lists_its_people, |db: Db| async move {
+    let mut c = Client::new(db);
+    c.setup().await;
+    let co = c
+        .post(
+            "/api/v1/contacts",
+            json!({"name": "高雄織品股份有限公司", "is_company": true}),
+        )
+        .await
+        .json();
+    let person =
+        json!({"name": "Mike Lin 林麥克", "company_id": co["id"], "job_position": "Owner"});
+    assert_eq!(
+        c.post("/api/v1/contacts", person).await.status,
+        StatusCode::CREATED
+    );
+    let page = c.get(&format!("/contacts/{}", co["id"])).await;
+    assert!(page.text.contains("class=\"card people\""));
+    assert!(page.text.contains("Mike Lin 林麥克"));
+    let not_company = c
+        .post("/api/v1/contacts", json!({"name": "X", "company_id": 999}))
+        .await;
+    assert_eq!(not_company.error_fields(), vec!["company_id"]);
+});
+
 const API_ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/setup"),
     ("post", "/api/v1/auth/login"),

@@ -108,6 +108,7 @@ contacts-archived-badge = Archived
 contacts-no-company = — No company —
 contacts-no-owner = — Nobody —
 contacts-read-only = You can view this contact but not change it.
+contacts-people-title = People at this company
 contacts-delete-confirm = Delete “{ $name }” for good? This cannot be undone.
 contacts-duplicates-title = This may be a duplicate of:
 contacts-duplicate-email = same e-mail

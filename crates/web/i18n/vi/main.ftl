@@ -108,6 +108,7 @@ contacts-archived-badge = Đã lưu trữ
 contacts-no-company = — Không thuộc công ty nào —
 contacts-no-owner = — Chưa có người phụ trách —
 contacts-read-only = Bạn chỉ có thể xem liên hệ này, không thể chỉnh sửa.
+contacts-people-title = Người liên hệ tại công ty
 contacts-delete-confirm = Xóa vĩnh viễn “{ $name }”? Thao tác này không thể hoàn tác.
 contacts-duplicates-title = Liên hệ này có thể bị trùng với:
 contacts-duplicate-email = trùng email

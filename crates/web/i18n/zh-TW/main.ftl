@@ -108,6 +108,7 @@ contacts-archived-badge = 已封存
 contacts-no-company = — 無所屬公司 —
 contacts-no-owner = — 未指定負責人 —
 contacts-read-only = 您可以檢視此聯絡人，但無法修改。
+contacts-people-title = 公司聯絡人
 contacts-delete-confirm = 確定要永久刪除「{ $name }」嗎？此動作無法復原。
 contacts-duplicates-title = 可能與下列資料重複：
 contacts-duplicate-email = 電子郵件相同

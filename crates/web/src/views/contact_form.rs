@@ -36,6 +36,8 @@ pub struct FormPage {
     /// On a conflict: (field label, value now saved, your value).
     pub conflict: Vec<(String, String, String)>,
     pub history: Vec<(String, String)>,
+    /// For a company: the people who work there (id, name, job position).
+    pub people: Vec<(i64, String, String)>,
     pub notice: String,
 }
 
@@ -240,6 +242,7 @@ async fn form_page(state: &AppState, ctx: &PageCtx, actor: &Actor, s: FormState<
                 .any(|f| m.starts_with(&format!("{}:", f.name)))
         });
     }
+    let mut people = Vec::new();
     let (can_edit, can_delete, archived, heading, history) = if s.id == 0 {
         (true, false, false, tr.t("contacts-new"), vec![])
     } else {
@@ -252,6 +255,20 @@ async fn form_page(state: &AppState, ctx: &PageCtx, actor: &Actor, s: FormState<
             Ok(c) => c,
             Err(e) => return error_page(ctx, e),
         };
+        if current.is_company {
+            let params = ListParams {
+                filter: Some(format!("company_id = {}", s.id)),
+                limit: Some(100),
+                ..Default::default()
+            };
+            if let Ok(page) = state.app.list_contacts(actor, &params).await {
+                people = page
+                    .items
+                    .into_iter()
+                    .map(|p| (p.id, p.name, p.job_position.unwrap_or_default()))
+                    .collect();
+            }
+        }
         let log = state
             .app
             .contact_history(actor, s.id)
@@ -334,6 +351,7 @@ async fn form_page(state: &AppState, ctx: &PageCtx, actor: &Actor, s: FormState<
         duplicates: duplicate_rows(tr, &s.duplicates),
         conflict,
         history,
+        people,
         notice: s.notice,
     };
     (status, render(&page)).into_response()
