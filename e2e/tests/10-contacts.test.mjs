@@ -121,7 +121,15 @@ test('a Vietnamese admin sets up, signs in and works with a contact', async () =
   // Delete asks once, naming the record.
   const scratch = await context.newPage();
   await scratch.goto(`${sen.url}/contacts/new`);
+  // The duplicate warning appears while typing, before anything is saved.
+  await scratch.fill('#f-name', 'nguyen van an');
+  await scratch.press('#f-name', 'Tab');
+  await scratch.waitForSelector('#duplicates');
+  assert.match(await scratch.locator('#duplicates').innerText(), /Nguyễn Văn An/);
+  await shot(scratch, '07b-duplicate-warning');
   await scratch.fill('#f-name', 'Khách thử nghiệm');
+  await scratch.press('#f-name', 'Tab');
+  await scratch.waitForSelector('#duplicates', { state: 'detached' });
   await Promise.all([scratch.waitForURL(/created=1$/), scratch.click('#contact-form button[type=submit]')]);
   let asked = '';
   scratch.once('dialog', (d) => {

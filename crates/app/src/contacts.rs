@@ -87,6 +87,21 @@ impl App {
         Ok(store::duplicates(&mut &self.db, Some(id), &c.values().derived()).await?)
     }
 
+    /// Live contacts that look like these values (for the warning shown while typing).
+    pub async fn possible_duplicates(
+        &self,
+        actor: &Actor,
+        values: &ContactValues,
+        exclude: Option<i64>,
+    ) -> AppResult<Vec<Duplicate>> {
+        let _ = access::contacts_read(actor); // every signed-in user reads contacts
+        let v = values.clone().cleaned();
+        if v.name.is_empty() && v.email.is_none() && v.phone.is_none() && v.mobile.is_none() {
+            return Ok(Vec::new());
+        }
+        Ok(store::duplicates(&mut &self.db, exclude, &v.derived()).await?)
+    }
+
     /// Checks references: company, owner and tags must exist.
     async fn check_refs(
         &self,

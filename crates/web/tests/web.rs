@@ -687,6 +687,16 @@ story!(a_company_page_lists_its_people, |db: Db| async move {
     let page = c.get(&format!("/contacts/{}", co["id"])).await;
     assert!(page.text.contains("class=\"card people\""));
     assert!(page.text.contains("Mike Lin 林麥克"));
+    let check = c
+        .get("/contacts/check?name=mike%20lin%20%E6%9E%97%E9%BA%A5%E5%85%8B")
+        .await;
+    assert!(check.text.contains("Mike Lin 林麥克") && !check.text.contains("<html"));
+    assert!(
+        !c.get("/contacts/check?name=Nobody")
+            .await
+            .text
+            .contains("duplicates")
+    );
     let not_company = c
         .post("/api/v1/contacts", json!({"name": "X", "company_id": 999}))
         .await;

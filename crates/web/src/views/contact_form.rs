@@ -379,6 +379,44 @@ pub async fn new_page(State(state): State<AppState>, Signed { ctx, actor }: Sign
     .await
 }
 
+#[derive(Template)]
+#[template(path = "contacts/duplicates.html")]
+pub struct DuplicatesFragment {
+    pub shell: Shell,
+    pub duplicates: Vec<(i64, String, String)>,
+}
+
+/// The duplicate warning, refreshed by htmx while the name, e-mail or phones are typed.
+pub async fn check_duplicates(
+    State(state): State<AppState>,
+    Signed { ctx, actor }: Signed,
+    uri: Uri,
+) -> Response {
+    let pairs = query_pairs(&uri);
+    let text = |k: &str| Some(param(&pairs, k)).filter(|v| !v.is_empty());
+    let values = ContactValues {
+        name: param(&pairs, "name"),
+        email: text("email"),
+        phone: text("phone"),
+        mobile: text("mobile"),
+        ..Default::default()
+    };
+    let exclude = param(&pairs, "exclude")
+        .parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0);
+    let found = state
+        .app
+        .possible_duplicates(&actor, &values, exclude)
+        .await
+        .unwrap_or_default();
+    let tr = ctx.tr();
+    render(&DuplicatesFragment {
+        shell: ctx.shell("contacts", String::new()),
+        duplicates: duplicate_rows(tr, &found),
+    })
+}
+
 /// Adds the tags typed into "new tags" (comma separated), creating them as needed.
 async fn with_new_tags(
     state: &AppState,

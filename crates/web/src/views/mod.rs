@@ -44,6 +44,7 @@ pub fn router() -> Router<AppState> {
         .route("/profile/tokens", post(account::token_create))
         .route("/profile/tokens/{id}/revoke", post(account::token_revoke))
         .route("/contacts", get(contacts::list_page))
+        .route("/contacts/check", get(contact_form::check_duplicates))
         .route(
             "/contacts/new",
             get(contact_form::new_page).post(contact_form::create_submit),
