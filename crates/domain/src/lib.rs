@@ -3,10 +3,15 @@
 //! Everything here is deterministic and unit-testable; `store` turns these types into SQL
 //! and `app` applies them inside transactions.
 
+#[macro_use]
+mod choice;
+
 pub mod contact;
 pub mod errors;
 pub mod filter;
 pub mod list;
+pub mod money;
+pub mod pipeline;
 pub mod search;
 pub mod user;
 pub mod validate;

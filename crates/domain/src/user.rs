@@ -3,38 +3,7 @@
 use crate::errors::{FieldErrors, Invalid, check_len, check_required};
 use crate::validate::is_valid_email;
 
-macro_rules! choice_enum {
-    ($(#[$m:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-        pub enum $name { $(#[serde(rename = $text)] $variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-
-            pub fn parse(s: &str) -> Option<Self> {
-                match s { $($text => Some($name::$variant),)+ _ => None }
-            }
-
-            /// The accepted spellings, for error messages.
-            pub fn choices() -> Vec<String> {
-                Self::ALL.iter().map(|c| c.as_str().to_string()).collect()
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
-
-choice_enum!(
+choice!(
     /// What a user may do; the access rules in `app` read it.
     Role {
         Admin => "admin",
@@ -44,7 +13,7 @@ choice_enum!(
     }
 );
 
-choice_enum!(
+choice!(
     /// The interface languages.
     Language {
         Vi => "vi",
@@ -53,7 +22,7 @@ choice_enum!(
     }
 );
 
-choice_enum!(
+choice!(
     /// The workspace's default currency.
     Currency {
         Vnd => "VND",

@@ -228,4 +228,28 @@ proptest! {
         }
         prop_assert_eq!(unescaped, s);
     }
+
+    #[test]
+    fn money_written_then_parsed_is_the_same_amount(
+        minor in 0_i64..1_000_000_000_000_000,
+        currency in prop::sample::select(vec!["VND", "TWD", "USD", "KWD", "JPY", "EUR"]),
+    ) {
+        let code = sen_domain::money::CurrencyCode::parse(currency).unwrap();
+        let text = sen_domain::money::format_minor(minor, code.exponent());
+        let parsed = sen_domain::money::Money::parse(&text, currency).unwrap();
+        prop_assert_eq!(parsed.minor, minor);
+        prop_assert_eq!(parsed.amount(), text);
+    }
+
+    #[test]
+    fn arbitrary_text_never_panics_the_money_parser(s in any::<String>(), c in "[A-Z]{0,4}") {
+        let _ = sen_domain::money::Money::parse(&s, &c);
+    }
+
+    #[test]
+    fn decimal_looking_text_never_panics_the_money_parser(s in "[-+]?[0-9]{0,25}([.][0-9]{0,6})?") {
+        if let Ok(m) = sen_domain::money::Money::parse(&s, "USD") {
+            prop_assert!(m.minor >= 0);
+        }
+    }
 }

@@ -1,0 +1,190 @@
+//! Money: exact amounts in a currency's minor units, never floats.
+//!
+//! The API writes amounts as decimal strings (`{"amount": "78000", "currency": "VND"}`);
+//! they are parsed into an integer count of the currency's minor units (ISO 4217 exponent:
+//! VND 0, TWD 2, USD 2, KWD 3 …) and stored as such, so sums are exact on both databases.
+
+use std::fmt;
+
+use iso_currency::Currency as Iso;
+
+/// Amounts are refused above this many major units (keeps every sum far from i64 limits).
+pub const MAX_MAJOR: i64 = 1_000_000_000_000_000;
+
+/// An ISO 4217 currency we can keep exact amounts in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CurrencyCode(Iso);
+
+impl CurrencyCode {
+    /// An upper-case ISO 4217 code with a defined minor unit (so not XAU, XXX …).
+    pub fn parse(code: &str) -> Option<CurrencyCode> {
+        let c = Iso::from_code(code.trim())?;
+        c.exponent()?;
+        Some(CurrencyCode(c))
+    }
+
+    pub fn code(self) -> String {
+        self.0.code().to_string()
+    }
+
+    /// Digits after the decimal point (0 for VND, 2 for USD).
+    pub fn exponent(self) -> u32 {
+        u32::from(self.0.exponent().unwrap_or(0))
+    }
+}
+
+impl fmt::Display for CurrencyCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0.code())
+    }
+}
+
+/// An exact amount of money.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Money {
+    /// In minor units of `currency` (cents for USD, đồng for VND).
+    pub minor: i64,
+    pub currency: CurrencyCode,
+}
+
+/// Why an amount was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MoneyError {
+    /// Not a plain decimal number ("abc", "1e5", "1,000").
+    NotANumber,
+    /// More decimals than the currency has (e.g. "1.5" VND).
+    TooPrecise { max_decimals: u32 },
+    Negative,
+    TooLarge,
+    UnknownCurrency,
+}
+
+impl Money {
+    /// Parses a decimal string such as "78000", "78000.50" or "-3" (negatives are refused:
+    /// expected revenue is never negative).
+    pub fn parse(amount: &str, currency: &str) -> Result<Money, MoneyError> {
+        let currency = CurrencyCode::parse(currency).ok_or(MoneyError::UnknownCurrency)?;
+        let s = amount.trim();
+        let (negative, digits) = match s.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, s.strip_prefix('+').unwrap_or(s)),
+        };
+        let (int_part, frac_part) = match digits.split_once('.') {
+            Some((i, f)) => (i, f),
+            None => (digits, ""),
+        };
+        let all_digits = |p: &str| p.chars().all(|c| c.is_ascii_digit());
+        if int_part.is_empty() || !all_digits(int_part) || !all_digits(frac_part) || (digits.contains('.') && frac_part.is_empty()) {
+            return Err(MoneyError::NotANumber);
+        }
+        let exp = currency.exponent();
+        let frac_trimmed = frac_part.trim_end_matches('0');
+        if frac_trimmed.len() > exp as usize {
+            return Err(MoneyError::TooPrecise { max_decimals: exp });
+        }
+        let int_trimmed = int_part.trim_start_matches('0');
+        if int_trimmed.len() > 16 {
+            return Err(MoneyError::TooLarge);
+        }
+        let major: i64 = if int_trimmed.is_empty() { 0 } else { int_trimmed.parse().map_err(|_| MoneyError::TooLarge)? };
+        if major > MAX_MAJOR {
+            return Err(MoneyError::TooLarge);
+        }
+        let mut frac_digits = frac_trimmed.to_string();
+        while frac_digits.len() < exp as usize {
+            frac_digits.push('0');
+        }
+        let frac: i64 = if frac_digits.is_empty() { 0 } else { frac_digits.parse().map_err(|_| MoneyError::NotANumber)? };
+        let minor = major * 10_i64.pow(exp) + frac;
+        if negative && minor != 0 {
+            return Err(MoneyError::Negative);
+        }
+        Ok(Money { minor, currency })
+    }
+
+    pub fn zero(currency: CurrencyCode) -> Money {
+        Money { minor: 0, currency }
+    }
+
+    /// The amount as a decimal string with exactly the currency's decimals ("78000",
+    /// "12.50").
+    pub fn amount(&self) -> String {
+        format_minor(self.minor, self.currency.exponent())
+    }
+
+    /// `self × percent / 100`, rounded half away from zero to a minor unit.
+    pub fn percent(&self, percent: i64) -> Money {
+        Money { minor: round_div(i128::from(self.minor) * i128::from(percent), 100), currency: self.currency }
+    }
+}
+
+/// Writes a count of minor units as a decimal string.
+pub fn format_minor(minor: i64, exponent: u32) -> String {
+    if exponent == 0 {
+        return minor.to_string();
+    }
+    let scale = 10_i128.pow(exponent);
+    let v = i128::from(minor);
+    let sign = if v < 0 { "-" } else { "" };
+    let abs = v.abs();
+    format!("{sign}{}.{:0width$}", abs / scale, abs % scale, width = exponent as usize)
+}
+
+/// Integer division rounding half away from zero (for weighted sums).
+pub fn round_div(n: i128, d: i128) -> i64 {
+    let q = n / d;
+    let r = n % d;
+    let q = if 2 * r.abs() >= d.abs() { q + n.signum() * d.signum() } else { q };
+    i64::try_from(q).unwrap_or(if q < 0 { i64::MIN } else { i64::MAX })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vnd(s: &str) -> Result<Money, MoneyError> {
+        Money::parse(s, "VND")
+    }
+
+    #[test]
+    fn seed_004_tshirt_order_is_78000_dong() {
+        let m = vnd("78000").unwrap();
+        assert_eq!(m.minor, 78_000);
+        assert_eq!(m.amount(), "78000");
+    }
+
+    #[test]
+    fn usd_keeps_cents_exactly() {
+        let m = Money::parse("1234.5", "USD").unwrap();
+        assert_eq!(m.minor, 123_450);
+        assert_eq!(m.amount(), "1234.50");
+        assert_eq!(Money::parse("0.1", "USD").unwrap().minor + Money::parse("0.2", "USD").unwrap().minor, 30);
+    }
+
+    #[test]
+    fn refuses_what_is_not_an_exact_amount() {
+        assert_eq!(vnd("abc"), Err(MoneyError::NotANumber));
+        assert_eq!(vnd("1e5"), Err(MoneyError::NotANumber));
+        assert_eq!(vnd("1,000"), Err(MoneyError::NotANumber));
+        assert_eq!(vnd("12."), Err(MoneyError::NotANumber));
+        assert_eq!(vnd(""), Err(MoneyError::NotANumber));
+        assert_eq!(vnd("-5"), Err(MoneyError::Negative));
+        assert_eq!(vnd("1.5"), Err(MoneyError::TooPrecise { max_decimals: 0 }));
+        assert_eq!(vnd("99999999999999999999"), Err(MoneyError::TooLarge));
+        assert_eq!(Money::parse("1", "XYZ"), Err(MoneyError::UnknownCurrency));
+        assert_eq!(Money::parse("1", "usd"), Err(MoneyError::UnknownCurrency));
+    }
+
+    #[test]
+    fn trailing_zeros_beyond_the_exponent_are_fine() {
+        assert_eq!(vnd("78000.000").unwrap().minor, 78_000);
+        assert_eq!(vnd("-0").unwrap().minor, 0);
+    }
+
+    #[test]
+    fn weighted_amount_rounds_half_away_from_zero() {
+        let m = vnd("1001").unwrap();
+        assert_eq!(m.percent(50).minor, 501);
+        assert_eq!(vnd("78000").unwrap().percent(10).minor, 7_800);
+    }
+}
