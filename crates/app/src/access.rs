@@ -72,3 +72,12 @@ pub fn require_admin(actor: &Actor) -> crate::AppResult<()> {
         Err(crate::AppError::Forbidden)
     }
 }
+
+/// Sales configuration (teams, pipelines, stages, lookups): managers and admins.
+pub fn require_manager(actor: &Actor) -> crate::AppResult<()> {
+    if actor.role.sees_all() {
+        Ok(())
+    } else {
+        Err(crate::AppError::Forbidden)
+    }
+}

@@ -160,6 +160,49 @@ fn opt(s: &str) -> Option<String> {
 }
 
 impl App {
+    /// The Caresoft deal process (seed 003) and a university's admissions pipeline (seed 002),
+    /// with Vietnamese names; skipped when a pipeline of that name exists.
+    async fn load_demo_pipelines(&self, admin: &crate::Actor) -> AppResult<()> {
+        use sen_domain::pipeline::{self, PipelineKind, PipelineValues, StageValues};
+        let existing: Vec<String> = self
+            .list_pipelines()
+            .await?
+            .into_iter()
+            .map(|p| p.name)
+            .collect();
+        for (name, prefix, templates) in [
+            (
+                "Quy trình bán hàng Caresoft",
+                "CS-",
+                pipeline::CARESOFT_DEAL_STAGES,
+            ),
+            ("Tuyển sinh đại học", "TS-", pipeline::ADMISSIONS_STAGES),
+        ] {
+            if existing.iter().any(|n| n == name) {
+                continue;
+            }
+            let stages = templates
+                .iter()
+                .map(|t| StageValues {
+                    name: pipeline::template_name(t, "vi").into(),
+                    probability: t.probability,
+                    is_won: t.is_won,
+                    folded: t.is_won,
+                    ..Default::default()
+                })
+                .collect();
+            let v = PipelineValues {
+                name: name.into(),
+                kind: Some(PipelineKind::Deal),
+                number_prefix: prefix.into(),
+                lost_reason_required: true,
+                ..Default::default()
+            };
+            self.create_pipeline(admin, v, Some(stages)).await?;
+        }
+        Ok(())
+    }
+
     /// Loads the demo data; running it twice adds nothing the second time.
     pub async fn load_demo(&self) -> AppResult<DemoReport> {
         let mut report = DemoReport::default();
@@ -205,6 +248,7 @@ impl App {
             owners.push(u.id);
             report.users += 1;
         }
+        self.load_demo_pipelines(&admin).await?;
         let already = self
             .list_contacts(
                 &admin,

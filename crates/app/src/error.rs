@@ -6,6 +6,10 @@ use thiserror::Error;
 #[derive(Debug, Clone)]
 pub enum Current {
     Contact(Box<crate::contacts::ContactView>),
+    Team(Box<sen_store::teams::Team>),
+    Pipeline(Box<sen_store::pipelines::Pipeline>),
+    Stage(Box<sen_store::pipelines::Stage>),
+    Lookup(Box<sen_store::lookups::Lookup>),
 }
 
 /// What a use case can answer instead of its result. `web` maps each kind to a status.

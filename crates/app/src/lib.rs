@@ -9,6 +9,7 @@ pub mod contacts;
 pub mod demo;
 pub mod error;
 pub mod limiter;
+pub mod sales_setup;
 pub mod secrets;
 pub mod users;
 

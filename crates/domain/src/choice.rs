@@ -31,4 +31,3 @@ macro_rules! choice {
         }
     };
 }
-

@@ -10,6 +10,7 @@ pub mod contact;
 pub mod errors;
 pub mod filter;
 pub mod list;
+pub mod lookup;
 pub mod money;
 pub mod pipeline;
 pub mod search;

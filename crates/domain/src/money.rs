@@ -53,7 +53,9 @@ pub enum MoneyError {
     /// Not a plain decimal number ("abc", "1e5", "1,000").
     NotANumber,
     /// More decimals than the currency has (e.g. "1.5" VND).
-    TooPrecise { max_decimals: u32 },
+    TooPrecise {
+        max_decimals: u32,
+    },
     Negative,
     TooLarge,
     UnknownCurrency,
@@ -74,7 +76,11 @@ impl Money {
             None => (digits, ""),
         };
         let all_digits = |p: &str| p.chars().all(|c| c.is_ascii_digit());
-        if int_part.is_empty() || !all_digits(int_part) || !all_digits(frac_part) || (digits.contains('.') && frac_part.is_empty()) {
+        if int_part.is_empty()
+            || !all_digits(int_part)
+            || !all_digits(frac_part)
+            || (digits.contains('.') && frac_part.is_empty())
+        {
             return Err(MoneyError::NotANumber);
         }
         let exp = currency.exponent();
@@ -86,7 +92,11 @@ impl Money {
         if int_trimmed.len() > 16 {
             return Err(MoneyError::TooLarge);
         }
-        let major: i64 = if int_trimmed.is_empty() { 0 } else { int_trimmed.parse().map_err(|_| MoneyError::TooLarge)? };
+        let major: i64 = if int_trimmed.is_empty() {
+            0
+        } else {
+            int_trimmed.parse().map_err(|_| MoneyError::TooLarge)?
+        };
         if major > MAX_MAJOR {
             return Err(MoneyError::TooLarge);
         }
@@ -94,7 +104,11 @@ impl Money {
         while frac_digits.len() < exp as usize {
             frac_digits.push('0');
         }
-        let frac: i64 = if frac_digits.is_empty() { 0 } else { frac_digits.parse().map_err(|_| MoneyError::NotANumber)? };
+        let frac: i64 = if frac_digits.is_empty() {
+            0
+        } else {
+            frac_digits.parse().map_err(|_| MoneyError::NotANumber)?
+        };
         let minor = major * 10_i64.pow(exp) + frac;
         if negative && minor != 0 {
             return Err(MoneyError::Negative);
@@ -114,7 +128,10 @@ impl Money {
 
     /// `self × percent / 100`, rounded half away from zero to a minor unit.
     pub fn percent(&self, percent: i64) -> Money {
-        Money { minor: round_div(i128::from(self.minor) * i128::from(percent), 100), currency: self.currency }
+        Money {
+            minor: round_div(i128::from(self.minor) * i128::from(percent), 100),
+            currency: self.currency,
+        }
     }
 }
 
@@ -127,14 +144,23 @@ pub fn format_minor(minor: i64, exponent: u32) -> String {
     let v = i128::from(minor);
     let sign = if v < 0 { "-" } else { "" };
     let abs = v.abs();
-    format!("{sign}{}.{:0width$}", abs / scale, abs % scale, width = exponent as usize)
+    format!(
+        "{sign}{}.{:0width$}",
+        abs / scale,
+        abs % scale,
+        width = exponent as usize
+    )
 }
 
 /// Integer division rounding half away from zero (for weighted sums).
 pub fn round_div(n: i128, d: i128) -> i64 {
     let q = n / d;
     let r = n % d;
-    let q = if 2 * r.abs() >= d.abs() { q + n.signum() * d.signum() } else { q };
+    let q = if 2 * r.abs() >= d.abs() {
+        q + n.signum() * d.signum()
+    } else {
+        q
+    };
     i64::try_from(q).unwrap_or(if q < 0 { i64::MIN } else { i64::MAX })
 }
 
@@ -158,7 +184,10 @@ mod tests {
         let m = Money::parse("1234.5", "USD").unwrap();
         assert_eq!(m.minor, 123_450);
         assert_eq!(m.amount(), "1234.50");
-        assert_eq!(Money::parse("0.1", "USD").unwrap().minor + Money::parse("0.2", "USD").unwrap().minor, 30);
+        assert_eq!(
+            Money::parse("0.1", "USD").unwrap().minor + Money::parse("0.2", "USD").unwrap().minor,
+            30
+        );
     }
 
     #[test]

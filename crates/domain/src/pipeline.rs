@@ -37,11 +37,23 @@ impl PipelineValues {
         let mut e = FieldErrors::new();
         check_required(&mut e, "name", Some(&self.name), 100);
         if self.kind.is_none() {
-            e.add("kind", Invalid::Choice { allowed: PipelineKind::choices() });
+            e.add(
+                "kind",
+                Invalid::Choice {
+                    allowed: PipelineKind::choices(),
+                },
+            );
         }
         check_len(&mut e, "number_prefix", &self.number_prefix, 10);
-        if !self.number_prefix.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '/' | '.')) {
-            e.add("number_prefix", Invalid::Message("use letters, digits and - _ / . only".into()));
+        if !self
+            .number_prefix
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '/' | '.'))
+        {
+            e.add(
+                "number_prefix",
+                Invalid::Message("use letters, digits and - _ / . only".into()),
+            );
         }
         e.into_result()
     }
@@ -78,7 +90,9 @@ impl StageValues {
             if !REQUIRABLE_FIELDS.contains(&f.as_str()) {
                 e.add(
                     "required_fields",
-                    Invalid::Choice { allowed: REQUIRABLE_FIELDS.iter().map(|s| s.to_string()).collect() },
+                    Invalid::Choice {
+                        allowed: REQUIRABLE_FIELDS.iter().map(|s| s.to_string()).collect(),
+                    },
                 );
                 break;
             }
@@ -96,34 +110,94 @@ pub struct StageTemplate {
 
 /// Odoo's default opportunity stages (seed 001): New, Qualified, Proposition, Won.
 pub const DEAL_STAGES: &[StageTemplate] = &[
-    StageTemplate { names: ["Mới", "新建", "New"], probability: 10, is_won: false },
-    StageTemplate { names: ["Đã xác định", "已確認", "Qualified"], probability: 30, is_won: false },
-    StageTemplate { names: ["Đề xuất", "提案", "Proposition"], probability: 70, is_won: false },
-    StageTemplate { names: ["Thành công", "成交", "Won"], probability: 100, is_won: true },
+    StageTemplate {
+        names: ["Mới", "新建", "New"],
+        probability: 10,
+        is_won: false,
+    },
+    StageTemplate {
+        names: ["Đã xác định", "已確認", "Qualified"],
+        probability: 30,
+        is_won: false,
+    },
+    StageTemplate {
+        names: ["Đề xuất", "提案", "Proposition"],
+        probability: 70,
+        is_won: false,
+    },
+    StageTemplate {
+        names: ["Thành công", "成交", "Won"],
+        probability: 100,
+        is_won: true,
+    },
 ];
 
 /// The lead process of seed 003: New, Working (a lead leaves by conversion or as
 /// Unqualified, which are outcomes, not stages).
 pub const LEAD_STAGES: &[StageTemplate] = &[
-    StageTemplate { names: ["Mới", "新建", "New"], probability: 5, is_won: false },
-    StageTemplate { names: ["Đang xử lý", "處理中", "Working"], probability: 10, is_won: false },
+    StageTemplate {
+        names: ["Mới", "新建", "New"],
+        probability: 5,
+        is_won: false,
+    },
+    StageTemplate {
+        names: ["Đang xử lý", "處理中", "Working"],
+        probability: 10,
+        is_won: false,
+    },
 ];
 
 /// Caresoft's deal process (seed 003), loaded by `sen demo`.
 pub const CARESOFT_DEAL_STAGES: &[StageTemplate] = &[
-    StageTemplate { names: ["Tìm kiếm", "開發中", "Prospecting"], probability: 10, is_won: false },
-    StageTemplate { names: ["Đủ điều kiện", "已確認", "Qualified"], probability: 25, is_won: false },
-    StageTemplate { names: ["Báo giá", "報價", "Quote"], probability: 60, is_won: false },
-    StageTemplate { names: ["Chốt", "成交前", "Closure"], probability: 85, is_won: false },
-    StageTemplate { names: ["Thành công", "成交", "Won"], probability: 100, is_won: true },
+    StageTemplate {
+        names: ["Tìm kiếm", "開發中", "Prospecting"],
+        probability: 10,
+        is_won: false,
+    },
+    StageTemplate {
+        names: ["Đủ điều kiện", "已確認", "Qualified"],
+        probability: 25,
+        is_won: false,
+    },
+    StageTemplate {
+        names: ["Báo giá", "報價", "Quote"],
+        probability: 60,
+        is_won: false,
+    },
+    StageTemplate {
+        names: ["Chốt", "成交前", "Closure"],
+        probability: 85,
+        is_won: false,
+    },
+    StageTemplate {
+        names: ["Thành công", "成交", "Won"],
+        probability: 100,
+        is_won: true,
+    },
 ];
 
 /// A university's admissions process (seed 002), loaded by `sen demo`.
 pub const ADMISSIONS_STAGES: &[StageTemplate] = &[
-    StageTemplate { names: ["Tiếp nhận hồ sơ", "接收資料", "Enquiry"], probability: 10, is_won: false },
-    StageTemplate { names: ["Tư vấn", "諮詢", "Counselling"], probability: 30, is_won: false },
-    StageTemplate { names: ["Đăng ký dự tuyển", "報名", "Application"], probability: 60, is_won: false },
-    StageTemplate { names: ["Nhập học", "入學", "Enrolled"], probability: 100, is_won: true },
+    StageTemplate {
+        names: ["Tiếp nhận hồ sơ", "接收資料", "Enquiry"],
+        probability: 10,
+        is_won: false,
+    },
+    StageTemplate {
+        names: ["Tư vấn", "諮詢", "Counselling"],
+        probability: 30,
+        is_won: false,
+    },
+    StageTemplate {
+        names: ["Đăng ký dự tuyển", "報名", "Application"],
+        probability: 60,
+        is_won: false,
+    },
+    StageTemplate {
+        names: ["Nhập học", "入學", "Enrolled"],
+        probability: 100,
+        is_won: true,
+    },
 ];
 
 /// The name of a template stage in a workspace language.
@@ -141,17 +215,33 @@ mod tests {
 
     #[test]
     fn stage_probability_must_be_a_percentage() {
-        let s = StageValues { name: "X".into(), probability: 101, ..Default::default() };
+        let s = StageValues {
+            name: "X".into(),
+            probability: 101,
+            ..Default::default()
+        };
         assert!(s.validate().unwrap_err().0.contains_key("probability"));
-        let s = StageValues { name: "X".into(), probability: -1, ..Default::default() };
+        let s = StageValues {
+            name: "X".into(),
+            probability: -1,
+            ..Default::default()
+        };
         assert!(s.validate().is_err());
     }
 
     #[test]
     fn stage_may_only_require_known_fields() {
-        let s = StageValues { name: "Proposition".into(), required_fields: vec!["expected_revenue".into()], ..Default::default() };
+        let s = StageValues {
+            name: "Proposition".into(),
+            required_fields: vec!["expected_revenue".into()],
+            ..Default::default()
+        };
         assert!(s.validate().is_ok());
-        let s = StageValues { name: "X".into(), required_fields: vec!["password".into()], ..Default::default() };
+        let s = StageValues {
+            name: "X".into(),
+            required_fields: vec!["password".into()],
+            ..Default::default()
+        };
         assert!(s.validate().unwrap_err().0.contains_key("required_fields"));
     }
 

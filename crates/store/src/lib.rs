@@ -8,8 +8,11 @@ pub mod db;
 pub mod error;
 pub mod filter_sql;
 pub mod listing;
+pub mod lookups;
+pub mod pipelines;
 pub mod sql;
 pub mod tags;
+pub mod teams;
 pub mod testing;
 pub mod users;
 

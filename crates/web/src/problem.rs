@@ -130,6 +130,22 @@ fn status_for_fields(errors: &FieldErrors) -> StatusCode {
     }
 }
 
+/// The record a stale write collided with, in its API shape.
+fn current_json(current: Current) -> serde_json::Value {
+    use crate::api::{
+        contacts::ContactOut, lookups::LookupOut, pipelines::PipelineOut, pipelines::StageOut,
+        teams::TeamOut,
+    };
+    let value = match current {
+        Current::Contact(c) => serde_json::to_value(ContactOut::from(*c)),
+        Current::Team(t) => serde_json::to_value(TeamOut::from(*t)),
+        Current::Pipeline(p) => serde_json::to_value(PipelineOut::from(*p)),
+        Current::Stage(s) => serde_json::to_value(StageOut::from(*s)),
+        Current::Lookup(l) => serde_json::to_value(LookupOut::from(*l)),
+    };
+    value.unwrap_or_default()
+}
+
 impl From<AppError> for ApiError {
     fn from(err: AppError) -> Self {
         match err {
@@ -146,12 +162,7 @@ impl From<AppError> for ApiError {
                     "The record was changed by someone else",
                 )
                 .detail("read `current`, reapply your change and send its `version`");
-                e.problem.current = Some(match current {
-                    Current::Contact(c) => {
-                        serde_json::to_value(crate::api::contacts::ContactOut::from(*c))
-                            .unwrap_or_default()
-                    }
-                });
+                e.problem.current = Some(current_json(current));
                 e
             }
             AppError::Conflict(code) => ApiError::new(

@@ -703,6 +703,366 @@ story!(a_company_page_lists_its_people, |db: Db| async move {
     assert_eq!(not_company.error_fields(), vec!["company_id"]);
 });
 
+/// A second, signed-in client with the given role.
+async fn member(admin: &Client, email: &str, role: &str) -> Client {
+    let body = json!({"name": email, "email": email, "password": "password-123", "role": role});
+    assert_eq!(
+        admin.post("/api/v1/users", body).await.status,
+        StatusCode::CREATED
+    );
+    let mut c = Client {
+        router: admin.router.clone(),
+        cookie: None,
+        csrf: None,
+        bearer: None,
+    };
+    let s = c
+        .post(
+            "/api/v1/auth/login",
+            json!({"email": email, "password": "password-123"}),
+        )
+        .await;
+    c.take_session(&s);
+    c
+}
+
+story!(
+    a_new_workspace_has_the_default_pipelines_in_its_language,
+    |db: Db| async move {
+        let mut c = Client::new(db);
+        c.setup().await;
+        let list = c.get("/api/v1/pipelines").await.json();
+        assert_eq!(list["total"], 2);
+        let deal = &list["items"][0];
+        assert_eq!(
+            (deal["kind"].as_str(), deal["number_prefix"].as_str()),
+            (Some("deal"), Some("D-"))
+        );
+        let names: Vec<&str> = deal["stages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, vec!["Mới", "Đã xác định", "Đề xuất", "Thành công"]);
+        assert_eq!(deal["stages"][3]["is_won"], true);
+        let lead = &list["items"][1];
+        assert_eq!(lead["kind"], "lead");
+        assert_eq!(lead["stages"].as_array().unwrap().len(), 2);
+    }
+);
+
+story!(
+    teams_pipelines_and_stages_are_configured_by_managers,
+    |db: Db| async move {
+        let mut c = Client::new(db);
+        c.setup().await;
+        let sales = member(&c, "an@sen.vn", "salesperson").await;
+        let an_id = sales.get("/api/v1/me").await.json()["id"].clone();
+        let team = c
+            .post(
+                "/api/v1/teams",
+                json!({"name": "Hà Nội", "leader_id": 1, "member_ids": [an_id, an_id]}),
+            )
+            .await;
+        assert_eq!(team.status, StatusCode::CREATED, "{}", team.text);
+        assert_eq!(team.json()["member_ids"], json!([an_id]));
+        let tid = team.json()["id"].as_i64().unwrap();
+        assert_eq!(
+            sales
+                .post("/api/v1/teams", json!({"name": "X"}))
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(sales.get("/api/v1/teams").await.json()["total"], 1);
+        let bad_team = c
+            .post("/api/v1/teams", json!({"name": "", "member_ids": [424242]}))
+            .await;
+        assert_eq!(bad_team.error_fields(), vec!["member_ids", "name"]);
+
+        let p = c.post("/api/v1/pipelines", json!({"name": "Tuyển sinh", "kind": "deal", "number_prefix": "TS-", "team_ids": [tid],
+        "stages": [{"name": "Tiếp nhận", "probability": 10}, {"name": "Tư vấn", "probability": 40, "required_fields": ["expected_revenue"]},
+                   {"name": "Nhập học", "probability": 100, "is_won": true}]})).await;
+        assert_eq!(p.status, StatusCode::CREATED, "{}", p.text);
+        let pid = p.json()["id"].as_i64().unwrap();
+        let stage_ids: Vec<i64> = p.json()["stages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["id"].as_i64().unwrap())
+            .collect();
+        assert_eq!(
+            p.json()["stages"][1]["required_fields"],
+            json!(["expected_revenue"])
+        );
+        let bad = c
+            .post(
+                "/api/v1/pipelines",
+                json!({"name": "X", "kind": "project", "team_ids": [999]}),
+            )
+            .await;
+        assert_eq!(bad.error_fields(), vec!["kind"]);
+        let bad = c
+            .post(
+                "/api/v1/pipelines",
+                json!({"name": "X", "stages": [{"name": "A", "probability": 101}]}),
+            )
+            .await;
+        assert_eq!(bad.error_fields(), vec!["stages[0].probability"]);
+
+        let added = c
+            .post(
+                &format!("/api/v1/pipelines/{pid}/stages"),
+                json!({"name": "Học bổng", "probability": 80, "stale_after_days": 14}),
+            )
+            .await;
+        assert_eq!(added.status, StatusCode::CREATED);
+        let new_id = added.json()["id"].as_i64().unwrap();
+        assert_eq!(added.json()["sequence"], 4);
+        let order = vec![stage_ids[0], stage_ids[1], new_id, stage_ids[2]];
+        let r = c
+            .post(
+                &format!("/api/v1/pipelines/{pid}/stages/reorder"),
+                json!({"stage_ids": order}),
+            )
+            .await;
+        let got: Vec<i64> = r.json()["stages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["id"].as_i64().unwrap())
+            .collect();
+        assert_eq!(got, order);
+        let missing = c
+            .post(
+                &format!("/api/v1/pipelines/{pid}/stages/reorder"),
+                json!({"stage_ids": [stage_ids[0]]}),
+            )
+            .await;
+        assert_eq!(missing.error_fields(), vec!["stage_ids"]);
+
+        let st = c.get(&format!("/api/v1/stages/{new_id}")).await.json();
+        let too_high = c
+            .send(
+                Method::PATCH,
+                &format!("/api/v1/stages/{new_id}"),
+                Some(json!({"version": st["version"], "probability": 101})),
+            )
+            .await;
+        assert_eq!(too_high.error_fields(), vec!["probability"]);
+        let neg = c
+            .send(
+                Method::PATCH,
+                &format!("/api/v1/stages/{new_id}"),
+                Some(json!({"version": st["version"], "probability": -1})),
+            )
+            .await;
+        assert_eq!(neg.error_fields(), vec!["probability"]);
+        let ok = c
+            .send(
+                Method::PATCH,
+                &format!("/api/v1/stages/{new_id}"),
+                Some(json!({"version": st["version"], "folded": true, "stale_after_days": null})),
+            )
+            .await;
+        assert_eq!(
+            (
+                ok.json()["folded"].as_bool(),
+                ok.json()["stale_after_days"].is_null()
+            ),
+            (Some(true), true)
+        );
+        let stale = c
+            .send(
+                Method::PATCH,
+                &format!("/api/v1/stages/{new_id}"),
+                Some(json!({"version": st["version"], "name": "Old"})),
+            )
+            .await;
+        assert_eq!(stale.status, StatusCode::CONFLICT);
+        assert_eq!(stale.json()["current"]["folded"], true);
+
+        let wrong_target = c
+            .send(
+                Method::DELETE,
+                &format!("/api/v1/stages/{new_id}?target_stage_id={new_id}"),
+                None,
+            )
+            .await;
+        assert_eq!(wrong_target.error_fields(), vec!["target_stage_id"]);
+        let default_deal = c.get("/api/v1/pipelines").await.json()["items"][0]["stages"][0]["id"]
+            .as_i64()
+            .unwrap();
+        let foreign = c
+            .send(
+                Method::DELETE,
+                &format!("/api/v1/stages/{new_id}?target_stage_id={default_deal}"),
+                None,
+            )
+            .await;
+        assert_eq!(foreign.error_fields(), vec!["target_stage_id"]);
+        assert_eq!(
+            c.send(
+                Method::DELETE,
+                &format!("/api/v1/stages/{new_id}?target_stage_id={}", stage_ids[0]),
+                None
+            )
+            .await
+            .status,
+            StatusCode::NO_CONTENT
+        );
+        assert_eq!(
+            c.get(&format!("/api/v1/pipelines/{pid}/stages"))
+                .await
+                .json()
+                .as_array()
+                .unwrap()
+                .len(),
+            3
+        );
+
+        let pv = c.get(&format!("/api/v1/pipelines/{pid}")).await.json()["version"].clone();
+        let renamed = c
+            .send(
+                Method::PATCH,
+                &format!("/api/v1/pipelines/{pid}"),
+                Some(
+                    json!({"version": pv, "name": "Tuyển sinh 2027", "lost_reason_required": true}),
+                ),
+            )
+            .await;
+        assert_eq!(
+            (
+                renamed.json()["name"].as_str(),
+                renamed.json()["lost_reason_required"].as_bool()
+            ),
+            (Some("Tuyển sinh 2027"), Some(true))
+        );
+        assert_eq!(
+            sales
+                .send(Method::DELETE, &format!("/api/v1/pipelines/{pid}"), None)
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            c.send(Method::DELETE, &format!("/api/v1/pipelines/{pid}"), None)
+                .await
+                .status,
+            StatusCode::NO_CONTENT
+        );
+        let lead_pipeline = c.get("/api/v1/pipelines").await.json()["items"][1]["id"]
+            .as_i64()
+            .unwrap();
+        assert_eq!(
+            c.send(
+                Method::DELETE,
+                &format!("/api/v1/pipelines/{lead_pipeline}"),
+                None
+            )
+            .await
+            .status,
+            StatusCode::CONFLICT
+        );
+        assert_eq!(
+            c.send(Method::DELETE, &format!("/api/v1/teams/{tid}"), None)
+                .await
+                .status,
+            StatusCode::NO_CONTENT
+        );
+    }
+);
+
+story!(
+    lookups_are_kept_by_managers_and_tags_by_anyone,
+    |db: Db| async move {
+        let mut c = Client::new(db);
+        c.setup().await;
+        let sales = member(&c, "an@sen.vn", "salesperson").await;
+        for path in [
+            "/api/v1/lost-reasons",
+            "/api/v1/sources",
+            "/api/v1/mediums",
+            "/api/v1/campaigns",
+        ] {
+            let a = c.post(path, json!({"name": "Zalo OA"})).await;
+            assert_eq!(a.status, StatusCode::CREATED, "{path}: {}", a.text);
+            assert_eq!(
+                c.post(path, json!({"name": "Zalo OA"}))
+                    .await
+                    .error_fields(),
+                vec!["name"],
+                "{path} names are unique"
+            );
+            assert_eq!(
+                sales.post(path, json!({"name": "Facebook"})).await.status,
+                StatusCode::FORBIDDEN
+            );
+            assert_eq!(sales.get(path).await.json()["total"], 1);
+        }
+        let reason = c
+            .post(
+                "/api/v1/lost-reasons",
+                json!({"name": "Giá quá cao", "applies_to": "deal"}),
+            )
+            .await
+            .json();
+        assert_eq!(reason["applies_to"], "deal");
+        assert_eq!(
+            c.post(
+                "/api/v1/lost-reasons",
+                json!({"name": "X", "applies_to": "both-ish"})
+            )
+            .await
+            .error_fields(),
+            vec!["applies_to"]
+        );
+        let tag = sales
+            .post("/api/v1/tags", json!({"name": "VIP", "color": 3}))
+            .await;
+        assert_eq!(tag.status, StatusCode::CREATED);
+        assert_eq!(
+            c.post(
+                "/api/v1/tags",
+                json!({"name": "Too colourful", "color": 12})
+            )
+            .await
+            .error_fields(),
+            vec!["color"]
+        );
+        let id = tag.json()["id"].as_i64().unwrap();
+        assert_eq!(
+            sales
+                .send(Method::DELETE, &format!("/api/v1/tags/{id}"), None)
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
+        let off = c
+            .send(
+                Method::PATCH,
+                &format!("/api/v1/tags/{id}"),
+                Some(json!({"version": 1, "active": false})),
+            )
+            .await;
+        assert_eq!(
+            (off.json()["active"].as_bool(), off.json()["color"].as_i64()),
+            (Some(false), Some(3))
+        );
+        assert_eq!(
+            c.send(Method::DELETE, &format!("/api/v1/tags/{id}"), None)
+                .await
+                .status,
+            StatusCode::NO_CONTENT
+        );
+        assert_eq!(
+            c.get(&format!("/api/v1/tags/{id}")).await.status,
+            StatusCode::NOT_FOUND
+        );
+    }
+);
+
 const API_ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/setup"),
     ("post", "/api/v1/auth/login"),
@@ -724,6 +1084,47 @@ const API_ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/contacts/{id}/archive"),
     ("post", "/api/v1/contacts/{id}/restore"),
     ("get", "/api/v1/contacts/{id}/duplicates"),
+    ("get", "/api/v1/teams"),
+    ("post", "/api/v1/teams"),
+    ("get", "/api/v1/teams/{id}"),
+    ("patch", "/api/v1/teams/{id}"),
+    ("delete", "/api/v1/teams/{id}"),
+    ("get", "/api/v1/pipelines"),
+    ("post", "/api/v1/pipelines"),
+    ("get", "/api/v1/pipelines/{id}"),
+    ("patch", "/api/v1/pipelines/{id}"),
+    ("delete", "/api/v1/pipelines/{id}"),
+    ("get", "/api/v1/pipelines/{id}/stages"),
+    ("post", "/api/v1/pipelines/{id}/stages"),
+    ("post", "/api/v1/pipelines/{id}/stages/reorder"),
+    ("get", "/api/v1/stages/{id}"),
+    ("patch", "/api/v1/stages/{id}"),
+    ("delete", "/api/v1/stages/{id}"),
+    ("get", "/api/v1/tags"),
+    ("post", "/api/v1/tags"),
+    ("get", "/api/v1/tags/{id}"),
+    ("patch", "/api/v1/tags/{id}"),
+    ("delete", "/api/v1/tags/{id}"),
+    ("get", "/api/v1/lost-reasons"),
+    ("post", "/api/v1/lost-reasons"),
+    ("get", "/api/v1/lost-reasons/{id}"),
+    ("patch", "/api/v1/lost-reasons/{id}"),
+    ("delete", "/api/v1/lost-reasons/{id}"),
+    ("get", "/api/v1/sources"),
+    ("post", "/api/v1/sources"),
+    ("get", "/api/v1/sources/{id}"),
+    ("patch", "/api/v1/sources/{id}"),
+    ("delete", "/api/v1/sources/{id}"),
+    ("get", "/api/v1/mediums"),
+    ("post", "/api/v1/mediums"),
+    ("get", "/api/v1/mediums/{id}"),
+    ("patch", "/api/v1/mediums/{id}"),
+    ("delete", "/api/v1/mediums/{id}"),
+    ("get", "/api/v1/campaigns"),
+    ("post", "/api/v1/campaigns"),
+    ("get", "/api/v1/campaigns/{id}"),
+    ("patch", "/api/v1/campaigns/{id}"),
+    ("delete", "/api/v1/campaigns/{id}"),
 ];
 
 story!(

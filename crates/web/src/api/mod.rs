@@ -2,7 +2,10 @@
 //! handlers (`GET /api/openapi.json`).
 
 pub mod contacts;
+pub mod lookups;
+pub mod pipelines;
 pub mod session;
+pub mod teams;
 pub mod users;
 
 use axum::extract::FromRequestParts;
@@ -88,7 +91,7 @@ impl Modify for Security {
     info(title = "Sen CRM API", description = "The JSON API of Sen CRM. Errors are application/problem+json.", license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later")),
     modifiers(&Security),
     security(("bearer" = []), ("session" = [])),
-    tags((name = "session"), (name = "users"), (name = "contacts"))
+    tags((name = "session"), (name = "users"), (name = "contacts"), (name = "teams"), (name = "pipelines"), (name = "lookups"))
 )]
 struct ApiDoc;
 
@@ -109,5 +112,56 @@ pub fn router() -> (axum::Router<AppState>, OpenApi) {
         .routes(routes!(contacts::archive))
         .routes(routes!(contacts::restore))
         .routes(routes!(contacts::duplicates))
+        .routes(routes!(teams::list, teams::create))
+        .routes(routes!(teams::get, teams::update, teams::delete))
+        .routes(routes!(pipelines::list, pipelines::create))
+        .routes(routes!(
+            pipelines::get,
+            pipelines::update,
+            pipelines::delete
+        ))
+        .routes(routes!(pipelines::stages, pipelines::add_stage))
+        .routes(routes!(pipelines::reorder))
+        .routes(routes!(
+            pipelines::get_stage,
+            pipelines::update_stage,
+            pipelines::delete_stage
+        ))
+        .routes(routes!(lookups::tags::list, lookups::tags::create))
+        .routes(routes!(
+            lookups::tags::get,
+            lookups::tags::update,
+            lookups::tags::delete
+        ))
+        .routes(routes!(
+            lookups::lost_reasons::list,
+            lookups::lost_reasons::create
+        ))
+        .routes(routes!(
+            lookups::lost_reasons::get,
+            lookups::lost_reasons::update,
+            lookups::lost_reasons::delete
+        ))
+        .routes(routes!(lookups::sources::list, lookups::sources::create))
+        .routes(routes!(
+            lookups::sources::get,
+            lookups::sources::update,
+            lookups::sources::delete
+        ))
+        .routes(routes!(lookups::mediums::list, lookups::mediums::create))
+        .routes(routes!(
+            lookups::mediums::get,
+            lookups::mediums::update,
+            lookups::mediums::delete
+        ))
+        .routes(routes!(
+            lookups::campaigns::list,
+            lookups::campaigns::create
+        ))
+        .routes(routes!(
+            lookups::campaigns::get,
+            lookups::campaigns::update,
+            lookups::campaigns::delete
+        ))
         .split_for_parts()
 }
