@@ -339,3 +339,42 @@ impl App {
         Ok(change_log::of_record(&mut &self.db, RECORD, id).await?)
     }
 }
+
+/// A page of a record's change log, newest first, before the entry `before`.
+pub(crate) async fn timeline_page(
+    db: &sen_store::Db,
+    record_type: &str,
+    id: i64,
+    limit: Option<i64>,
+    before: Option<i64>,
+) -> AppResult<(Vec<change_log::Change>, Option<i64>)> {
+    let limit = list::check_limit(limit)?;
+    let mut all = change_log::of_record(&mut &*db, record_type, id).await?;
+    all.reverse();
+    let mut items: Vec<change_log::Change> = all
+        .into_iter()
+        .filter(|c| before.is_none_or(|b| c.id < b))
+        .take(limit as usize + 1)
+        .collect();
+    let next = if items.len() as i64 > limit {
+        items.truncate(limit as usize);
+        items.last().map(|c| c.id)
+    } else {
+        None
+    };
+    Ok((items, next))
+}
+
+impl App {
+    /// A contact's change log, newest first, paged like the lead timeline.
+    pub async fn contact_timeline(
+        &self,
+        actor: &Actor,
+        id: i64,
+        limit: Option<i64>,
+        before: Option<i64>,
+    ) -> AppResult<(Vec<change_log::Change>, Option<i64>)> {
+        self.get_contact(actor, id).await?;
+        timeline_page(&self.db, RECORD, id, limit, before).await
+    }
+}

@@ -10,6 +10,7 @@ pub enum Current {
     Pipeline(Box<sen_store::pipelines::Pipeline>),
     Stage(Box<sen_store::pipelines::Stage>),
     Lookup(Box<sen_store::lookups::Lookup>),
+    Lead(Box<sen_store::leads::Lead>),
 }
 
 /// What a use case can answer instead of its result. `web` maps each kind to a status.

@@ -8,6 +8,7 @@ pub mod clock;
 pub mod contacts;
 pub mod demo;
 pub mod error;
+pub mod leads;
 pub mod limiter;
 pub mod sales_setup;
 pub mod secrets;

@@ -236,6 +236,9 @@ impl App {
         if same_kind <= 1 {
             return Err(AppError::Conflict("last_pipeline_of_its_kind"));
         }
+        if sen_store::leads::count_in_pipeline(&mut tx, id).await? > 0 {
+            return Err(AppError::Conflict("pipeline_holds_records"));
+        }
         store::delete(&mut tx, id).await?;
         tx.commit().await?;
         Ok(())
@@ -350,7 +353,21 @@ impl App {
                 Invalid::Message("choose another stage of the same pipeline".into()),
             ));
         }
-        // Records move with the leads of #3's next part; until then a stage holds none.
+        let held = sen_store::leads::count_in_stage(&mut tx, id).await?;
+        match target {
+            Some(t) => {
+                sen_store::leads::move_stage_records(&mut tx, id, t, now()).await?;
+            }
+            None if held > 0 => {
+                return Err(AppError::field(
+                    "target_stage_id",
+                    Invalid::Message(format!(
+                        "this stage holds {held} records: choose the stage they move to"
+                    )),
+                ));
+            }
+            None => {}
+        }
         store::delete_stage(&mut tx, id).await?;
         tx.commit().await?;
         Ok(())

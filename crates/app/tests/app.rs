@@ -664,3 +664,6 @@ story!(an_expired_session_is_refused, |db: Db| async move {
         Err(AppError::Unauthenticated)
     ));
 });
+
+#[path = "app/leads.rs"]
+mod leads;

@@ -9,6 +9,7 @@ mod choice;
 pub mod contact;
 pub mod errors;
 pub mod filter;
+pub mod lead;
 pub mod list;
 pub mod lookup;
 pub mod money;

@@ -135,6 +135,47 @@ impl Money {
     }
 }
 
+impl Money {
+    /// The amount in thousandths of a major unit (comparable across currencies; exact for
+    /// every currency with at most 3 decimals, which is all of ISO 4217 but a few units of
+    /// account).
+    pub fn milli(&self) -> i64 {
+        let exp = self.currency.exponent();
+        if exp <= 3 {
+            self.minor.saturating_mul(10_i64.pow(3 - exp))
+        } else {
+            self.minor / 10_i64.pow(exp - 3)
+        }
+    }
+}
+
+/// A decimal text ("1000000", "12.5") in thousandths, truncating further decimals; None if
+/// it is not a decimal or too large.
+pub fn decimal_milli(s: &str) -> Option<i64> {
+    let s = s.trim();
+    let (neg, digits) = match s.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, s),
+    };
+    let (i, f) = digits.split_once('.').unwrap_or((digits, ""));
+    if i.is_empty()
+        || !i.chars().all(|c| c.is_ascii_digit())
+        || !f.chars().all(|c| c.is_ascii_digit())
+    {
+        return None;
+    }
+    let mut frac: String = f.chars().take(3).collect();
+    while frac.len() < 3 {
+        frac.push('0');
+    }
+    let v = i
+        .parse::<i64>()
+        .ok()?
+        .checked_mul(1000)?
+        .checked_add(frac.parse::<i64>().ok()?)?;
+    Some(if neg { -v } else { v })
+}
+
 /// Writes a count of minor units as a decimal string.
 pub fn format_minor(minor: i64, exponent: u32) -> String {
     if exponent == 0 {
@@ -208,6 +249,15 @@ mod tests {
     fn trailing_zeros_beyond_the_exponent_are_fine() {
         assert_eq!(vnd("78000.000").unwrap().minor, 78_000);
         assert_eq!(vnd("-0").unwrap().minor, 0);
+    }
+
+    #[test]
+    fn milli_units_compare_across_currencies() {
+        assert_eq!(vnd("78000").unwrap().milli(), 78_000_000);
+        assert_eq!(Money::parse("12.5", "USD").unwrap().milli(), 12_500);
+        assert_eq!(decimal_milli("1000000"), Some(1_000_000_000));
+        assert_eq!(decimal_milli("0.0015"), Some(1));
+        assert_eq!(decimal_milli("x"), None);
     }
 
     #[test]

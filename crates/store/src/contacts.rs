@@ -4,13 +4,14 @@ use chrono::{DateTime, Utc};
 use sen_domain::contact::{ContactValues, Derived, DuplicateReason};
 use sen_domain::filter::Cond;
 use sen_domain::list::SortKey;
-use sen_domain::search::{SearchQuery, escape_like};
+use sen_domain::search::SearchQuery;
 
 use crate::conn::Conn;
 use crate::db::{Backend, Db, Tx};
 use crate::error::Result;
 use crate::filter_sql::{self, Target};
 use crate::listing::{BadCursor, KeyKind, KeyValue, Order, Page, SortExpr};
+use crate::shared::{self, SearchIndex};
 use crate::sql::{Arg, Sql};
 
 /// A contact as stored, with the names of its company and owner for display.
@@ -155,22 +156,14 @@ fn sort_expr(field: &str) -> SortExpr {
     }
 }
 
-/// Adds "matches the free-text query": every term is a substring of the search text, found
-/// through the trigram index (FTS5 on SQLite, pg_trgm on PostgreSQL).
+pub(crate) const SEARCH: SearchIndex = SearchIndex {
+    id: "c.id",
+    text: "c.search_text",
+    fts_table: "contacts_fts",
+};
+
 pub(crate) fn push_search(sql: &mut Sql, backend: Backend, query: &SearchQuery) {
-    for term in &query.terms {
-        sql.push(" AND ");
-        // FTS5's trigram index needs 3 characters; shorter terms are checked with LIKE.
-        if backend == Backend::Sqlite && term.chars().count() >= 3 {
-            sql.push("c.id IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ");
-            sql.bind(format!("\"{}\"", term.replace('"', "\"\"")));
-            sql.push(")");
-        } else {
-            sql.push("c.search_text LIKE ");
-            sql.bind(format!("%{}%", escape_like(term)));
-            sql.push(" ESCAPE '\\'");
-        }
-    }
+    shared::push_search(sql, backend, query, SEARCH);
 }
 
 /// What a list asks for. `scope` is the access rule's condition, `filter` the user's.
@@ -252,18 +245,8 @@ pub async fn list(db: &Db, spec: &ListSpec<'_>) -> Result<Result<Page<Contact>, 
 }
 
 async fn load_tags(conn: &mut impl Conn, items: &mut [Contact]) -> Result<()> {
-    if items.is_empty() {
-        return Ok(());
-    }
-    let mut sql = Sql::new("SELECT contact_id, tag_id FROM contact_tags WHERE contact_id IN (");
-    for (i, c) in items.iter().enumerate() {
-        if i > 0 {
-            sql.push(", ");
-        }
-        sql.bind(c.id);
-    }
-    sql.push(") ORDER BY tag_id");
-    let rows: Vec<(i64, i64)> = conn.all(&sql).await?;
+    let ids: Vec<i64> = items.iter().map(|c| c.id).collect();
+    let rows = shared::tag_pairs(conn, "contact_tags", "contact_id", &ids).await?;
     for c in items.iter_mut() {
         c.tag_ids = rows
             .iter()
@@ -381,19 +364,7 @@ pub async fn update(
 }
 
 async fn set_tags(tx: &mut Tx, id: i64, tag_ids: &[i64]) -> Result<()> {
-    tx.execute(&Sql::with(
-        "DELETE FROM contact_tags WHERE contact_id = $1",
-        vec![id.into()],
-    ))
-    .await?;
-    for tag in tag_ids {
-        tx.execute(&Sql::with(
-            "INSERT INTO contact_tags (contact_id, tag_id) VALUES ($1, $2)",
-            vec![id.into(), (*tag).into()],
-        ))
-        .await?;
-    }
-    Ok(())
+    shared::set_tags(tx, "contact_tags", "contact_id", id, tag_ids).await
 }
 
 /// Archives (Some(time)) or restores (None); bumps the version.

@@ -232,6 +232,7 @@ macro_rules! bind_args {
                 Arg::Bool(v) => q.bind(v),
                 Arg::Time(v) => q.bind(v),
                 Arg::Date(v) => q.bind(v),
+                Arg::Json(v) => q.bind(v.map(sqlx::types::Json)),
             };
         }
         q

@@ -18,6 +18,8 @@ pub enum Target {
         column: &'static str,
         folded: &'static str,
     },
+    /// A money amount compared in thousandths of a major unit (`revenue_milli`).
+    Milli(&'static str),
     /// `archived`: true when `archived_at` is set.
     Archived(&'static str),
     /// A many-valued tag set: `link_table(owner_column, tag_id)` joined to `tags`.
@@ -45,7 +47,10 @@ fn target(field: &FieldDef, map: FieldMap) -> Result<Target> {
 
 fn column(t: Target) -> &'static str {
     match t {
-        Target::Column(c) | Target::Folded { column: c, .. } | Target::Archived(c) => c,
+        Target::Column(c)
+        | Target::Folded { column: c, .. }
+        | Target::Archived(c)
+        | Target::Milli(c) => c,
         Target::Tags { record_id, .. } => record_id,
     }
 }
@@ -124,6 +129,13 @@ fn write(out: &mut Sql, cond: &Cond, b: Backend, map: FieldMap) -> Result<()> {
             }
             let col = column(t);
             let coll = collate(b, field.ty);
+            let value = &match (t, value) {
+                (Target::Milli(_), Scalar::Decimal(d) | Scalar::Text(d)) => {
+                    Scalar::Int(sen_domain::money::decimal_milli(d).unwrap_or(0))
+                }
+                (Target::Milli(_), Scalar::Int(i)) => Scalar::Int(i.saturating_mul(1000)),
+                _ => value.clone(),
+            };
             if *op == Op::Ne {
                 // `!=` keeps records where the field is empty, as users expect.
                 out.push(&format!("({col} IS NULL OR {col}{coll} <> "));

@@ -13,6 +13,7 @@ pub enum Arg {
     Bool(Option<bool>),
     Time(Option<DateTime<Utc>>),
     Date(Option<NaiveDate>),
+    Json(Option<serde_json::Value>),
 }
 
 impl Arg {

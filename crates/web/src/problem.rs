@@ -142,6 +142,7 @@ fn current_json(current: Current) -> serde_json::Value {
         Current::Pipeline(p) => serde_json::to_value(PipelineOut::from(*p)),
         Current::Stage(s) => serde_json::to_value(StageOut::from(*s)),
         Current::Lookup(l) => serde_json::to_value(LookupOut::from(*l)),
+        Current::Lead(l) => serde_json::to_value(crate::api::leads::LeadOut::from(*l)),
     };
     value.unwrap_or_default()
 }

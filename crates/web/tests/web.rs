@@ -1063,6 +1063,228 @@ story!(
     }
 );
 
+story!(
+    leads_through_the_api_with_money_stages_and_outcomes,
+    |db: Db| async move {
+        let mut c = Client::new(db);
+        c.setup().await;
+        let mike = c.post("/api/v1/leads", json!({"type": "opportunity", "name": "Mike orders 200 T-shirts",
+        "expected_revenue": {"amount": "78000", "currency": "VND"}, "priority": 2, "contact_name": "Mike Lin"})).await;
+        assert_eq!(mike.status, StatusCode::CREATED, "{}", mike.text);
+        let m = mike.json();
+        assert_eq!(
+            m["expected_revenue"],
+            json!({"amount": "78000", "currency": "VND"})
+        );
+        assert_eq!(
+            m["weighted_revenue"],
+            json!({"amount": "7800", "currency": "VND"}),
+            "78000 × 10 %"
+        );
+        assert_eq!(
+            (
+                m["type"].as_str(),
+                m["number"].as_str(),
+                m["outcome"].as_str()
+            ),
+            (Some("opportunity"), Some("D-1"), Some("open"))
+        );
+        let id = m["id"].as_i64().unwrap();
+        assert_eq!(
+            mike.headers[header::LOCATION],
+            format!("/api/v1/leads/{id}")
+        );
+
+        for (body, field) in [
+            (
+                json!({"name": "x", "expected_revenue": {"amount": "abc", "currency": "VND"}}),
+                "expected_revenue",
+            ),
+            (
+                json!({"name": "x", "expected_revenue": {"amount": "-5", "currency": "VND"}}),
+                "expected_revenue",
+            ),
+            (
+                json!({"name": "x", "expected_revenue": {"amount": "5", "currency": "XYZ"}}),
+                "expected_revenue",
+            ),
+            (json!({"name": "x", "probability": 101}), "probability"),
+            (json!({"name": "x", "probability": -1}), "probability"),
+            (json!({"name": "x", "type": "deal"}), "type"),
+            (json!({"name": "x", "pipeline_id": 9999}), "pipeline_id"),
+            (json!({"name": "x", "user_id": 9999}), "user_id"),
+            (json!({"name": "x", "team_id": 9999}), "team_id"),
+            (
+                json!({"name": "x", "expected_closing": "tomorrow"}),
+                "expected_closing",
+            ),
+        ] {
+            let a = c.post("/api/v1/leads", body.clone()).await;
+            assert_eq!(
+                (a.status, a.error_fields()),
+                (StatusCode::UNPROCESSABLE_ENTITY, vec![field.to_string()]),
+                "{body}"
+            );
+        }
+
+        let pipelines = c.get("/api/v1/pipelines").await.json();
+        let deal = &pipelines["items"][0];
+        let (qualified, won) = (
+            deal["stages"][1]["id"].as_i64().unwrap(),
+            deal["stages"][3]["id"].as_i64().unwrap(),
+        );
+        let moved = c
+            .send(
+                Method::PATCH,
+                &format!("/api/v1/leads/{id}"),
+                Some(json!({"version": 1, "stage_id": qualified})),
+            )
+            .await;
+        assert_eq!(
+            moved.json()["probability"],
+            deal["stages"][1]["probability"]
+        );
+        let stale = c
+            .send(
+                Method::PATCH,
+                &format!("/api/v1/leads/{id}"),
+                Some(json!({"version": 1, "priority": 3})),
+            )
+            .await;
+        assert_eq!(stale.status, StatusCode::CONFLICT);
+        assert_eq!(stale.json()["current"]["stage_id"], qualified);
+        let lead_stage = pipelines["items"][1]["stages"][0]["id"].as_i64().unwrap();
+        let foreign = c
+            .send(
+                Method::PATCH,
+                &format!("/api/v1/leads/{id}"),
+                Some(json!({"version": 2, "stage_id": lead_stage})),
+            )
+            .await;
+        assert_eq!(foreign.error_fields(), vec!["stage_id"]);
+
+        let won_lead = c
+            .post(&format!("/api/v1/leads/{id}/won"), json!({}))
+            .await
+            .json();
+        assert_eq!(
+            (won_lead["outcome"].as_str(), won_lead["stage_id"].as_i64()),
+            (Some("won"), Some(won))
+        );
+        assert_eq!(
+            c.post(&format!("/api/v1/leads/{id}/lost"), json!({}))
+                .await
+                .status,
+            StatusCode::CONFLICT
+        );
+        assert_eq!(
+            c.post(&format!("/api/v1/leads/{id}/reopen"), json!({}))
+                .await
+                .json()["outcome"],
+            "open"
+        );
+        let lost = c
+            .post(
+                &format!("/api/v1/leads/{id}/lost"),
+                json!({"feedback": "Giá cao"}),
+            )
+            .await
+            .json();
+        assert_eq!(
+            (lost["outcome"].as_str(), lost["feedback"].as_str()),
+            (Some("lost"), Some("Giá cao"))
+        );
+        let timeline = c
+            .get(&format!("/api/v1/records/lead/{id}/timeline?limit=2"))
+            .await
+            .json();
+        assert_eq!(timeline["items"].as_array().unwrap().len(), 2);
+        assert_eq!(timeline["items"][0]["field"], "feedback");
+        let next = timeline["next_cursor"].as_str().unwrap().to_string();
+        let older = c
+            .get(&format!(
+                "/api/v1/records/lead/{id}/timeline?limit=50&cursor={next}"
+            ))
+            .await
+            .json();
+        assert_eq!(
+            older["items"].as_array().unwrap().last().unwrap()["field"],
+            "created"
+        );
+        assert_eq!(
+            c.get(&format!("/api/v1/records/planet/{id}/timeline"))
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+
+        let archived = c
+            .post(&format!("/api/v1/leads/{id}/archive"), json!({}))
+            .await;
+        assert!(archived.json()["archived_at"].is_string());
+        assert_eq!(c.get("/api/v1/leads").await.json()["total"], 0);
+        assert_eq!(
+            c.get("/api/v1/leads?filter=archived").await.json()["total"],
+            1
+        );
+        c.post(&format!("/api/v1/leads/{id}/restore"), json!({}))
+            .await;
+
+        let sales = member(&c, "an@sen.vn", "salesperson").await;
+        assert_eq!(
+            sales.get(&format!("/api/v1/leads/{id}")).await.status,
+            StatusCode::NOT_FOUND,
+            "a colleague's deal is invisible"
+        );
+        let walk_in = c
+            .post(
+                "/api/v1/leads",
+                json!({"name": "Walk-in", "user_id": null, "email": "walk@in.vn"}),
+            )
+            .await
+            .json();
+        assert_eq!(
+            sales
+                .get(&format!("/api/v1/leads/{}", walk_in["id"]))
+                .await
+                .status,
+            StatusCode::OK,
+            "unassigned ones are visible"
+        );
+        let dup = c
+            .post(
+                "/api/v1/leads",
+                json!({"name": "Walk-in again", "email": "WALK@in.vn"}),
+            )
+            .await
+            .json();
+        assert_eq!(dup["duplicates"][0]["reason"], "email");
+        assert_eq!(
+            sales
+                .send(
+                    Method::DELETE,
+                    &format!("/api/v1/leads/{}", walk_in["id"]),
+                    None
+                )
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            c.send(
+                Method::DELETE,
+                &format!("/api/v1/leads/{}", walk_in["id"]),
+                None
+            )
+            .await
+            .status,
+            StatusCode::NO_CONTENT
+        );
+        let filtered = c.get("/api/v1/leads?filter=expected_revenue%20%3E%3D%2050000%20and%20type%20%3D%20%22opportunity%22").await.json();
+        assert_eq!(filtered["total"], 1);
+    }
+);
+
 const API_ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/setup"),
     ("post", "/api/v1/auth/login"),
@@ -1084,6 +1306,19 @@ const API_ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/contacts/{id}/archive"),
     ("post", "/api/v1/contacts/{id}/restore"),
     ("get", "/api/v1/contacts/{id}/duplicates"),
+    ("get", "/api/v1/leads"),
+    ("post", "/api/v1/leads"),
+    ("get", "/api/v1/leads/{id}"),
+    ("patch", "/api/v1/leads/{id}"),
+    ("delete", "/api/v1/leads/{id}"),
+    ("post", "/api/v1/leads/{id}/won"),
+    ("post", "/api/v1/leads/{id}/lost"),
+    ("post", "/api/v1/leads/{id}/unqualified"),
+    ("post", "/api/v1/leads/{id}/reopen"),
+    ("post", "/api/v1/leads/{id}/archive"),
+    ("post", "/api/v1/leads/{id}/restore"),
+    ("get", "/api/v1/leads/{id}/duplicates"),
+    ("get", "/api/v1/records/{type}/{id}/timeline"),
     ("get", "/api/v1/teams"),
     ("post", "/api/v1/teams"),
     ("get", "/api/v1/teams/{id}"),
@@ -1152,7 +1387,7 @@ story!(
         assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
         // Every documented route really exists: none answers "no such route".
         for (method, path) in API_ROUTES {
-            let real = path.replace("{id}", "1");
+            let real = path.replace("{id}", "1").replace("{type}", "lead");
             let a = c
                 .send(method.to_uppercase().parse().unwrap(), &real, None)
                 .await;

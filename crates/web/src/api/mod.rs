@@ -2,10 +2,12 @@
 //! handlers (`GET /api/openapi.json`).
 
 pub mod contacts;
+pub mod leads;
 pub mod lookups;
 pub mod pipelines;
 pub mod session;
 pub mod teams;
+pub mod timeline;
 pub mod users;
 
 use axum::extract::FromRequestParts;
@@ -91,7 +93,7 @@ impl Modify for Security {
     info(title = "Sen CRM API", description = "The JSON API of Sen CRM. Errors are application/problem+json.", license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later")),
     modifiers(&Security),
     security(("bearer" = []), ("session" = [])),
-    tags((name = "session"), (name = "users"), (name = "contacts"), (name = "teams"), (name = "pipelines"), (name = "lookups"))
+    tags((name = "session"), (name = "users"), (name = "contacts"), (name = "teams"), (name = "pipelines"), (name = "lookups"), (name = "leads"))
 )]
 struct ApiDoc;
 
@@ -112,6 +114,16 @@ pub fn router() -> (axum::Router<AppState>, OpenApi) {
         .routes(routes!(contacts::archive))
         .routes(routes!(contacts::restore))
         .routes(routes!(contacts::duplicates))
+        .routes(routes!(leads::list, leads::create))
+        .routes(routes!(leads::get, leads::update, leads::delete))
+        .routes(routes!(leads::won))
+        .routes(routes!(leads::lost))
+        .routes(routes!(leads::unqualified))
+        .routes(routes!(leads::reopen))
+        .routes(routes!(leads::archive))
+        .routes(routes!(leads::restore))
+        .routes(routes!(leads::duplicates))
+        .routes(routes!(timeline::timeline))
         .routes(routes!(teams::list, teams::create))
         .routes(routes!(teams::get, teams::update, teams::delete))
         .routes(routes!(pipelines::list, pipelines::create))

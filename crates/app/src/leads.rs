@@ -1,0 +1,768 @@
+//! Lead and opportunity use cases (R1.1–R1.5, R4.3): create with defaults and a gap-free
+//! number, update, move between stages (checking the fields a stage requires), won, lost,
+//! unqualified, reopen, archive, restore, delete — each one transaction, change-logged,
+//! access-checked in SQL.
+
+use chrono::{DateTime, Utc};
+use sen_domain::errors::{FieldErrors, Invalid};
+use sen_domain::filter::{Cond, FieldDef, FieldType, Op, Scalar};
+use sen_domain::lead::{self, LeadPatch, LeadType, LeadValues, Outcome};
+use sen_domain::list;
+use sen_domain::lookup::AppliesTo;
+use sen_domain::search;
+use sen_domain::user::Role;
+use sen_store::change_log::{self, Entry};
+use sen_store::leads::{self as store, Lead, LeadDuplicate, LeadState, ListSpec, Write};
+use sen_store::lookups::{self, LookupKind};
+use sen_store::pipelines::{self, Pipeline, Stage};
+use sen_store::sql::Arg;
+use sen_store::{Page, Tx, contacts, tags, teams, users};
+
+use crate::App;
+use crate::access::{self, Actor};
+use crate::clock::now;
+use crate::contacts::{ListParams, user_filter};
+use crate::error::{AppError, AppResult};
+
+const RECORD: &str = "lead";
+
+/// A saved lead and the existing ones it looks like.
+#[derive(Debug, Clone)]
+pub struct SavedLead {
+    pub lead: Lead,
+    pub duplicates: Vec<LeadDuplicate>,
+}
+
+/// What a new lead says about where it goes; the rest defaults (api.md, issue #3).
+#[derive(Debug, Clone, Default)]
+pub struct Placement {
+    pub kind: Option<LeadType>,
+    pub pipeline_id: Option<i64>,
+    pub stage_id: Option<i64>,
+}
+
+fn user_cond(field: &str, op: Op, value: i64) -> Cond {
+    Cond::Compare {
+        field: FieldDef::new(field, FieldType::UserRef),
+        op,
+        value: Scalar::Int(value),
+    }
+}
+
+fn unassigned() -> Cond {
+    Cond::IsNull {
+        field: FieldDef::new("user_id", FieldType::UserRef),
+        negated: false,
+    }
+}
+
+fn log(field: &'static str, id: i64, old: Option<String>, new: Option<String>) -> Entry<'static> {
+    Entry {
+        record_type: RECORD,
+        record_id: id,
+        field,
+        old_value: old,
+        new_value: new,
+    }
+}
+
+impl App {
+    /// Who sees which leads (R4.3): salespeople their own and unassigned ones, team leaders
+    /// also their teams', managers and admins all — as a condition the store compiles.
+    pub async fn lead_scope(&self, actor: &Actor) -> AppResult<Cond> {
+        if actor.role.sees_all() {
+            return Ok(access::all());
+        }
+        let mut any = vec![user_cond("user_id", Op::Eq, actor.user_id), unassigned()];
+        if actor.role == Role::TeamLeader {
+            let my_teams = teams::of_user(&mut &self.db, actor.user_id).await?;
+            if !my_teams.is_empty() {
+                any.push(Cond::In {
+                    field: FieldDef::new("team_id", FieldType::RecordRef),
+                    values: my_teams.into_iter().map(Scalar::Int).collect(),
+                });
+            }
+        }
+        Ok(Cond::Or(any))
+    }
+
+    pub async fn list_leads(&self, actor: &Actor, p: &ListParams) -> AppResult<Page<Lead>> {
+        let limit = list::check_limit(p.limit)?;
+        let sort = list::parse_sort(p.sort.as_deref(), lead::SORTABLE)?;
+        let filter = user_filter(actor, p.filter.as_deref(), &lead::filter_fields())?;
+        let query = search::parse_query(p.q.as_deref().unwrap_or(""));
+        let scope = self.lead_scope(actor).await?;
+        let spec = ListSpec {
+            scope: &scope,
+            filter: filter.as_ref(),
+            query: &query,
+            sort: &sort,
+            limit,
+            cursor: p.cursor.as_deref(),
+        };
+        store::list(&self.db, &spec).await?.map_err(|_| {
+            AppError::field(
+                "cursor",
+                Invalid::Message("this cursor is not valid for this list".into()),
+            )
+        })
+    }
+
+    pub async fn get_lead(&self, actor: &Actor, id: i64) -> AppResult<Lead> {
+        let scope = self.lead_scope(actor).await?;
+        store::get(&mut &self.db, id, &scope)
+            .await?
+            .ok_or(AppError::NotFound)
+    }
+
+    pub async fn lead_duplicates(&self, actor: &Actor, id: i64) -> AppResult<Vec<LeadDuplicate>> {
+        let l = self.get_lead(actor, id).await?;
+        let scope = self.lead_scope(actor).await?;
+        Ok(store::duplicates(
+            &mut &self.db,
+            Some(id),
+            &l.values().derived(&l.number),
+            &scope,
+        )
+        .await?)
+    }
+
+    /// Checks every reference a lead makes; all problems are named at once.
+    async fn check_lead_refs(
+        &self,
+        tx: &mut Tx,
+        v: &LeadValues,
+        e: &mut FieldErrors,
+    ) -> AppResult<()> {
+        if let Some(u) = v.user_id
+            && !users::by_id(tx, u).await?.is_some_and(|u| u.active)
+        {
+            e.add("user_id", Invalid::NotFound);
+        }
+        if let Some(t) = v.team_id
+            && teams::get(tx, t).await?.is_none()
+        {
+            e.add("team_id", Invalid::NotFound);
+        }
+        if let Some(c) = v.contact_id
+            && contacts::get(tx, c, &access::all()).await?.is_none()
+        {
+            e.add("contact_id", Invalid::NotFound);
+        }
+        for (field, kind, id) in [
+            ("source_id", LookupKind::Source, v.source_id),
+            ("medium_id", LookupKind::Medium, v.medium_id),
+            ("campaign_id", LookupKind::Campaign, v.campaign_id),
+        ] {
+            if let Some(id) = id
+                && lookups::get(tx, kind, id).await?.is_none()
+            {
+                e.add(field, Invalid::NotFound);
+            }
+        }
+        if tags::existing(tx, &v.tag_ids).await?.len() != v.tag_ids.len() {
+            e.add("tag_ids", Invalid::NotFound);
+        }
+        Ok(())
+    }
+
+    /// The pipeline and stage a new lead goes to: the named ones, else the salesperson's
+    /// team's pipeline of the right kind, else the first of that kind; its first stage.
+    async fn place(
+        &self,
+        tx: &mut Tx,
+        p: &Placement,
+        team_id: Option<i64>,
+        e: &mut FieldErrors,
+    ) -> AppResult<Option<(Pipeline, Stage)>> {
+        let kind = p.kind.unwrap_or(LeadType::Lead);
+        let want = if kind == LeadType::Lead {
+            "lead"
+        } else {
+            "deal"
+        };
+        let all = pipelines::list(tx).await?;
+        let pipeline = match p.pipeline_id {
+            Some(id) => match all.iter().find(|x| x.id == id) {
+                Some(x) => Some(x.clone()),
+                None => {
+                    e.add("pipeline_id", Invalid::NotFound);
+                    None
+                }
+            },
+            None => {
+                let of_kind = all.iter().filter(|x| x.kind == want);
+                let team_first = of_kind
+                    .clone()
+                    .find(|x| team_id.is_some_and(|t| x.team_ids.contains(&t)));
+                team_first
+                    .or_else(|| all.iter().find(|x| x.kind == want))
+                    .cloned()
+            }
+        };
+        let Some(pipeline) = pipeline else {
+            if p.pipeline_id.is_none() {
+                e.add(
+                    "pipeline_id",
+                    Invalid::Message(format!("there is no {want} pipeline")),
+                );
+            }
+            return Ok(None);
+        };
+        let stage = match p.stage_id {
+            Some(sid) => match pipeline.stages.iter().find(|s| s.id == sid) {
+                Some(s) => Some(s.clone()),
+                None => {
+                    e.add(
+                        "stage_id",
+                        Invalid::Message("not a stage of this pipeline".into()),
+                    );
+                    None
+                }
+            },
+            None => pipeline.stages.first().cloned(),
+        };
+        Ok(stage.map(|s| (pipeline, s)))
+    }
+
+    /// Creates a lead or opportunity. `values.user_id` is the salesperson as given (the
+    /// API passes "me" when the field is absent); the team defaults from the salesperson.
+    pub async fn create_lead(
+        &self,
+        actor: &Actor,
+        placement: Placement,
+        values: LeadValues,
+    ) -> AppResult<SavedLead> {
+        let mut v = values.cleaned();
+        let mut e = FieldErrors::new();
+        if let Err(ve) = v.validate() {
+            e.merge(ve);
+        }
+        let now = now();
+        let mut tx = self.db.begin().await?;
+        if v.team_id.is_none()
+            && let Some(u) = v.user_id
+        {
+            v.team_id = teams::of_user(&mut tx, u).await?.first().copied();
+        }
+        self.check_lead_refs(&mut tx, &v, &mut e).await?;
+        let placed = self.place(&mut tx, &placement, v.team_id, &mut e).await?;
+        e.clone().into_result()?;
+        let Some((pipeline, stage)) = placed else {
+            return Err(AppError::Invalid(e));
+        };
+        let missing = v.missing(&stage.required_fields());
+        if !missing.is_empty() {
+            return Err(missing_fields(&missing));
+        }
+        let kind = placement.kind.unwrap_or(if pipeline.kind == "deal" {
+            LeadType::Opportunity
+        } else {
+            LeadType::Lead
+        });
+        let number = store::next_number(&mut tx, pipeline.id).await?;
+        let d = v.derived(&number);
+        let outcome = if stage.is_won {
+            Outcome::Won
+        } else {
+            Outcome::Open
+        };
+        let st = LeadState {
+            number: &number,
+            kind: kind.as_str(),
+            pipeline_id: pipeline.id,
+            stage_id: stage.id,
+            outcome: outcome.as_str(),
+            probability: v.probability.unwrap_or(stage.probability),
+            stage_changed_at: now,
+        };
+        let id = store::insert(&mut tx, &v, &d, &st, actor.user_id, now).await?;
+        if stage.is_won {
+            store::mark_closed(&mut tx, id, actor.user_id, now).await?;
+        }
+        change_log::write(
+            &mut tx,
+            log("created", id, None, Some(number.clone())),
+            actor.user_id,
+            now,
+        )
+        .await?;
+        let scope = self.lead_scope(actor).await?;
+        let duplicates = store::duplicates(&mut tx, Some(id), &d, &scope).await?;
+        tx.commit().await?;
+        Ok(SavedLead {
+            lead: self.lead_after_write(actor, id).await?,
+            duplicates,
+        })
+    }
+
+    /// The lead just written, read back even if the writer gave it away (assigning it to a
+    /// colleague must not answer 404).
+    async fn lead_after_write(&self, _actor: &Actor, id: i64) -> AppResult<Lead> {
+        store::get(&mut &self.db, id, &access::all())
+            .await?
+            .ok_or(AppError::NotFound)
+    }
+
+    /// Loads a lead the actor may change: 404 when it is outside their scope.
+    async fn lead_for_write(&self, tx: &mut Tx, actor: &Actor, id: i64) -> AppResult<Lead> {
+        let scope = self.lead_scope(actor).await?;
+        store::get(tx, id, &scope).await?.ok_or(AppError::NotFound)
+    }
+
+    /// Applies a partial update (and a stage change when `stage_id` is given) if `version`
+    /// is still current.
+    pub async fn update_lead(
+        &self,
+        actor: &Actor,
+        id: i64,
+        version: i64,
+        patch: LeadPatch,
+        stage_id: Option<i64>,
+    ) -> AppResult<SavedLead> {
+        let now = now();
+        let mut tx = self.db.begin().await?;
+        let current = self.lead_for_write(&mut tx, actor, id).await?;
+        if current.version != version {
+            return Err(AppError::Stale(crate::Current::Lead(Box::new(current))));
+        }
+        let old = current.values();
+        let new = patch.apply(&old).cleaned();
+        let mut e = FieldErrors::new();
+        if let Err(ve) = new.validate() {
+            e.merge(ve);
+        }
+        self.check_lead_refs(&mut tx, &new, &mut e).await?;
+        e.into_result()?;
+        let pipeline = pipelines::get(&mut tx, current.pipeline_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let target = match stage_id {
+            Some(s) if s != current.stage_id => Some(
+                pipeline
+                    .stages
+                    .iter()
+                    .find(|x| x.id == s)
+                    .cloned()
+                    .ok_or_else(|| {
+                        AppError::field(
+                            "stage_id",
+                            Invalid::Message("not a stage of this lead's pipeline".into()),
+                        )
+                    })?,
+            ),
+            _ => None,
+        };
+        let stage = target.clone().or_else(|| {
+            pipeline
+                .stages
+                .iter()
+                .find(|x| x.id == current.stage_id)
+                .cloned()
+        });
+        let mut extra: Vec<(&'static str, Arg)> = Vec::new();
+        if let Some(t) = &target {
+            let missing = new.missing(&t.required_fields());
+            if !missing.is_empty() {
+                return Err(missing_fields(&missing));
+            }
+            extra.push(("stage_id", t.id.into()));
+            extra.push(("stage_changed_at", now.into()));
+            if t.is_won && current.outcome == Outcome::Open.as_str() {
+                extra.push(("outcome", Outcome::Won.as_str().into()));
+                extra.push(("closed_at", now.into()));
+                extra.push(("closed_by", actor.user_id.into()));
+            }
+        }
+        let probability = new
+            .probability
+            .or(stage.map(|s| s.probability))
+            .unwrap_or(current.probability);
+        extra.push(("probability", probability.into()));
+        if new.user_id != old.user_id {
+            extra.push(("assigned_at", new.user_id.map(|_| now).into()));
+        }
+        let d = new.derived(&current.number);
+        if !store::update(
+            &mut tx,
+            id,
+            version,
+            Write {
+                values: &new,
+                derived: &d,
+                extra,
+            },
+            actor.user_id,
+            now,
+        )
+        .await?
+        {
+            return Err(AppError::Stale(crate::Current::Lead(Box::new(current))));
+        }
+        for (field, a, b) in old.diff(&new) {
+            change_log::write(&mut tx, log(field, id, a, b), actor.user_id, now).await?;
+        }
+        if let Some(t) = &target {
+            change_log::write(
+                &mut tx,
+                log(
+                    "stage_id",
+                    id,
+                    Some(current.stage_id.to_string()),
+                    Some(t.id.to_string()),
+                ),
+                actor.user_id,
+                now,
+            )
+            .await?;
+            if t.is_won && current.outcome == Outcome::Open.as_str() {
+                change_log::write(
+                    &mut tx,
+                    log(
+                        "outcome",
+                        id,
+                        Some(current.outcome.clone()),
+                        Some("won".into()),
+                    ),
+                    actor.user_id,
+                    now,
+                )
+                .await?;
+            }
+        }
+        let scope = self.lead_scope(actor).await?;
+        let duplicates = store::duplicates(&mut tx, Some(id), &d, &scope).await?;
+        tx.commit().await?;
+        Ok(SavedLead {
+            lead: self.lead_after_write(actor, id).await?,
+            duplicates,
+        })
+    }
+
+    /// Marks a record won: it moves to its pipeline's won stage.
+    pub async fn mark_won(&self, actor: &Actor, id: i64) -> AppResult<Lead> {
+        let now = now();
+        let mut tx = self.db.begin().await?;
+        let l = self.lead_for_write(&mut tx, actor, id).await?;
+        if l.outcome != Outcome::Open.as_str() {
+            return Err(AppError::Conflict("record_is_closed"));
+        }
+        let pipeline = pipelines::get(&mut tx, l.pipeline_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let won = pipeline.stages.iter().find(|s| s.is_won).cloned();
+        let mut sets: Vec<(&'static str, Arg)> = vec![("probability", 100_i64.into())];
+        if let Some(w) = &won {
+            let missing = l.values().missing(&w.required_fields());
+            if !missing.is_empty() {
+                return Err(missing_fields(&missing));
+            }
+            sets.push(("stage_id", w.id.into()));
+            sets.push(("stage_changed_at", now.into()));
+        }
+        self.close(&mut tx, actor, &l, Outcome::Won, None, None, sets, now)
+            .await?;
+        if let Some(w) = won.filter(|w| w.id != l.stage_id) {
+            change_log::write(
+                &mut tx,
+                log(
+                    "stage_id",
+                    id,
+                    Some(l.stage_id.to_string()),
+                    Some(w.id.to_string()),
+                ),
+                actor.user_id,
+                now,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        self.lead_after_write(actor, id).await
+    }
+
+    /// Marks a record lost with a reason (required when its pipeline says so) and feedback.
+    pub async fn mark_lost(
+        &self,
+        actor: &Actor,
+        id: i64,
+        reason_id: Option<i64>,
+        feedback: Option<String>,
+    ) -> AppResult<Lead> {
+        self.close_with_reason(actor, id, Outcome::Lost, reason_id, feedback)
+            .await
+    }
+
+    /// Marks a lead unqualified (unlike lost, it may come back: seed 003).
+    pub async fn mark_unqualified(
+        &self,
+        actor: &Actor,
+        id: i64,
+        reason_id: Option<i64>,
+    ) -> AppResult<Lead> {
+        self.close_with_reason(actor, id, Outcome::Unqualified, reason_id, None)
+            .await
+    }
+
+    async fn close_with_reason(
+        &self,
+        actor: &Actor,
+        id: i64,
+        outcome: Outcome,
+        reason_id: Option<i64>,
+        feedback: Option<String>,
+    ) -> AppResult<Lead> {
+        let now = now();
+        let mut tx = self.db.begin().await?;
+        let l = self.lead_for_write(&mut tx, actor, id).await?;
+        if l.outcome != Outcome::Open.as_str() {
+            return Err(AppError::Conflict("record_is_closed"));
+        }
+        let pipeline = pipelines::get(&mut tx, l.pipeline_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        match reason_id {
+            None if pipeline.lost_reason_required && outcome == Outcome::Lost => {
+                return Err(AppError::field("reason_id", Invalid::Required));
+            }
+            None => {}
+            Some(r) => {
+                let reason = lookups::get(&mut tx, LookupKind::LostReason, r)
+                    .await?
+                    .ok_or_else(|| AppError::field("reason_id", Invalid::NotFound))?;
+                let applies = reason
+                    .applies_to
+                    .as_deref()
+                    .and_then(AppliesTo::parse)
+                    .unwrap_or(AppliesTo::Both);
+                let fits = match applies {
+                    AppliesTo::Both => true,
+                    AppliesTo::Lead => l.kind == LeadType::Lead.as_str(),
+                    AppliesTo::Deal => l.kind == LeadType::Opportunity.as_str(),
+                };
+                if !fits || !reason.active {
+                    return Err(AppError::field(
+                        "reason_id",
+                        Invalid::Message(format!(
+                            "this reason is for {} records",
+                            applies.as_str()
+                        )),
+                    ));
+                }
+            }
+        }
+        let feedback = feedback
+            .map(|f| f.trim().to_string())
+            .filter(|f| !f.is_empty());
+        if feedback
+            .as_ref()
+            .is_some_and(|f| f.chars().count() > 10_000)
+        {
+            return Err(AppError::field(
+                "feedback",
+                Invalid::TooLong { max: 10_000 },
+            ));
+        }
+        let sets: Vec<(&'static str, Arg)> = vec![("probability", 0_i64.into())];
+        self.close(&mut tx, actor, &l, outcome, reason_id, feedback, sets, now)
+            .await?;
+        tx.commit().await?;
+        self.lead_after_write(actor, id).await
+    }
+
+    /// Writes an outcome with who and when, and logs it.
+    #[allow(clippy::too_many_arguments)]
+    async fn close(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        l: &Lead,
+        outcome: Outcome,
+        reason_id: Option<i64>,
+        feedback: Option<String>,
+        mut sets: Vec<(&'static str, Arg)>,
+        now: DateTime<Utc>,
+    ) -> AppResult<()> {
+        sets.extend([
+            ("outcome", outcome.as_str().into()),
+            ("outcome_reason_id", reason_id.into()),
+            ("feedback", feedback.clone().into()),
+            ("closed_at", now.into()),
+            ("closed_by", actor.user_id.into()),
+        ]);
+        let v = l.values();
+        if !store::update(
+            tx,
+            l.id,
+            l.version,
+            Write {
+                values: &v,
+                derived: &v.derived(&l.number),
+                extra: sets,
+            },
+            actor.user_id,
+            now,
+        )
+        .await?
+        {
+            return Err(AppError::Stale(crate::Current::Lead(Box::new(l.clone()))));
+        }
+        change_log::write(
+            tx,
+            log(
+                "outcome",
+                l.id,
+                Some(l.outcome.clone()),
+                Some(outcome.as_str().into()),
+            ),
+            actor.user_id,
+            now,
+        )
+        .await?;
+        if let Some(f) = feedback {
+            change_log::write(tx, log("feedback", l.id, None, Some(f)), actor.user_id, now).await?;
+        }
+        Ok(())
+    }
+
+    /// Opens a closed record again; a won one steps back from the won stage.
+    pub async fn reopen_lead(&self, actor: &Actor, id: i64) -> AppResult<Lead> {
+        let now = now();
+        let mut tx = self.db.begin().await?;
+        let l = self.lead_for_write(&mut tx, actor, id).await?;
+        if l.outcome == Outcome::Open.as_str() {
+            return Err(AppError::Conflict("record_is_open"));
+        }
+        let pipeline = pipelines::get(&mut tx, l.pipeline_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let current_stage = pipeline.stages.iter().find(|s| s.id == l.stage_id).cloned();
+        let stage = match &current_stage {
+            Some(s) if s.is_won => pipeline
+                .stages
+                .iter()
+                .rev()
+                .find(|x| !x.is_won)
+                .cloned()
+                .or(current_stage.clone()),
+            other => other.clone(),
+        };
+        let mut sets: Vec<(&'static str, Arg)> = vec![
+            ("outcome", Outcome::Open.as_str().into()),
+            ("outcome_reason_id", Option::<i64>::None.into()),
+            ("closed_at", Option::<DateTime<Utc>>::None.into()),
+            ("closed_by", Option::<i64>::None.into()),
+        ];
+        if let Some(s) = &stage {
+            if !l.probability_manual {
+                sets.push(("probability", s.probability.into()));
+            }
+            if s.id != l.stage_id {
+                sets.push(("stage_id", s.id.into()));
+                sets.push(("stage_changed_at", now.into()));
+            }
+        }
+        let v = l.values();
+        if !store::update(
+            &mut tx,
+            id,
+            l.version,
+            Write {
+                values: &v,
+                derived: &v.derived(&l.number),
+                extra: sets,
+            },
+            actor.user_id,
+            now,
+        )
+        .await?
+        {
+            return Err(AppError::Stale(crate::Current::Lead(Box::new(l))));
+        }
+        change_log::write(
+            &mut tx,
+            log("outcome", id, Some(l.outcome.clone()), Some("open".into())),
+            actor.user_id,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        self.lead_after_write(actor, id).await
+    }
+
+    pub async fn set_lead_archived(
+        &self,
+        actor: &Actor,
+        id: i64,
+        archived: bool,
+    ) -> AppResult<Lead> {
+        let now = now();
+        let mut tx = self.db.begin().await?;
+        let l = self.lead_for_write(&mut tx, actor, id).await?;
+        if l.archived_at.is_some() != archived {
+            let at = archived.then_some(now);
+            let v = l.values();
+            store::update(
+                &mut tx,
+                id,
+                l.version,
+                Write {
+                    values: &v,
+                    derived: &v.derived(&l.number),
+                    extra: vec![("archived_at", at.into())],
+                },
+                actor.user_id,
+                now,
+            )
+            .await?;
+            let (a, b) = (
+                l.archived_at.map(|t| t.to_rfc3339()),
+                at.map(|t| t.to_rfc3339()),
+            );
+            change_log::write(&mut tx, log("archived_at", id, a, b), actor.user_id, now).await?;
+        }
+        tx.commit().await?;
+        self.lead_after_write(actor, id).await
+    }
+
+    /// Deletes a lead for good (managers and admins).
+    pub async fn delete_lead(&self, actor: &Actor, id: i64) -> AppResult<()> {
+        let now = now();
+        let mut tx = self.db.begin().await?;
+        let l = self.lead_for_write(&mut tx, actor, id).await?;
+        access::require_manager(actor)?;
+        store::delete(&mut tx, id).await?;
+        change_log::write(
+            &mut tx,
+            log("deleted", id, Some(l.number), None),
+            actor.user_id,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The change log of a lead, newest first, `limit` entries before `before` (an id).
+    pub async fn lead_timeline(
+        &self,
+        actor: &Actor,
+        id: i64,
+        limit: Option<i64>,
+        before: Option<i64>,
+    ) -> AppResult<(Vec<change_log::Change>, Option<i64>)> {
+        self.get_lead(actor, id).await?;
+        crate::contacts::timeline_page(&self.db, RECORD, id, limit, before).await
+    }
+}
+
+/// 422 listing the fields a stage requires that are still empty.
+fn missing_fields(missing: &[String]) -> AppError {
+    let mut e = FieldErrors::new();
+    for f in missing {
+        e.add(
+            f,
+            Invalid::Message("required before entering this stage".into()),
+        );
+    }
+    AppError::Invalid(e)
+}

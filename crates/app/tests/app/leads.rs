@@ -1,0 +1,623 @@
+//! Lead and opportunity stories (issue #3), on SQLite and PostgreSQL. Included by app.rs so
+//! the crate keeps one test binary.
+
+use sen_app::leads::Placement;
+use sen_app::sales_setup::TeamInput;
+use sen_domain::lead::{LeadPatch, LeadType, LeadValues};
+use sen_domain::lookup::{AppliesTo, LookupValues};
+use sen_domain::money::Money;
+use sen_domain::pipeline::StageValues;
+use sen_store::lookups::LookupKind;
+
+use super::*;
+
+fn lead(name: &str) -> LeadValues {
+    LeadValues {
+        name: name.into(),
+        ..Default::default()
+    }
+}
+
+fn vnd(amount: &str) -> Option<Money> {
+    Some(Money::parse(amount, "VND").unwrap())
+}
+
+fn opportunity() -> Placement {
+    Placement {
+        kind: Some(LeadType::Opportunity),
+        ..Default::default()
+    }
+}
+
+async fn deal_pipeline(app: &App) -> sen_store::pipelines::Pipeline {
+    app.list_pipelines()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.kind == "deal")
+        .unwrap()
+}
+
+story!(
+    a_new_lead_gets_its_pipeline_stage_number_and_probability,
+    |db: Db| async move {
+        let app = App::new(db);
+        let me = admin(&app).await;
+        let saved = app
+            .create_lead(
+                &me,
+                Placement::default(),
+                LeadValues {
+                    user_id: Some(me.user_id),
+                    ..lead("Linda Wu")
+                },
+            )
+            .await
+            .unwrap();
+        let l = saved.lead;
+        let pipeline = app.get_pipeline(l.pipeline_id).await.unwrap();
+        assert_eq!(
+            (pipeline.kind.as_str(), l.kind.as_str(), l.number.as_str()),
+            ("lead", "lead", "L-1")
+        );
+        assert_eq!(l.stage_id, pipeline.stages[0].id);
+        assert_eq!(l.probability, pipeline.stages[0].probability);
+        assert_eq!(l.outcome, "open");
+        assert!(l.assigned_at.is_some());
+        let o = app
+            .create_lead(
+                &me,
+                opportunity(),
+                LeadValues {
+                    expected_revenue: vnd("78000"),
+                    ..lead("Mike: 200 T-shirts")
+                },
+            )
+            .await
+            .unwrap()
+            .lead;
+        assert_eq!((o.kind.as_str(), o.number.as_str()), ("opportunity", "D-1"));
+        assert_eq!(o.expected_revenue().unwrap().amount(), "78000");
+    }
+);
+
+story!(
+    concurrent_creates_get_distinct_consecutive_numbers,
+    |db: Db| async move {
+        let app = App::new(db);
+        let me = admin(&app).await;
+        let mut tasks = Vec::new();
+        for i in 0..50 {
+            let app = app.clone();
+            let me = me.clone();
+            tasks.push(tokio::spawn(async move {
+                app.create_lead(&me, opportunity(), lead(&format!("Deal {i}")))
+                    .await
+                    .unwrap()
+                    .lead
+                    .number
+            }));
+        }
+        let mut numbers = Vec::new();
+        for t in tasks {
+            numbers.push(t.await.unwrap());
+        }
+        let mut n: Vec<i64> = numbers
+            .iter()
+            .map(|s| s.trim_start_matches("D-").parse().unwrap())
+            .collect();
+        n.sort();
+        assert_eq!(n, (1..=50).collect::<Vec<_>>());
+    }
+);
+
+story!(
+    a_stage_refuses_records_missing_its_required_fields,
+    |db: Db| async move {
+        let app = App::new(db);
+        let me = admin(&app).await;
+        let p = deal_pipeline(&app).await;
+        let proposition = &p.stages[2];
+        let stage = StageValues {
+            required_fields: vec!["expected_revenue".into()],
+            ..stage_values(proposition)
+        };
+        app.update_stage(&me, proposition.id, proposition.version, stage)
+            .await
+            .unwrap();
+        let o = app
+            .create_lead(&me, opportunity(), lead("Mike"))
+            .await
+            .unwrap()
+            .lead;
+        let refused = app
+            .update_lead(
+                &me,
+                o.id,
+                o.version,
+                LeadPatch::default(),
+                Some(proposition.id),
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(invalid_fields(refused), vec!["expected_revenue"]);
+        let patch = LeadPatch {
+            expected_revenue: Some(vnd("78000")),
+            ..Default::default()
+        };
+        let moved = app
+            .update_lead(&me, o.id, o.version, patch, Some(proposition.id))
+            .await
+            .unwrap()
+            .lead;
+        assert_eq!(
+            (moved.stage_id, moved.probability),
+            (proposition.id, proposition.probability)
+        );
+    }
+);
+
+fn stage_values(s: &sen_store::pipelines::Stage) -> StageValues {
+    StageValues {
+        name: s.name.clone(),
+        probability: s.probability,
+        is_won: s.is_won,
+        folded: s.folded,
+        requirements: s.requirements.clone(),
+        team_ids: s.team_ids.clone(),
+        stale_after_days: s.stale_after_days,
+        required_fields: s.required_fields(),
+    }
+}
+
+story!(
+    entering_a_won_stage_wins_and_reopening_steps_back,
+    |db: Db| async move {
+        let app = App::new(db);
+        let me = admin(&app).await;
+        let p = deal_pipeline(&app).await;
+        let won_stage = p.stages.iter().find(|s| s.is_won).unwrap().id;
+        let o = app
+            .create_lead(&me, opportunity(), lead("Order"))
+            .await
+            .unwrap()
+            .lead;
+        let w = app
+            .update_lead(&me, o.id, o.version, LeadPatch::default(), Some(won_stage))
+            .await
+            .unwrap()
+            .lead;
+        assert_eq!((w.outcome.as_str(), w.closed_by), ("won", Some(me.user_id)));
+        assert!(matches!(
+            app.mark_won(&me, o.id).await,
+            Err(AppError::Conflict(_))
+        ));
+        let r = app.reopen_lead(&me, o.id).await.unwrap();
+        assert_eq!(r.outcome, "open");
+        assert_ne!(r.stage_id, won_stage);
+        assert!(r.closed_at.is_none());
+        let w = app.mark_won(&me, o.id).await.unwrap();
+        assert_eq!(
+            (w.outcome.as_str(), w.stage_id, w.probability),
+            ("won", won_stage, 100)
+        );
+    }
+);
+
+story!(
+    losing_needs_a_reason_of_the_right_kind_when_the_pipeline_says_so,
+    |db: Db| async move {
+        let app = App::new(db);
+        let me = admin(&app).await;
+        let p = deal_pipeline(&app).await;
+        let pv = sen_domain::pipeline::PipelineValues {
+            name: p.name.clone(),
+            kind: sen_domain::pipeline::PipelineKind::parse(&p.kind),
+            team_ids: vec![],
+            number_prefix: p.number_prefix.clone(),
+            lost_reason_required: true,
+        };
+        app.update_pipeline(&me, p.id, p.version, pv).await.unwrap();
+        let lv = |name: &str, a: AppliesTo| LookupValues {
+            name: name.into(),
+            active: true,
+            color: None,
+            applies_to: Some(a),
+        };
+        let for_leads = app
+            .create_lookup(
+                &me,
+                LookupKind::LostReason,
+                lv("Sai số điện thoại", AppliesTo::Lead),
+            )
+            .await
+            .unwrap();
+        let too_expensive = app
+            .create_lookup(
+                &me,
+                LookupKind::LostReason,
+                lv("Giá quá cao", AppliesTo::Deal),
+            )
+            .await
+            .unwrap();
+        let o = app
+            .create_lead(&me, opportunity(), lead("Deal"))
+            .await
+            .unwrap()
+            .lead;
+        assert_eq!(
+            invalid_fields(app.mark_lost(&me, o.id, None, None).await.unwrap_err()),
+            vec!["reason_id"]
+        );
+        assert_eq!(
+            invalid_fields(
+                app.mark_lost(&me, o.id, Some(for_leads.id), None)
+                    .await
+                    .unwrap_err()
+            ),
+            vec!["reason_id"]
+        );
+        let lost = app
+            .mark_lost(
+                &me,
+                o.id,
+                Some(too_expensive.id),
+                Some("  Chọn đối thủ rẻ hơn  ".into()),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            (
+                lost.outcome.as_str(),
+                lost.outcome_reason_id,
+                lost.probability
+            ),
+            ("lost", Some(too_expensive.id), 0)
+        );
+        assert_eq!(lost.feedback.as_deref(), Some("Chọn đối thủ rẻ hơn"));
+        let (timeline, _) = app.lead_timeline(&me, o.id, None, None).await.unwrap();
+        assert_eq!(timeline[0].field, "feedback");
+        assert_eq!(timeline[1].new_value.as_deref(), Some("lost"));
+    }
+);
+
+story!(
+    caresoft_lead_flows_end_converted_or_unqualified,
+    |db: Db| async move {
+        let app = App::new(db);
+        let me = admin(&app).await;
+        let leads = app
+            .list_pipelines()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|p| p.kind == "lead")
+            .unwrap();
+        let working = leads.stages[1].id;
+        let l = app
+            .create_lead(&me, Placement::default(), lead("Khách từ Zalo"))
+            .await
+            .unwrap()
+            .lead;
+        let w = app
+            .update_lead(&me, l.id, l.version, LeadPatch::default(), Some(working))
+            .await
+            .unwrap()
+            .lead;
+        assert_eq!(w.stage_id, working);
+        let u = app.mark_unqualified(&me, l.id, None).await.unwrap();
+        assert_eq!(u.outcome, "unqualified");
+        assert_eq!(
+            app.reopen_lead(&me, l.id).await.unwrap().outcome,
+            "open",
+            "unqualified may come back"
+        );
+    }
+);
+
+story!(
+    salespeople_see_their_own_and_unassigned_leads_and_team_leaders_their_teams,
+    |db: Db| async move {
+        let app = App::new(db);
+        let boss = admin(&app).await;
+        let an = member(&app, &boss, "an@sen.vn", "salesperson").await;
+        let binh = member(&app, &boss, "binh@sen.vn", "salesperson").await;
+        let leader = member(&app, &boss, "lead@sen.vn", "team_leader").await;
+        app.create_team(
+            &boss,
+            TeamInput {
+                name: "Bắc".into(),
+                leader_id: Some(leader.user_id),
+                member_ids: vec![binh.user_id],
+                active: true,
+            },
+        )
+        .await
+        .unwrap();
+        let ans = app
+            .create_lead(
+                &an,
+                Placement::default(),
+                LeadValues {
+                    user_id: Some(an.user_id),
+                    ..lead("An's")
+                },
+            )
+            .await
+            .unwrap()
+            .lead;
+        let binhs = app
+            .create_lead(
+                &binh,
+                Placement::default(),
+                LeadValues {
+                    user_id: Some(binh.user_id),
+                    ..lead("Bình's")
+                },
+            )
+            .await
+            .unwrap()
+            .lead;
+        let nobody = app
+            .create_lead(&boss, Placement::default(), lead("Walk-in"))
+            .await
+            .unwrap()
+            .lead;
+        assert!(
+            binhs.team_id.is_some(),
+            "the team defaults from the salesperson"
+        );
+        let names = |a: Actor| {
+            let app = app.clone();
+            async move {
+                let mut n: Vec<String> = app
+                    .list_leads(&a, &ListParams::default())
+                    .await
+                    .unwrap()
+                    .items
+                    .into_iter()
+                    .map(|l| l.name)
+                    .collect();
+                n.sort();
+                n
+            }
+        };
+        assert_eq!(names(an.clone()).await, vec!["An's", "Walk-in"]);
+        assert_eq!(names(leader.clone()).await, vec!["Bình's", "Walk-in"]);
+        assert_eq!(names(boss.clone()).await.len(), 3);
+        assert!(matches!(
+            app.get_lead(&an, binhs.id).await,
+            Err(AppError::NotFound)
+        ));
+        assert!(matches!(
+            app.mark_won(&an, binhs.id).await,
+            Err(AppError::NotFound)
+        ));
+        assert!(app.get_lead(&an, nobody.id).await.is_ok());
+        assert!(matches!(
+            app.delete_lead(&an, ans.id).await,
+            Err(AppError::Forbidden)
+        ));
+        assert!(app.delete_lead(&boss, ans.id).await.is_ok());
+    }
+);
+
+story!(
+    two_edits_from_one_version_conflict_and_lose_nothing,
+    |db: Db| async move {
+        let app = App::new(db);
+        let me = admin(&app).await;
+        let l = app
+            .create_lead(&me, Placement::default(), lead("Race"))
+            .await
+            .unwrap()
+            .lead;
+        let a = LeadPatch {
+            city: Some(Some("Huế".into())),
+            ..Default::default()
+        };
+        let b = LeadPatch {
+            priority: Some(3),
+            ..Default::default()
+        };
+        let (ra, rb) = tokio::join!(
+            app.update_lead(&me, l.id, l.version, a, None),
+            app.update_lead(&me, l.id, l.version, b, None)
+        );
+        let oks = [ra.is_ok(), rb.is_ok()];
+        assert_eq!(oks.iter().filter(|x| **x).count(), 1, "exactly one wins");
+        let stale = match (ra, rb) {
+            (Ok(_), Err(e)) | (Err(e), Ok(_)) => e,
+            _ => unreachable!("exactly one wins"),
+        };
+        assert!(matches!(stale, AppError::Stale(_)));
+    }
+);
+
+story!(
+    deleting_a_stage_moves_its_records_to_the_target,
+    |db: Db| async move {
+        let app = App::new(db);
+        let me = admin(&app).await;
+        let p = deal_pipeline(&app).await;
+        let (first, second) = (p.stages[0].id, p.stages[1].id);
+        for i in 0..3 {
+            app.create_lead(&me, opportunity(), lead(&format!("D{i}")))
+                .await
+                .unwrap();
+        }
+        assert_eq!(
+            invalid_fields(app.delete_stage(&me, first, None).await.unwrap_err()),
+            vec!["target_stage_id"]
+        );
+        app.delete_stage(&me, first, Some(second)).await.unwrap();
+        let all = app
+            .list_leads(
+                &me,
+                &ListParams {
+                    filter: Some(format!("stage_id = {second}")),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(all.total, 3);
+        assert!(matches!(
+            app.delete_pipeline(&me, p.id).await,
+            Err(AppError::Conflict(_))
+        ));
+    }
+);
+
+story!(lead_input_and_references_are_checked, |db: Db| async move {
+    let app = App::new(db);
+    let me = admin(&app).await;
+    let bad = LeadValues {
+        probability: Some(101),
+        priority: 9,
+        user_id: Some(4242),
+        team_id: Some(4242),
+        source_id: Some(1),
+        ..lead("")
+    };
+    let fields = invalid_fields(
+        app.create_lead(
+            &me,
+            Placement {
+                pipeline_id: Some(9999),
+                ..Default::default()
+            },
+            bad,
+        )
+        .await
+        .unwrap_err(),
+    );
+    assert_eq!(
+        fields,
+        vec![
+            "name",
+            "pipeline_id",
+            "priority",
+            "probability",
+            "source_id",
+            "team_id",
+            "user_id"
+        ]
+    );
+    let leads = app
+        .list_pipelines()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.kind == "lead")
+        .unwrap();
+    let deal_stage = deal_pipeline(&app).await.stages[0].id;
+    let wrong = Placement {
+        pipeline_id: Some(leads.id),
+        stage_id: Some(deal_stage),
+        ..Default::default()
+    };
+    assert_eq!(
+        invalid_fields(app.create_lead(&me, wrong, lead("X")).await.unwrap_err()),
+        vec!["stage_id"]
+    );
+    assert_eq!(
+        app.list_leads(&me, &ListParams::default())
+            .await
+            .unwrap()
+            .total,
+        0,
+        "nothing half-written"
+    );
+    let l = app
+        .create_lead(&me, Placement::default(), lead("Ok"))
+        .await
+        .unwrap()
+        .lead;
+    let other = app
+        .update_lead(&me, l.id, l.version, LeadPatch::default(), Some(deal_stage))
+        .await
+        .unwrap_err();
+    assert_eq!(invalid_fields(other), vec!["stage_id"]);
+});
+
+story!(
+    lead_changes_are_logged_and_searchable,
+    |db: Db| async move {
+        let app = App::new(db);
+        let me = admin(&app).await;
+        let l = app
+            .create_lead(
+                &me,
+                Placement::default(),
+                LeadValues {
+                    phone: Some("0912 345 678".into()),
+                    ..lead("Nguyễn Thị Hoa")
+                },
+            )
+            .await
+            .unwrap();
+        let twin = app
+            .create_lead(
+                &me,
+                Placement::default(),
+                LeadValues {
+                    mobile: Some("+84 912 345 678".into()),
+                    ..lead("Hoa (Zalo)")
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            twin.duplicates
+                .iter()
+                .map(|d| (d.id, d.reason))
+                .collect::<Vec<_>>(),
+            vec![(l.lead.id, "phone")]
+        );
+        let patch = LeadPatch {
+            expected_revenue: Some(vnd("5000000")),
+            priority: Some(2),
+            ..Default::default()
+        };
+        app.update_lead(&me, l.lead.id, l.lead.version, patch, None)
+            .await
+            .unwrap();
+        let (t, _) = app.lead_timeline(&me, l.lead.id, None, None).await.unwrap();
+        let fields: Vec<&str> = t.iter().map(|c| c.field.as_str()).collect();
+        assert_eq!(fields, vec!["expected_revenue", "priority", "created"]);
+        let found = app
+            .list_leads(
+                &me,
+                &ListParams {
+                    q: Some("nguyen thi hoa".into()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(found.total, 1);
+        let rich = app
+            .list_leads(
+                &me,
+                &ListParams {
+                    filter: Some("expected_revenue >= 1000000".into()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(rich.total, 1);
+        let by_number = app
+            .list_leads(
+                &me,
+                &ListParams {
+                    q: Some("L-2".into()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(by_number.items[0].name, "Hoa (Zalo)");
+    }
+);

@@ -1,0 +1,650 @@
+//! Leads and opportunities: rows, numbering, search, duplicates, keyset-paged lists.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sen_domain::filter::Cond;
+use sen_domain::lead::{LeadDerived, LeadValues};
+use sen_domain::list::SortKey;
+use sen_domain::money::Money;
+use sen_domain::search::SearchQuery;
+
+use crate::conn::Conn;
+use crate::db::{Backend, Db, Tx};
+use crate::error::Result;
+use crate::filter_sql::{self, Target};
+use crate::listing::{BadCursor, KeyKind, KeyValue, Order, Page, SortExpr};
+use crate::shared::{self, SearchIndex};
+use crate::sql::{Arg, Sql};
+
+/// A lead or opportunity as stored.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Lead {
+    pub id: i64,
+    pub number: String,
+    #[sqlx(rename = "type")]
+    pub kind: String,
+    pub name: String,
+    pub pipeline_id: i64,
+    pub stage_id: i64,
+    pub outcome: String,
+    pub outcome_reason_id: Option<i64>,
+    pub feedback: Option<String>,
+    pub user_id: Option<i64>,
+    pub team_id: Option<i64>,
+    pub contact_id: Option<i64>,
+    pub company_name: Option<String>,
+    pub contact_name: Option<String>,
+    pub salutation: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub mobile: Option<String>,
+    pub job_position: Option<String>,
+    pub website: Option<String>,
+    pub street: Option<String>,
+    pub ward: Option<String>,
+    pub district: Option<String>,
+    pub city: Option<String>,
+    pub country: Option<String>,
+    pub priority: i64,
+    pub color: i64,
+    pub revenue_minor: Option<i64>,
+    pub currency: Option<String>,
+    pub probability: i64,
+    pub probability_manual: bool,
+    pub expected_closing: Option<NaiveDate>,
+    pub due_date: Option<NaiveDate>,
+    pub source_id: Option<i64>,
+    pub medium_id: Option<i64>,
+    pub campaign_id: Option<i64>,
+    pub referred_by: Option<String>,
+    pub description: Option<String>,
+    pub custom: sqlx::types::Json<serde_json::Value>,
+    pub assigned_at: Option<DateTime<Utc>>,
+    pub converted_at: Option<DateTime<Utc>>,
+    pub converted_by: Option<i64>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub closed_by: Option<i64>,
+    pub stage_changed_at: DateTime<Utc>,
+    pub name_fold: String,
+    pub version: i64,
+    pub archived_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub created_by: Option<i64>,
+    pub updated_at: DateTime<Utc>,
+    pub updated_by: Option<i64>,
+    #[sqlx(skip)]
+    pub tag_ids: Vec<i64>,
+}
+
+impl Lead {
+    pub fn expected_revenue(&self) -> Option<Money> {
+        match (self.revenue_minor, &self.currency) {
+            (Some(minor), Some(c)) => {
+                sen_domain::money::CurrencyCode::parse(c).map(|currency| Money { minor, currency })
+            }
+            _ => None,
+        }
+    }
+
+    pub fn values(&self) -> LeadValues {
+        LeadValues {
+            name: self.name.clone(),
+            user_id: self.user_id,
+            team_id: self.team_id,
+            contact_id: self.contact_id,
+            company_name: self.company_name.clone(),
+            contact_name: self.contact_name.clone(),
+            salutation: self.salutation.clone(),
+            email: self.email.clone(),
+            phone: self.phone.clone(),
+            mobile: self.mobile.clone(),
+            job_position: self.job_position.clone(),
+            website: self.website.clone(),
+            street: self.street.clone(),
+            ward: self.ward.clone(),
+            district: self.district.clone(),
+            city: self.city.clone(),
+            country: self.country.clone(),
+            priority: self.priority,
+            color: self.color,
+            tag_ids: self.tag_ids.clone(),
+            expected_revenue: self.expected_revenue(),
+            probability: self.probability_manual.then_some(self.probability),
+            expected_closing: self.expected_closing,
+            due_date: self.due_date,
+            source_id: self.source_id,
+            medium_id: self.medium_id,
+            campaign_id: self.campaign_id,
+            referred_by: self.referred_by.clone(),
+            description: self.description.clone(),
+            custom: self.custom.0.as_object().cloned().unwrap_or_default(),
+        }
+    }
+
+    fn key(&self, field: &str) -> KeyValue {
+        match field {
+            "name" => KeyValue::Text(self.name_fold.clone()),
+            "number" => KeyValue::Text(self.number.clone()),
+            "created_at" => KeyValue::Time(self.created_at),
+            "updated_at" => KeyValue::Time(self.updated_at),
+            "expected_closing" => KeyValue::Text(
+                self.expected_closing
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
+            ),
+            "priority" => KeyValue::Int(self.priority),
+            "probability" => KeyValue::Int(self.probability),
+            "expected_revenue" => {
+                KeyValue::Int(self.expected_revenue().map(|m| m.milli()).unwrap_or(0))
+            }
+            _ => KeyValue::Int(self.id),
+        }
+    }
+}
+
+const COLUMNS: &str = "l.id, l.number, l.type, l.name, l.pipeline_id, l.stage_id, l.outcome, l.outcome_reason_id, \
+    l.feedback, l.user_id, l.team_id, l.contact_id, l.company_name, l.contact_name, l.salutation, l.email, l.phone, \
+    l.mobile, l.job_position, l.website, l.street, l.ward, l.district, l.city, l.country, l.priority, l.color, \
+    l.revenue_minor, l.currency, l.probability, l.probability_manual, l.expected_closing, l.due_date, l.source_id, \
+    l.medium_id, l.campaign_id, l.referred_by, l.description, l.custom, l.assigned_at, l.converted_at, \
+    l.converted_by, l.closed_at, l.closed_by, l.stage_changed_at, l.name_fold, l.version, l.archived_at, \
+    l.created_at, l.created_by, l.updated_at, l.updated_by";
+
+const FROM: &str = " FROM leads l JOIN stages s ON s.id = l.stage_id";
+
+pub(crate) const SEARCH: SearchIndex = SearchIndex {
+    id: "l.id",
+    text: "l.search_text",
+    fts_table: "leads_fts",
+};
+
+/// Where each filterable lead field lives.
+pub fn field_target(field: &str) -> Option<Target> {
+    // Fields stored under their own name in `leads`.
+    const PLAIN: &[(&str, &str)] = &[
+        ("id", "l.id"),
+        ("number", "l.number"),
+        ("name", "l.name"),
+        ("outcome", "l.outcome"),
+        ("company_name", "l.company_name"),
+        ("contact_name", "l.contact_name"),
+        ("salutation", "l.salutation"),
+        ("email", "l.email"),
+        ("phone", "l.phone"),
+        ("mobile", "l.mobile"),
+        ("job_position", "l.job_position"),
+        ("website", "l.website"),
+        ("street", "l.street"),
+        ("ward", "l.ward"),
+        ("district", "l.district"),
+        ("city", "l.city"),
+        ("country", "l.country"),
+        ("referred_by", "l.referred_by"),
+        ("description", "l.description"),
+        ("currency", "l.currency"),
+        ("priority", "l.priority"),
+        ("color", "l.color"),
+        ("probability", "l.probability"),
+        ("pipeline_id", "l.pipeline_id"),
+        ("stage_id", "l.stage_id"),
+        ("contact_id", "l.contact_id"),
+        ("team_id", "l.team_id"),
+        ("source_id", "l.source_id"),
+        ("medium_id", "l.medium_id"),
+        ("campaign_id", "l.campaign_id"),
+        ("outcome_reason_id", "l.outcome_reason_id"),
+        ("user_id", "l.user_id"),
+        ("expected_closing", "l.expected_closing"),
+        ("due_date", "l.due_date"),
+        ("archived_at", "l.archived_at"),
+        ("created_at", "l.created_at"),
+        ("updated_at", "l.updated_at"),
+        ("closed_at", "l.closed_at"),
+        ("converted_at", "l.converted_at"),
+        ("stage_changed_at", "l.stage_changed_at"),
+        ("created_by", "l.created_by"),
+    ];
+    Some(match field {
+        "type" => Target::Column("l.type"),
+        "name" => Target::Folded {
+            column: "l.name",
+            folded: "l.name_fold",
+        },
+        "user" => Target::Column("l.user_id"),
+        "stage.is_won" => Target::Column("s.is_won"),
+        "expected_revenue" => Target::Milli("l.revenue_milli"),
+        "archived" => Target::Archived("l.archived_at"),
+        "tags" => Target::Tags {
+            link_table: "lead_tags",
+            owner_column: "lead_id",
+            record_id: "l.id",
+        },
+        f => Target::Column(PLAIN.iter().find(|(name, _)| *name == f)?.1),
+    })
+}
+
+fn sort_expr(field: &str) -> SortExpr {
+    match field {
+        "name" => SortExpr {
+            expr: "l.name_fold",
+            kind: KeyKind::Text,
+        },
+        "number" => SortExpr {
+            expr: "l.number",
+            kind: KeyKind::Text,
+        },
+        "created_at" => SortExpr {
+            expr: "l.created_at",
+            kind: KeyKind::Time,
+        },
+        "updated_at" => SortExpr {
+            expr: "l.updated_at",
+            kind: KeyKind::Time,
+        },
+        "expected_closing" => SortExpr {
+            expr: "COALESCE(CAST(l.expected_closing AS TEXT), '')",
+            kind: KeyKind::Text,
+        },
+        "priority" => SortExpr {
+            expr: "l.priority",
+            kind: KeyKind::Int,
+        },
+        "probability" => SortExpr {
+            expr: "l.probability",
+            kind: KeyKind::Int,
+        },
+        "expected_revenue" => SortExpr {
+            expr: "COALESCE(l.revenue_milli, 0)",
+            kind: KeyKind::Int,
+        },
+        _ => SortExpr {
+            expr: "l.id",
+            kind: KeyKind::Int,
+        },
+    }
+}
+
+/// What a lead list asks for.
+pub struct ListSpec<'a> {
+    pub scope: &'a Cond,
+    pub filter: Option<&'a Cond>,
+    pub query: &'a SearchQuery,
+    pub sort: &'a [SortKey],
+    pub limit: i64,
+    pub cursor: Option<&'a str>,
+}
+
+fn where_clause(backend: Backend, spec: &ListSpec<'_>) -> Result<Sql> {
+    let mut sql = Sql::new(" WHERE ");
+    sql.append(filter_sql::compile(spec.scope, backend, field_target)?);
+    if let Some(f) = spec.filter {
+        sql.push(" AND ");
+        sql.append(filter_sql::compile(f, backend, field_target)?);
+    }
+    if !spec.filter.is_some_and(filter_sql::mentions_archived) {
+        sql.push(" AND l.archived_at IS NULL");
+    }
+    shared::push_search(&mut sql, backend, spec.query, SEARCH);
+    Ok(sql)
+}
+
+pub async fn list(db: &Db, spec: &ListSpec<'_>) -> Result<Result<Page<Lead>, BadCursor>> {
+    let backend = db.backend();
+    let mut fields: Vec<String> = spec.sort.iter().map(|k| k.field.clone()).collect();
+    let mut keys: Vec<(SortExpr, bool)> = spec
+        .sort
+        .iter()
+        .map(|k| (sort_expr(&k.field), k.descending))
+        .collect();
+    if keys.is_empty() {
+        keys.push((sort_expr("created_at"), true));
+        fields.push("created_at".into());
+    }
+    let order = Order {
+        keys,
+        id_expr: "l.id",
+    };
+    let filter = where_clause(backend, spec)?;
+    let mut count = Sql::new(format!("SELECT COUNT(*){FROM}"));
+    count.append(filter.clone());
+    let (total,): (i64,) = db.fetch_one(&count).await?;
+    let mut page = Sql::new(format!("SELECT {COLUMNS}{FROM}"));
+    page.append(filter);
+    if let Some(cursor) = spec.cursor {
+        let Ok((values, id)) = order.decode_cursor(cursor) else {
+            return Ok(Err(BadCursor));
+        };
+        page.push(" AND ");
+        page.append(order.after(backend, &values, id));
+    }
+    page.push(&order.order_by(backend));
+    page.push(" LIMIT ").bind(spec.limit + 1);
+    let mut items: Vec<Lead> = db.fetch_all(&page).await?;
+    let next_cursor = if items.len() as i64 > spec.limit {
+        items.truncate(spec.limit as usize);
+        items.last().map(|last| {
+            let values: Vec<KeyValue> = fields.iter().map(|f| last.key(f)).collect();
+            order.encode_cursor(&values, last.id)
+        })
+    } else {
+        None
+    };
+    load_tags(&mut &*db, &mut items).await?;
+    Ok(Ok(Page {
+        items,
+        next_cursor,
+        total,
+    }))
+}
+
+async fn load_tags(conn: &mut impl Conn, items: &mut [Lead]) -> Result<()> {
+    let ids: Vec<i64> = items.iter().map(|l| l.id).collect();
+    let rows = shared::tag_pairs(conn, "lead_tags", "lead_id", &ids).await?;
+    for l in items.iter_mut() {
+        l.tag_ids = rows
+            .iter()
+            .filter(|(id, _)| *id == l.id)
+            .map(|(_, t)| *t)
+            .collect();
+    }
+    Ok(())
+}
+
+/// One lead if `scope` lets the reader see it.
+pub async fn get(conn: &mut impl Conn, id: i64, scope: &Cond) -> Result<Option<Lead>> {
+    let mut sql = Sql::new(format!("SELECT {COLUMNS}{FROM} WHERE l.id = "));
+    sql.bind(id).push(" AND ");
+    sql.append(filter_sql::compile(scope, conn.backend(), field_target)?);
+    let Some(found) = conn.optional::<Lead>(&sql).await? else {
+        return Ok(None);
+    };
+    let mut one = [found];
+    load_tags(conn, &mut one).await?;
+    let [l] = one;
+    Ok(Some(l))
+}
+
+/// Takes the next number of a pipeline (in the caller's transaction, so it is gap-free:
+/// a rolled-back create gives its number back).
+pub async fn next_number(tx: &mut Tx, pipeline_id: i64) -> Result<String> {
+    let (n, prefix): (i64, String) = tx
+        .fetch_one(&Sql::with(
+            "UPDATE pipelines SET next_number = next_number + 1 WHERE id = $1 RETURNING next_number - 1, number_prefix",
+            vec![pipeline_id.into()],
+        ))
+        .await?;
+    Ok(format!("{prefix}{n}"))
+}
+
+/// Placement and state a lead is written with besides its values.
+pub struct LeadState<'a> {
+    pub number: &'a str,
+    pub kind: &'a str,
+    pub pipeline_id: i64,
+    pub stage_id: i64,
+    pub outcome: &'a str,
+    pub probability: i64,
+    pub stage_changed_at: DateTime<Utc>,
+}
+
+fn value_args(v: &LeadValues, d: &LeadDerived) -> Vec<(&'static str, Arg)> {
+    let money = v.expected_revenue;
+    vec![
+        ("name", v.name.clone().into()),
+        ("user_id", v.user_id.into()),
+        ("team_id", v.team_id.into()),
+        ("contact_id", v.contact_id.into()),
+        ("company_name", (&v.company_name).into()),
+        ("contact_name", (&v.contact_name).into()),
+        ("salutation", (&v.salutation).into()),
+        ("email", (&v.email).into()),
+        ("phone", (&v.phone).into()),
+        ("mobile", (&v.mobile).into()),
+        ("job_position", (&v.job_position).into()),
+        ("website", (&v.website).into()),
+        ("street", (&v.street).into()),
+        ("ward", (&v.ward).into()),
+        ("district", (&v.district).into()),
+        ("city", (&v.city).into()),
+        ("country", (&v.country).into()),
+        ("priority", v.priority.into()),
+        ("color", v.color.into()),
+        ("revenue_minor", money.map(|m| m.minor).into()),
+        ("currency", money.map(|m| m.currency.code()).into()),
+        ("revenue_milli", money.map(|m| m.milli()).into()),
+        ("probability_manual", v.probability.is_some().into()),
+        ("expected_closing", v.expected_closing.into()),
+        ("due_date", v.due_date.into()),
+        ("source_id", v.source_id.into()),
+        ("medium_id", v.medium_id.into()),
+        ("campaign_id", v.campaign_id.into()),
+        ("referred_by", (&v.referred_by).into()),
+        ("description", (&v.description).into()),
+        (
+            "custom",
+            Arg::Json(Some(serde_json::Value::Object(v.custom.clone()))),
+        ),
+        ("name_fold", d.name_fold.clone().into()),
+        ("company_fold", (&d.company_fold).into()),
+        ("email_key", (&d.email_key).into()),
+        ("phone_key", (&d.phone_key).into()),
+        ("mobile_key", (&d.mobile_key).into()),
+        ("search_text", d.search_text.clone().into()),
+    ]
+}
+
+pub async fn insert(
+    tx: &mut Tx,
+    v: &LeadValues,
+    d: &LeadDerived,
+    st: &LeadState<'_>,
+    by: i64,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    let mut cols = value_args(v, d);
+    cols.extend([
+        ("number", st.number.into()),
+        ("type", st.kind.into()),
+        ("pipeline_id", st.pipeline_id.into()),
+        ("stage_id", st.stage_id.into()),
+        ("outcome", st.outcome.into()),
+        ("probability", st.probability.into()),
+        ("stage_changed_at", st.stage_changed_at.into()),
+        ("assigned_at", v.user_id.map(|_| now).into()),
+        ("created_at", now.into()),
+        ("created_by", by.into()),
+        ("updated_at", now.into()),
+        ("updated_by", by.into()),
+    ]);
+    let names: Vec<&str> = cols.iter().map(|(n, _)| *n).collect();
+    let marks: Vec<String> = (1..=cols.len()).map(|i| format!("${i}")).collect();
+    let sql = Sql::with(
+        format!(
+            "INSERT INTO leads ({}) VALUES ({}) RETURNING id",
+            names.join(", "),
+            marks.join(", ")
+        ),
+        cols.into_iter().map(|(_, a)| a).collect(),
+    );
+    let (id,): (i64,) = tx.fetch_one(&sql).await?;
+    shared::set_tags(tx, "lead_tags", "lead_id", id, &v.tag_ids).await?;
+    Ok(id)
+}
+
+/// Extra columns a use case sets along with the values (stage, outcome, dates …).
+pub type Sets = Vec<(&'static str, Arg)>;
+
+/// What an update writes: the values, their derived keys, and extra columns.
+pub struct Write<'a> {
+    pub values: &'a LeadValues,
+    pub derived: &'a LeadDerived,
+    pub extra: Sets,
+}
+
+/// Writes the values and `extra` if the row still has `version`; false when it does not.
+pub async fn update(
+    tx: &mut Tx,
+    id: i64,
+    version: i64,
+    w: Write<'_>,
+    by: i64,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let Write {
+        values: v,
+        derived: d,
+        extra,
+    } = w;
+    let mut sql = Sql::new("UPDATE leads SET ");
+    for (name, arg) in value_args(v, d).into_iter().chain(extra) {
+        sql.push(name).push(" = ").bind(arg).push(", ");
+    }
+    sql.push("updated_at = ")
+        .bind(now)
+        .push(", updated_by = ")
+        .bind(by);
+    sql.push(", version = version + 1 WHERE id = ")
+        .bind(id)
+        .push(" AND version = ")
+        .bind(version);
+    if tx.execute(&sql).await? == 0 {
+        return Ok(false);
+    }
+    shared::set_tags(tx, "lead_tags", "lead_id", id, &v.tag_ids).await?;
+    Ok(true)
+}
+
+/// Records who closed a lead created straight into a won stage, and when.
+pub async fn mark_closed(tx: &mut Tx, id: i64, by: i64, now: DateTime<Utc>) -> Result<()> {
+    tx.execute(&Sql::with(
+        "UPDATE leads SET closed_at = $1, closed_by = $2, probability = 100 WHERE id = $3",
+        vec![now.into(), by.into(), id.into()],
+    ))
+    .await?;
+    Ok(())
+}
+
+pub async fn delete(tx: &mut Tx, id: i64) -> Result<bool> {
+    Ok(tx
+        .execute(&Sql::with(
+            "DELETE FROM leads WHERE id = $1",
+            vec![id.into()],
+        ))
+        .await?
+        > 0)
+}
+
+/// Moves every record of one stage to another (when a stage is deleted).
+pub async fn move_stage_records(
+    tx: &mut Tx,
+    from: i64,
+    to: i64,
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    tx.execute(&Sql::with(
+        "UPDATE leads SET stage_id = $1, stage_changed_at = $2, updated_at = $3, version = version + 1 WHERE stage_id = $4",
+        vec![to.into(), now.into(), now.into(), from.into()],
+    ))
+    .await
+}
+
+pub async fn count_in_stage(conn: &mut impl Conn, stage_id: i64) -> Result<i64> {
+    let (n,): (i64,) = conn
+        .one(&Sql::with(
+            "SELECT COUNT(*) FROM leads WHERE stage_id = $1",
+            vec![stage_id.into()],
+        ))
+        .await?;
+    Ok(n)
+}
+
+pub async fn count_in_pipeline(conn: &mut impl Conn, pipeline_id: i64) -> Result<i64> {
+    let (n,): (i64,) = conn
+        .one(&Sql::with(
+            "SELECT COUNT(*) FROM leads WHERE pipeline_id = $1",
+            vec![pipeline_id.into()],
+        ))
+        .await?;
+    Ok(n)
+}
+
+/// Is there a lead with this id that `scope` allows?
+pub async fn allowed(conn: &mut impl Conn, id: i64, scope: &Cond) -> Result<bool> {
+    let mut sql = Sql::new(format!("SELECT l.id{FROM} WHERE l.id = "));
+    sql.bind(id).push(" AND ");
+    sql.append(filter_sql::compile(scope, conn.backend(), field_target)?);
+    Ok(conn.optional::<(i64,)>(&sql).await?.is_some())
+}
+
+/// Why an existing lead looks like this one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LeadDuplicate {
+    pub id: i64,
+    pub number: String,
+    pub name: String,
+    /// `email`, `phone`, `name` (folded name + company) or `company`.
+    pub reason: &'static str,
+}
+
+/// Live leads the reader may see with the same e-mail, phone, or folded name and company.
+pub async fn duplicates(
+    conn: &mut impl Conn,
+    exclude: Option<i64>,
+    d: &LeadDerived,
+    scope: &Cond,
+) -> Result<Vec<LeadDuplicate>> {
+    let phones: Vec<&String> = [&d.phone_key, &d.mobile_key]
+        .into_iter()
+        .flatten()
+        .collect();
+    let mut sql = Sql::new(format!(
+        "SELECT l.id, l.number, l.name, l.email_key, l.phone_key, l.mobile_key, l.company_fold{FROM} \
+         WHERE l.archived_at IS NULL AND l.id <> "
+    ));
+    sql.bind(exclude.unwrap_or(0)).push(" AND ");
+    sql.append(filter_sql::compile(scope, conn.backend(), field_target)?);
+    sql.push(" AND ((l.name_fold = ").bind(d.name_fold.clone());
+    match &d.company_fold {
+        Some(c) => sql.push(" AND l.company_fold = ").bind(c.clone()),
+        None => sql.push(" AND l.company_fold IS NULL"),
+    };
+    sql.push(")");
+    if let Some(e) = &d.email_key {
+        sql.push(" OR l.email_key = ").bind(e.clone());
+    }
+    for p in &phones {
+        sql.push(" OR l.phone_key = ").bind((*p).clone());
+        sql.push(" OR l.mobile_key = ").bind((*p).clone());
+    }
+    sql.push(") ORDER BY l.id LIMIT 20");
+    type Row = (
+        i64,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    );
+    let rows: Vec<Row> = conn.all(&sql).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, number, name, email, phone, mobile, _company)| {
+            let reason = if email.is_some() && email == d.email_key {
+                "email"
+            } else if phones
+                .iter()
+                .any(|p| Some(*p) == phone.as_ref() || Some(*p) == mobile.as_ref())
+            {
+                "phone"
+            } else {
+                "name"
+            };
+            LeadDuplicate {
+                id,
+                number,
+                name,
+                reason,
+            }
+        })
+        .collect())
+}

@@ -1,0 +1,88 @@
+//! Pieces every record repository uses: free-text search through the trigram index, and
+//! tag links.
+
+use sen_domain::search::{SearchQuery, escape_like};
+
+use crate::conn::Conn;
+use crate::db::{Backend, Tx};
+use crate::error::Result;
+use crate::sql::Sql;
+
+/// Where a record type's search text and index live.
+#[derive(Debug, Clone, Copy)]
+pub struct SearchIndex {
+    /// The id column, qualified (`c.id`).
+    pub id: &'static str,
+    /// The folded search text column, qualified (`c.search_text`).
+    pub text: &'static str,
+    /// SQLite's FTS5 trigram table over that column.
+    pub fts_table: &'static str,
+}
+
+/// Adds "matches the free-text query": every term is a substring of the search text, found
+/// through the trigram index (FTS5 on SQLite, pg_trgm on PostgreSQL).
+pub fn push_search(sql: &mut Sql, backend: Backend, query: &SearchQuery, index: SearchIndex) {
+    for term in &query.terms {
+        sql.push(" AND ");
+        // FTS5's trigram index needs 3 characters; shorter terms are checked with LIKE.
+        if backend == Backend::Sqlite && term.chars().count() >= 3 {
+            let fts = index.fts_table;
+            sql.push(&format!(
+                "{} IN (SELECT rowid FROM {fts} WHERE {fts} MATCH ",
+                index.id
+            ));
+            sql.bind(format!("\"{}\"", term.replace('"', "\"\"")));
+            sql.push(")");
+        } else {
+            sql.push(&format!("{} LIKE ", index.text));
+            sql.bind(format!("%{}%", escape_like(term)));
+            sql.push(" ESCAPE '\\'");
+        }
+    }
+}
+
+/// `(owner id, tag id)` pairs for the given owners, from a link table such as `lead_tags`.
+pub async fn tag_pairs(
+    conn: &mut impl Conn,
+    table: &str,
+    owner: &str,
+    ids: &[i64],
+) -> Result<Vec<(i64, i64)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = Sql::new(format!(
+        "SELECT {owner}, tag_id FROM {table} WHERE {owner} IN ("
+    ));
+    for (i, id) in ids.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.bind(*id);
+    }
+    sql.push(") ORDER BY tag_id");
+    conn.all(&sql).await
+}
+
+/// Replaces a record's tags.
+pub async fn set_tags(
+    tx: &mut Tx,
+    table: &str,
+    owner: &str,
+    id: i64,
+    tag_ids: &[i64],
+) -> Result<()> {
+    tx.execute(&Sql::with(
+        format!("DELETE FROM {table} WHERE {owner} = $1"),
+        vec![id.into()],
+    ))
+    .await?;
+    for tag in tag_ids {
+        tx.execute(&Sql::with(
+            format!("INSERT INTO {table} ({owner}, tag_id) VALUES ($1, $2)"),
+            vec![id.into(), (*tag).into()],
+        ))
+        .await?;
+    }
+    Ok(())
+}
