@@ -128,7 +128,7 @@ impl App {
     }
 
     /// Checks every reference a lead makes; all problems are named at once.
-    async fn check_lead_refs(
+    pub(crate) async fn check_lead_refs(
         &self,
         tx: &mut Tx,
         v: &LeadValues,

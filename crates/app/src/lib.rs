@@ -6,6 +6,7 @@ pub mod access;
 pub mod auth;
 pub mod clock;
 pub mod contacts;
+pub mod convert;
 pub mod demo;
 pub mod error;
 pub mod leads;

@@ -667,3 +667,6 @@ story!(an_expired_session_is_refused, |db: Db| async move {
 
 #[path = "app/leads.rs"]
 mod leads;
+
+#[path = "app/convert.rs"]
+mod convert;

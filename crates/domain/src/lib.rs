@@ -12,6 +12,7 @@ pub mod filter;
 pub mod lead;
 pub mod list;
 pub mod lookup;
+pub mod merge;
 pub mod money;
 pub mod pipeline;
 pub mod search;

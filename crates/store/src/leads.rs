@@ -648,3 +648,13 @@ pub async fn duplicates(
         })
         .collect())
 }
+
+/// Moves the change log of merged-away records to the record kept, so its history is whole.
+pub async fn move_history(tx: &mut Tx, from: i64, to: i64) -> Result<()> {
+    tx.execute(&Sql::with(
+        "UPDATE change_log SET record_id = $1 WHERE record_type = 'lead' AND record_id = $2",
+        vec![to.into(), from.into()],
+    ))
+    .await?;
+    Ok(())
+}

@@ -1285,6 +1285,88 @@ story!(
     }
 );
 
+story!(
+    converting_and_merging_through_the_api,
+    |db: Db| async move {
+        let mut c = Client::new(db);
+        c.setup().await;
+        let linda = c.post("/api/v1/leads", json!({"name": "Linda Wu", "company_name": "客戶關係管理有限公司", "contact_name": "吳琳達 Linda Wu",
+        "email": "linda@crm.tw"})).await.json();
+        let twin = c
+            .post(
+                "/api/v1/leads",
+                json!({"name": "Linda (LINE)", "email": "LINDA@crm.tw", "priority": 3}),
+            )
+            .await
+            .json();
+        assert_eq!(twin["duplicates"][0]["id"], linda["id"]);
+        let id = linda["id"].as_i64().unwrap();
+        let bad = c
+            .post(
+                &format!("/api/v1/leads/{id}/convert"),
+                json!({"action": "merge"}),
+            )
+            .await;
+        assert_eq!(bad.error_fields(), vec!["merge_with"]);
+        let bad = c
+            .post(
+                &format!("/api/v1/leads/{id}/convert"),
+                json!({"customer": {"mode": "link"}}),
+            )
+            .await;
+        assert_eq!(bad.error_fields(), vec!["customer.contact_id"]);
+        let opp = c.post(&format!("/api/v1/leads/{id}/convert"), json!({"action": "merge", "merge_with": [twin["id"]], "customer": {"mode": "create"}})).await;
+        assert_eq!(opp.status, StatusCode::OK, "{}", opp.text);
+        let o = opp.json();
+        assert_eq!(
+            (
+                o["type"].as_str(),
+                o["number"].as_str(),
+                o["priority"].as_i64()
+            ),
+            (Some("opportunity"), Some("D-1"), Some(3))
+        );
+        assert!(o["converted_at"].is_string() && o["contact_id"].is_i64());
+        assert_eq!(
+            c.get(&format!("/api/v1/leads/{}", twin["id"])).await.status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            c.post(&format!("/api/v1/leads/{id}/convert"), json!({}))
+                .await
+                .status,
+            StatusCode::CONFLICT
+        );
+
+        let a = c.post("/api/v1/leads", json!({"name": "A"})).await.json()["id"].clone();
+        let b = c
+            .post("/api/v1/leads", json!({"name": "B", "city": "Huế"}))
+            .await
+            .json()["id"]
+            .clone();
+        assert_eq!(
+            c.post("/api/v1/leads/merge", json!({"ids": [a]}))
+                .await
+                .error_fields(),
+            vec!["ids"]
+        );
+        assert_eq!(
+            c.post("/api/v1/leads/merge", json!({"ids": [a, a]}))
+                .await
+                .error_fields(),
+            vec!["ids"]
+        );
+        let merged = c
+            .post("/api/v1/leads/merge", json!({"ids": [a, b], "keep_id": a}))
+            .await
+            .json();
+        assert_eq!(
+            (merged["id"].clone(), merged["city"].as_str()),
+            (a, Some("Huế"))
+        );
+    }
+);
+
 const API_ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/setup"),
     ("post", "/api/v1/auth/login"),
@@ -1318,6 +1400,8 @@ const API_ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/leads/{id}/archive"),
     ("post", "/api/v1/leads/{id}/restore"),
     ("get", "/api/v1/leads/{id}/duplicates"),
+    ("post", "/api/v1/leads/{id}/convert"),
+    ("post", "/api/v1/leads/merge"),
     ("get", "/api/v1/records/{type}/{id}/timeline"),
     ("get", "/api/v1/teams"),
     ("post", "/api/v1/teams"),

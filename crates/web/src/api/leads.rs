@@ -556,3 +556,111 @@ pub async fn duplicates(
         items: items.into_iter().map(LeadDuplicateOut::from).collect(),
     }))
 }
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CustomerIn {
+    /// `link`, `create` or `none`.
+    pub mode: Option<String>,
+    /// With `link`: the contact to link.
+    pub contact_id: Option<i64>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ConvertIn {
+    /// `convert` (default) or `merge` (with `merge_with` first).
+    pub action: Option<String>,
+    pub merge_with: Option<Vec<i64>>,
+    pub pipeline_id: Option<i64>,
+    #[serde(default)]
+    #[schema(value_type = Option<i64>)]
+    pub user_id: Patch<i64>,
+    #[serde(default)]
+    #[schema(value_type = Option<i64>)]
+    pub team_id: Patch<i64>,
+    pub customer: Option<CustomerIn>,
+}
+
+fn invalid(field: &str, message: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation",
+        "The request has invalid fields",
+    )
+    .field(field, message)
+}
+
+/// Convert a lead into an opportunity (optionally merging chosen duplicates first): in the
+/// named deal pipeline, else the team's, in its first stage; customer linked, created from
+/// the lead (company and person), or none. Closed leads are refused (409).
+#[utoipa::path(post, path = "/api/v1/leads/{id}/convert", tag = "leads", params(("id" = i64, Path)), request_body = ConvertIn,
+    responses((status = 200, description = "OK", body = LeadOut), (status = 404, description = "No such record, or one you may not see (problem+json)", body = Problem),
+              (status = 409, description = "Closed, or already an opportunity (problem+json)", body = Problem), (status = 422, description = "Invalid fields, each named (problem+json)", body = Problem),
+              (status = 401, description = "Not signed in (problem+json)", body = Problem)))]
+pub async fn convert(
+    State(state): State<AppState>,
+    auth: Auth,
+    IdPath(id): IdPath,
+    JsonBody(b): JsonBody<ConvertIn>,
+) -> ApiResult<Json<LeadOut>> {
+    let merge_with = b.merge_with.unwrap_or_default();
+    match b.action.as_deref() {
+        None | Some("convert") => {}
+        Some("merge") if !merge_with.is_empty() => {}
+        Some("merge") => return Err(invalid("merge_with", "name the duplicates to merge")),
+        Some(_) => return Err(invalid("action", "choose convert or merge")),
+    }
+    let customer = match b.customer {
+        None => sen_app::convert::Customer::None,
+        Some(c) => match (c.mode.as_deref(), c.contact_id) {
+            (Some("link"), Some(id)) => sen_app::convert::Customer::Link(id),
+            (Some("link"), None) => {
+                return Err(invalid("customer.contact_id", "required with mode link"));
+            }
+            (Some("create"), _) => sen_app::convert::Customer::Create,
+            (Some("none") | None, _) => sen_app::convert::Customer::None,
+            (Some(_), _) => return Err(invalid("customer.mode", "choose link, create or none")),
+        },
+    };
+    let input = sen_app::convert::ConvertInput {
+        merge_with,
+        pipeline_id: b.pipeline_id,
+        user_id: b.user_id.into_change(),
+        team_id: b.team_id.into_change(),
+        customer,
+    };
+    Ok(Json(
+        state
+            .app
+            .convert_lead(auth.actor(), id, input)
+            .await?
+            .into(),
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct MergeIn {
+    /// Two or more records, each once.
+    pub ids: Option<Vec<i64>>,
+    /// The record to keep (else the best ranked: open, opportunity, later stage, higher probability, older).
+    pub keep_id: Option<i64>,
+}
+
+/// Merge duplicates into one record (fields fill from the others, tags united, highest
+/// priority, descriptions joined, history moved); the others are deleted.
+#[utoipa::path(post, path = "/api/v1/leads/merge", tag = "leads", request_body = MergeIn,
+    responses((status = 200, description = "OK", body = LeadOut), (status = 404, description = "A record does not exist or you may not see it (problem+json)", body = Problem),
+              (status = 422, description = "Invalid fields, each named (problem+json)", body = Problem), (status = 401, description = "Not signed in (problem+json)", body = Problem)))]
+pub async fn merge(
+    State(state): State<AppState>,
+    auth: Auth,
+    JsonBody(b): JsonBody<MergeIn>,
+) -> ApiResult<Json<LeadOut>> {
+    let ids = b.ids.unwrap_or_default();
+    Ok(Json(
+        state
+            .app
+            .merge_leads(auth.actor(), &ids, b.keep_id)
+            .await?
+            .into(),
+    ))
+}

@@ -123,6 +123,8 @@ pub fn router() -> (axum::Router<AppState>, OpenApi) {
         .routes(routes!(leads::archive))
         .routes(routes!(leads::restore))
         .routes(routes!(leads::duplicates))
+        .routes(routes!(leads::convert))
+        .routes(routes!(leads::merge))
         .routes(routes!(timeline::timeline))
         .routes(routes!(teams::list, teams::create))
         .routes(routes!(teams::get, teams::update, teams::delete))
