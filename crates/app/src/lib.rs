@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod auth;
+pub mod board;
 pub mod clock;
 pub mod contacts;
 pub mod convert;

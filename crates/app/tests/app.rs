@@ -670,3 +670,6 @@ mod leads;
 
 #[path = "app/convert.rs"]
 mod convert;
+
+#[path = "app/board.rs"]
+mod board;

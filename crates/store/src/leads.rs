@@ -141,7 +141,7 @@ impl Lead {
     }
 }
 
-const COLUMNS: &str = "l.id, l.number, l.type, l.name, l.pipeline_id, l.stage_id, l.outcome, l.outcome_reason_id, \
+pub(crate) const COLUMNS: &str = "l.id, l.number, l.type, l.name, l.pipeline_id, l.stage_id, l.outcome, l.outcome_reason_id, \
     l.feedback, l.user_id, l.team_id, l.contact_id, l.company_name, l.contact_name, l.salutation, l.email, l.phone, \
     l.mobile, l.job_position, l.website, l.street, l.ward, l.district, l.city, l.country, l.priority, l.color, \
     l.revenue_minor, l.currency, l.probability, l.probability_manual, l.expected_closing, l.due_date, l.source_id, \
@@ -336,7 +336,7 @@ pub async fn list(db: &Db, spec: &ListSpec<'_>) -> Result<Result<Page<Lead>, Bad
     }))
 }
 
-async fn load_tags(conn: &mut impl Conn, items: &mut [Lead]) -> Result<()> {
+pub(crate) async fn load_tags(conn: &mut impl Conn, items: &mut [Lead]) -> Result<()> {
     let ids: Vec<i64> = items.iter().map(|l| l.id).collect();
     let rows = shared::tag_pairs(conn, "lead_tags", "lead_id", &ids).await?;
     for l in items.iter_mut() {

@@ -1,6 +1,7 @@
 //! Persistence for Sen CRM on SQLite and PostgreSQL. The only crate that writes SQL.
 
 pub mod auth;
+pub mod board;
 pub mod change_log;
 pub mod conn;
 pub mod contacts;

@@ -122,7 +122,7 @@ impl ApiError {
 /// Fields that belong in the query string rather than the body are answered 400; fields of
 /// a body 422.
 fn status_for_fields(errors: &FieldErrors) -> StatusCode {
-    let query_fields = ["filter", "sort", "limit", "cursor", "q"];
+    let query_fields = ["filter", "sort", "limit", "cursor", "q", "per_stage"];
     if errors.0.keys().all(|k| query_fields.contains(&k.as_str())) {
         StatusCode::BAD_REQUEST
     } else {

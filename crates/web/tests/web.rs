@@ -1367,6 +1367,61 @@ story!(
     }
 );
 
+story!(the_board_answers_in_one_call, |db: Db| async move {
+    let mut c = Client::new(db);
+    c.setup().await;
+    for (name, amount) in [("A", "78000"), ("B", "22000")] {
+        let body = json!({"type": "opportunity", "name": name, "expected_revenue": {"amount": amount, "currency": "VND"}, "probability": 50});
+        assert_eq!(
+            c.post("/api/v1/leads", body).await.status,
+            StatusCode::CREATED
+        );
+    }
+    let b = c.get("/api/v1/board?per_stage=1").await.json();
+    assert_eq!(b["pipeline"]["kind"], "deal");
+    let first = &b["stages"][0];
+    assert_eq!(first["count"], 2);
+    assert_eq!(
+        first["expected_revenue"],
+        json!({"amount": "100000", "currency": "VND"})
+    );
+    assert_eq!(
+        first["weighted_revenue"],
+        json!({"amount": "50000", "currency": "VND"})
+    );
+    assert_eq!(
+        first["activity"],
+        json!({"overdue": 0, "today": 0, "planned": 0})
+    );
+    assert_eq!(first["cards"].as_array().unwrap().len(), 1);
+    let cursor = first["next_cursor"].as_str().unwrap();
+    let stage = first["stage"]["id"].as_i64().unwrap();
+    let more = c
+        .get(&format!(
+            "/api/v1/board?per_stage=1&stage_id={stage}&cursor={cursor}"
+        ))
+        .await
+        .json();
+    assert_eq!(more["stages"][0]["cards"].as_array().unwrap().len(), 1);
+    assert_eq!(more["stages"][0]["next_cursor"], Value::Null);
+    assert_eq!(
+        c.get("/api/v1/board?per_stage=0").await.error_fields(),
+        vec!["per_stage"]
+    );
+    assert_eq!(
+        c.get("/api/v1/board?pipeline_id=abc").await.error_fields(),
+        vec!["pipeline_id"]
+    );
+    assert_eq!(
+        c.get("/api/v1/board?filter=bogus%20%3D%201")
+            .await
+            .error_fields(),
+        vec!["filter"]
+    );
+    let filtered = c.get("/api/v1/board?q=a").await.json();
+    assert_eq!(filtered["stages"][0]["count"], 1);
+});
+
 const API_ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/setup"),
     ("post", "/api/v1/auth/login"),
@@ -1402,6 +1457,7 @@ const API_ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/leads/{id}/duplicates"),
     ("post", "/api/v1/leads/{id}/convert"),
     ("post", "/api/v1/leads/merge"),
+    ("get", "/api/v1/board"),
     ("get", "/api/v1/records/{type}/{id}/timeline"),
     ("get", "/api/v1/teams"),
     ("post", "/api/v1/teams"),

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, described by the OpenAPI document built from these
 //! handlers (`GET /api/openapi.json`).
 
+pub mod board;
 pub mod contacts;
 pub mod leads;
 pub mod lookups;
@@ -125,6 +126,7 @@ pub fn router() -> (axum::Router<AppState>, OpenApi) {
         .routes(routes!(leads::duplicates))
         .routes(routes!(leads::convert))
         .routes(routes!(leads::merge))
+        .routes(routes!(board::board))
         .routes(routes!(timeline::timeline))
         .routes(routes!(teams::list, teams::create))
         .routes(routes!(teams::get, teams::update, teams::delete))
