@@ -5,6 +5,7 @@
 pub mod access;
 pub mod auth;
 pub mod board;
+pub mod bulk;
 pub mod clock;
 pub mod contacts;
 pub mod convert;

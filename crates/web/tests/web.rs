@@ -1422,6 +1422,99 @@ story!(the_board_answers_in_one_call, |db: Db| async move {
     assert_eq!(filtered["stages"][0]["count"], 1);
 });
 
+story!(
+    bulk_actions_answer_per_id_and_never_stop_at_a_refusal,
+    |db: Db| async move {
+        let mut c = Client::new(db);
+        c.setup().await;
+        let sales = member(&c, "an@sen.vn", "salesperson").await;
+        let an_id = sales.get("/api/v1/me").await.json()["id"].clone();
+        let mine = sales
+            .post("/api/v1/leads", json!({"name": "Mine"}))
+            .await
+            .json()["id"]
+            .clone();
+        let boss = c
+            .post("/api/v1/leads", json!({"name": "Boss's"}))
+            .await
+            .json()["id"]
+            .clone();
+        let free = c
+            .post("/api/v1/leads", json!({"name": "Free", "user_id": null}))
+            .await
+            .json()["id"]
+            .clone();
+        let tag = c.post("/api/v1/tags", json!({"name": "VIP"})).await.json()["id"].clone();
+        let r = sales
+            .post(
+                "/api/v1/leads/bulk",
+                json!({"ids": [mine, boss, free, 424242], "action": "tag", "tag_id": tag}),
+            )
+            .await
+            .json();
+        let statuses: Vec<i64> = r["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["status"].as_i64().unwrap())
+            .collect();
+        assert_eq!(statuses, vec![200, 404, 200, 404]);
+        assert_eq!(
+            (r["succeeded"].as_i64(), r["failed"].as_i64()),
+            (Some(2), Some(2))
+        );
+        assert_eq!(
+            c.get(&format!("/api/v1/leads/{free}")).await.json()["tag_ids"],
+            json!([tag])
+        );
+        let assigned = c
+            .post(
+                "/api/v1/leads/bulk",
+                json!({"ids": [free], "action": "assign", "user_id": an_id}),
+            )
+            .await
+            .json();
+        assert_eq!(assigned["succeeded"], 1);
+        assert_eq!(
+            c.get(&format!("/api/v1/leads/{free}")).await.json()["user_id"],
+            an_id
+        );
+        let del = sales
+            .post(
+                "/api/v1/leads/bulk",
+                json!({"ids": [mine], "action": "delete"}),
+            )
+            .await
+            .json();
+        assert_eq!(del["results"][0]["status"], 403);
+        let too_many: Vec<i64> = (1..=1001).collect();
+        assert_eq!(
+            c.post(
+                "/api/v1/leads/bulk",
+                json!({"ids": too_many, "action": "archive"})
+            )
+            .await
+            .error_fields(),
+            vec!["ids"]
+        );
+        assert_eq!(
+            c.post(
+                "/api/v1/leads/bulk",
+                json!({"ids": [1], "action": "explode"})
+            )
+            .await
+            .error_fields(),
+            vec!["action"]
+        );
+        assert_eq!(
+            c.post("/api/v1/leads/bulk", json!({"ids": [1], "action": "stage"}))
+                .await
+                .error_fields(),
+            vec!["stage_id"]
+        );
+    }
+);
+
 const API_ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/setup"),
     ("post", "/api/v1/auth/login"),
@@ -1458,6 +1551,7 @@ const API_ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/leads/{id}/convert"),
     ("post", "/api/v1/leads/merge"),
     ("get", "/api/v1/board"),
+    ("post", "/api/v1/leads/bulk"),
     ("get", "/api/v1/records/{type}/{id}/timeline"),
     ("get", "/api/v1/teams"),
     ("post", "/api/v1/teams"),

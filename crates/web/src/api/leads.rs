@@ -664,3 +664,103 @@ pub async fn merge(
             .into(),
     ))
 }
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct BulkIn {
+    /// 1 to 1,000 record ids.
+    pub ids: Option<Vec<i64>>,
+    /// `assign`, `tag`, `untag`, `stage`, `archive`, `restore` or `delete`.
+    pub action: Option<String>,
+    /// With `assign` (null unassigns).
+    #[serde(default)]
+    #[schema(value_type = Option<i64>)]
+    pub user_id: Patch<i64>,
+    /// With `assign` (null clears).
+    #[serde(default)]
+    #[schema(value_type = Option<i64>)]
+    pub team_id: Patch<i64>,
+    /// With `tag` / `untag`.
+    pub tag_id: Option<i64>,
+    /// With `stage`.
+    pub stage_id: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BulkResult {
+    pub id: i64,
+    pub ok: bool,
+    /// The status this record alone would have answered.
+    pub status: u16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<Problem>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BulkOut {
+    pub results: Vec<BulkResult>,
+    pub succeeded: i64,
+    pub failed: i64,
+}
+
+/// Run one action on many records; each record succeeds or fails on its own.
+#[utoipa::path(post, path = "/api/v1/leads/bulk", tag = "leads", request_body = BulkIn,
+    responses((status = 200, description = "OK, with a result per id", body = BulkOut), (status = 422, description = "Invalid fields, each named (problem+json)", body = Problem),
+              (status = 401, description = "Not signed in (problem+json)", body = Problem)))]
+pub async fn bulk(
+    State(state): State<AppState>,
+    auth: Auth,
+    JsonBody(b): JsonBody<BulkIn>,
+) -> ApiResult<Json<BulkOut>> {
+    use sen_app::bulk::BulkAction;
+    let need =
+        |field: &str, v: Option<i64>| v.ok_or_else(|| invalid(field, "required with this action"));
+    let action = match b.action.as_deref() {
+        Some("assign") => {
+            let (user_id, team_id) = (b.user_id.into_change(), b.team_id.into_change());
+            if user_id.is_none() && team_id.is_none() {
+                return Err(invalid("user_id", "give user_id and/or team_id"));
+            }
+            BulkAction::Assign { user_id, team_id }
+        }
+        Some("tag") => BulkAction::AddTag(need("tag_id", b.tag_id)?),
+        Some("untag") => BulkAction::RemoveTag(need("tag_id", b.tag_id)?),
+        Some("stage") => BulkAction::MoveStage(need("stage_id", b.stage_id)?),
+        Some("archive") => BulkAction::Archive,
+        Some("restore") => BulkAction::Restore,
+        Some("delete") => BulkAction::Delete,
+        _ => {
+            return Err(invalid(
+                "action",
+                "choose assign, tag, untag, stage, archive, restore or delete",
+            ));
+        }
+    };
+    let ids = b.ids.unwrap_or_default();
+    let results = state.app.bulk_leads(auth.actor(), &ids, &action).await?;
+    let results: Vec<BulkResult> = results
+        .into_iter()
+        .map(|(id, r)| match r {
+            Ok(()) => BulkResult {
+                id,
+                ok: true,
+                status: 200,
+                error: None,
+            },
+            Err(e) => {
+                let api = ApiError::from(e);
+                BulkResult {
+                    id,
+                    ok: false,
+                    status: api.status.as_u16(),
+                    error: Some(*api.problem),
+                }
+            }
+        })
+        .collect();
+    let succeeded = results.iter().filter(|r| r.ok).count() as i64;
+    Ok(Json(BulkOut {
+        failed: results.len() as i64 - succeeded,
+        succeeded,
+        results,
+    }))
+}

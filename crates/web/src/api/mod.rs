@@ -126,6 +126,7 @@ pub fn router() -> (axum::Router<AppState>, OpenApi) {
         .routes(routes!(leads::duplicates))
         .routes(routes!(leads::convert))
         .routes(routes!(leads::merge))
+        .routes(routes!(leads::bulk))
         .routes(routes!(board::board))
         .routes(routes!(timeline::timeline))
         .routes(routes!(teams::list, teams::create))
