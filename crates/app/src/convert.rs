@@ -75,7 +75,7 @@ impl App {
         let mut tx = self.db.begin().await?;
         let kept = self.merge_in_tx(&mut tx, actor, &distinct, keep).await?;
         tx.commit().await?;
-        self.get_lead(actor, kept).await
+        self.lead_after_write(actor, kept).await
     }
 
     async fn merge_in_tx(

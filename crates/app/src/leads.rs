@@ -298,10 +298,13 @@ impl App {
 
     /// The lead just written, read back even if the writer gave it away (assigning it to a
     /// colleague must not answer 404).
-    async fn lead_after_write(&self, _actor: &Actor, id: i64) -> AppResult<Lead> {
-        store::get(&mut &self.db, id, &access::all())
+    /// It also publishes the change: every committed lead write ends here.
+    pub(crate) async fn lead_after_write(&self, _actor: &Actor, id: i64) -> AppResult<Lead> {
+        let l = store::get(&mut &self.db, id, &access::all())
             .await?
-            .ok_or(AppError::NotFound)
+            .ok_or(AppError::NotFound)?;
+        self.publish_lead("updated", &l);
+        Ok(l)
     }
 
     /// Loads a lead the actor may change: 404 when it is outside their scope.
@@ -733,12 +736,13 @@ impl App {
         store::delete(&mut tx, id).await?;
         change_log::write(
             &mut tx,
-            log("deleted", id, Some(l.number), None),
+            log("deleted", id, Some(l.number.clone()), None),
             actor.user_id,
             now,
         )
         .await?;
         tx.commit().await?;
+        self.publish_lead("deleted", &l);
         Ok(())
     }
 

@@ -11,6 +11,7 @@ pub mod contacts;
 pub mod convert;
 pub mod demo;
 pub mod error;
+pub mod events;
 pub mod leads;
 pub mod limiter;
 pub mod sales_setup;
@@ -28,6 +29,7 @@ pub use sen_store::Db;
 pub struct App {
     pub db: Db,
     limiter: Arc<limiter::LoginLimiter>,
+    events: tokio::sync::broadcast::Sender<events::Event>,
 }
 
 impl App {
@@ -35,6 +37,7 @@ impl App {
         App {
             db,
             limiter: Arc::default(),
+            events: events::channel(),
         }
     }
 }

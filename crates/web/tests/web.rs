@@ -1515,6 +1515,82 @@ story!(
     }
 );
 
+/// Reads server-sent events until one of `kind` arrives (5 s at most).
+async fn next_event(body: &mut Body, kind: &str) -> Value {
+    use http_body_util::BodyExt;
+    let mut buf = String::new();
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let frame = tokio::time::timeout_at(deadline, body.frame())
+            .await
+            .expect("an event in time")
+            .unwrap()
+            .unwrap();
+        if let Ok(data) = frame.into_data() {
+            buf.push_str(&String::from_utf8_lossy(&data));
+        }
+        while let Some(end) = buf.find("\n\n") {
+            let block: String = buf.drain(..end + 2).collect();
+            if block.contains(&format!("event: {kind}")) {
+                let data = block
+                    .lines()
+                    .find_map(|l| l.strip_prefix("data: "))
+                    .unwrap_or("null");
+                return serde_json::from_str(data).unwrap();
+            }
+        }
+    }
+}
+
+story!(
+    the_event_stream_tells_each_user_the_changes_they_may_see,
+    |db: Db| async move {
+        let mut c = Client::new(db);
+        c.setup().await;
+        let sales = member(&c, "an@sen.vn", "salesperson").await;
+        let req = sales
+            .request(Method::GET, "/api/v1/events")
+            .body(Body::empty())
+            .unwrap();
+        let res = sales.router.clone().oneshot(req).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        assert!(
+            res.headers()[header::CONTENT_TYPE]
+                .to_str()
+                .unwrap()
+                .starts_with("text/event-stream")
+        );
+        let mut body = res.into_body();
+        let boss_id = c.get("/api/v1/me").await.json()["id"].clone();
+        c.post(
+            "/api/v1/leads",
+            json!({"name": "Boss's secret deal", "type": "opportunity", "user_id": boss_id}),
+        )
+        .await;
+        let mine = sales
+            .post(
+                "/api/v1/leads",
+                json!({"name": "Mine", "type": "opportunity"}),
+            )
+            .await
+            .json();
+        let event = next_event(&mut body, "lead.updated").await;
+        assert_eq!(
+            event["record_id"], mine["id"],
+            "the boss's deal is not told to a salesperson"
+        );
+        assert_eq!(event["stage_id"], mine["stage_id"]);
+        c.send(
+            Method::DELETE,
+            &format!("/api/v1/leads/{}", mine["id"]),
+            None,
+        )
+        .await;
+        let gone = next_event(&mut body, "lead.deleted").await;
+        assert_eq!(gone["record_id"], mine["id"]);
+    }
+);
+
 const API_ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/setup"),
     ("post", "/api/v1/auth/login"),
@@ -1552,6 +1628,7 @@ const API_ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/leads/merge"),
     ("get", "/api/v1/board"),
     ("post", "/api/v1/leads/bulk"),
+    ("get", "/api/v1/events"),
     ("get", "/api/v1/records/{type}/{id}/timeline"),
     ("get", "/api/v1/teams"),
     ("post", "/api/v1/teams"),

@@ -3,6 +3,7 @@
 
 pub mod board;
 pub mod contacts;
+pub mod events;
 pub mod leads;
 pub mod lookups;
 pub mod pipelines;
@@ -128,6 +129,7 @@ pub fn router() -> (axum::Router<AppState>, OpenApi) {
         .routes(routes!(leads::merge))
         .routes(routes!(leads::bulk))
         .routes(routes!(board::board))
+        .routes(routes!(events::events))
         .routes(routes!(timeline::timeline))
         .routes(routes!(teams::list, teams::create))
         .routes(routes!(teams::get, teams::update, teams::delete))
