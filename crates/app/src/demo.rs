@@ -203,6 +203,81 @@ impl App {
         Ok(())
     }
 
+    /// A few leads and opportunities in the default pipelines (seed 004's T-shirt order
+    /// among them); skipped when any lead exists.
+    async fn load_demo_leads(&self, admin: &crate::Actor, owners: &[i64]) -> AppResult<()> {
+        use sen_domain::lead::{LeadType, LeadValues};
+        use sen_domain::money::Money;
+        if self
+            .list_leads(admin, &crate::contacts::ListParams::default())
+            .await?
+            .total
+            > 0
+        {
+            return Ok(());
+        }
+        let deals: &[(&str, &str, &str, &str, i64)] = &[
+            (
+                "Mike đặt 200 áo thun",
+                "78000",
+                "VND",
+                "高雄織品股份有限公司",
+                2,
+            ),
+            (
+                "Phần mềm CRM cho 50 nhân viên",
+                "250000000",
+                "VND",
+                "Công ty TNHH Thương mại Sen Việt",
+                3,
+            ),
+            ("系統導入專案", "1200000", "TWD", "客戶關係管理有限公司", 1),
+            (
+                "Gói đào tạo tuyển sinh 2027",
+                "45000000",
+                "VND",
+                "Công ty Cổ phần Giáo dục Đặng Gia",
+                0,
+            ),
+        ];
+        for (i, (name, amount, currency, company, priority)) in deals.iter().enumerate() {
+            let v = LeadValues {
+                name: (*name).into(),
+                company_name: Some((*company).into()),
+                expected_revenue: Money::parse(amount, currency).ok(),
+                priority: *priority,
+                user_id: owners.get(i % owners.len().max(1)).copied(),
+                ..Default::default()
+            };
+            let placement = crate::leads::Placement {
+                kind: Some(LeadType::Opportunity),
+                ..Default::default()
+            };
+            self.create_lead(admin, placement, v).await?;
+        }
+        let leads: &[(&str, &str, &str)] = &[
+            (
+                "Phụ huynh hỏi học phí ngành CNTT",
+                "Trần Văn Minh",
+                "0903 111 222",
+            ),
+            ("Khách hỏi giá qua Zalo", "Lê Thị Thu", "0912 888 999"),
+            ("官網詢價：團體制服", "王小明", "0922-123-456"),
+        ];
+        for (name, contact, phone) in leads {
+            let v = LeadValues {
+                name: (*name).into(),
+                contact_name: Some((*contact).into()),
+                phone: Some((*phone).into()),
+                user_id: None,
+                ..Default::default()
+            };
+            self.create_lead(admin, crate::leads::Placement::default(), v)
+                .await?;
+        }
+        Ok(())
+    }
+
     /// Loads the demo data; running it twice adds nothing the second time.
     pub async fn load_demo(&self) -> AppResult<DemoReport> {
         let mut report = DemoReport::default();
@@ -249,6 +324,7 @@ impl App {
             report.users += 1;
         }
         self.load_demo_pipelines(&admin).await?;
+        self.load_demo_leads(&admin, &owners).await?;
         let already = self
             .list_contacts(
                 &admin,
