@@ -10,7 +10,7 @@ use crate::conn::Conn;
 use crate::db::{Backend, Db, Tx};
 use crate::error::Result;
 use crate::filter_sql::{self, Target};
-use crate::listing::{BadCursor, KeyKind, KeyValue, Order, Page, SortExpr};
+use crate::listing::{self, BadCursor, KeyKind, KeyValue, Listed, Page, PageQuery, SortExpr};
 use crate::shared::{self, SearchIndex};
 use crate::sql::{Arg, Sql};
 
@@ -69,6 +69,12 @@ impl Contact {
             notes: self.notes.clone(),
             tag_ids: self.tag_ids.clone(),
         }
+    }
+}
+
+impl Listed for Contact {
+    fn id(&self) -> i64 {
+        self.id
     }
 
     fn key(&self, field: &str) -> KeyValue {
@@ -193,55 +199,22 @@ fn where_clause(db_backend: Backend, spec: &ListSpec<'_>) -> Result<Sql> {
 
 /// A page of contacts, or `Err(BadCursor)` inside `Ok` when the cursor is not ours.
 pub async fn list(db: &Db, spec: &ListSpec<'_>) -> Result<Result<Page<Contact>, BadCursor>> {
-    let backend = db.backend();
-    let mut keys: Vec<(SortExpr, bool)> = spec
-        .sort
-        .iter()
-        .map(|k| (sort_expr(&k.field), k.descending))
-        .collect();
-    let fields: Vec<String> = if keys.is_empty() {
-        keys.push((sort_expr("name"), false));
-        vec!["name".into()]
-    } else {
-        spec.sort.iter().map(|k| k.field.clone()).collect()
+    let (order, fields) = listing::order_from(spec.sort, sort_expr, ("name", false), "c.id");
+    let query = PageQuery {
+        select: SELECT.to_string(),
+        count: "SELECT COUNT(*) FROM contacts c".to_string(),
+        filter: where_clause(db.backend(), spec)?,
+        order,
+        fields,
+        cursor: spec.cursor,
+        limit: spec.limit,
     };
-    let order = Order {
-        keys,
-        id_expr: "c.id",
+    let mut page = match listing::page::<Contact>(db, query).await? {
+        Ok(p) => p,
+        Err(bad) => return Ok(Err(bad)),
     };
-    let filter = where_clause(backend, spec)?;
-
-    let mut count = Sql::new("SELECT COUNT(*) FROM contacts c");
-    count.append(filter.clone());
-    let (total,): (i64,) = db.fetch_one(&count).await?;
-
-    let mut page = Sql::new(SELECT);
-    page.append(filter);
-    if let Some(cursor) = spec.cursor {
-        let Ok((values, id)) = order.decode_cursor(cursor) else {
-            return Ok(Err(BadCursor));
-        };
-        page.push(" AND ");
-        page.append(order.after(backend, &values, id));
-    }
-    page.push(&order.order_by(backend));
-    page.push(" LIMIT ").bind(spec.limit + 1);
-    let mut items: Vec<Contact> = db.fetch_all(&page).await?;
-    let next_cursor = if items.len() as i64 > spec.limit {
-        items.truncate(spec.limit as usize);
-        items.last().map(|last| {
-            let values: Vec<KeyValue> = fields.iter().map(|f| last.key(f)).collect();
-            order.encode_cursor(&values, last.id)
-        })
-    } else {
-        None
-    };
-    load_tags(&mut &*db, &mut items).await?;
-    Ok(Ok(Page {
-        items,
-        next_cursor,
-        total,
-    }))
+    load_tags(&mut &*db, &mut page.items).await?;
+    Ok(Ok(page))
 }
 
 async fn load_tags(conn: &mut impl Conn, items: &mut [Contact]) -> Result<()> {

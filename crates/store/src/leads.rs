@@ -11,7 +11,7 @@ use crate::conn::Conn;
 use crate::db::{Backend, Db, Tx};
 use crate::error::Result;
 use crate::filter_sql::{self, Target};
-use crate::listing::{BadCursor, KeyKind, KeyValue, Order, Page, SortExpr};
+use crate::listing::{self, BadCursor, KeyKind, KeyValue, Listed, Page, PageQuery, SortExpr};
 use crate::shared::{self, SearchIndex};
 use crate::sql::{Arg, Sql};
 
@@ -118,6 +118,12 @@ impl Lead {
             description: self.description.clone(),
             custom: self.custom.0.as_object().cloned().unwrap_or_default(),
         }
+    }
+}
+
+impl Listed for Lead {
+    fn id(&self) -> i64 {
+        self.id
     }
 
     fn key(&self, field: &str) -> KeyValue {
@@ -288,52 +294,22 @@ fn where_clause(backend: Backend, spec: &ListSpec<'_>) -> Result<Sql> {
 }
 
 pub async fn list(db: &Db, spec: &ListSpec<'_>) -> Result<Result<Page<Lead>, BadCursor>> {
-    let backend = db.backend();
-    let mut fields: Vec<String> = spec.sort.iter().map(|k| k.field.clone()).collect();
-    let mut keys: Vec<(SortExpr, bool)> = spec
-        .sort
-        .iter()
-        .map(|k| (sort_expr(&k.field), k.descending))
-        .collect();
-    if keys.is_empty() {
-        keys.push((sort_expr("created_at"), true));
-        fields.push("created_at".into());
-    }
-    let order = Order {
-        keys,
-        id_expr: "l.id",
+    let (order, fields) = listing::order_from(spec.sort, sort_expr, ("created_at", true), "l.id");
+    let query = PageQuery {
+        select: format!("SELECT {COLUMNS}{FROM}"),
+        count: format!("SELECT COUNT(*){FROM}"),
+        filter: where_clause(db.backend(), spec)?,
+        order,
+        fields,
+        cursor: spec.cursor,
+        limit: spec.limit,
     };
-    let filter = where_clause(backend, spec)?;
-    let mut count = Sql::new(format!("SELECT COUNT(*){FROM}"));
-    count.append(filter.clone());
-    let (total,): (i64,) = db.fetch_one(&count).await?;
-    let mut page = Sql::new(format!("SELECT {COLUMNS}{FROM}"));
-    page.append(filter);
-    if let Some(cursor) = spec.cursor {
-        let Ok((values, id)) = order.decode_cursor(cursor) else {
-            return Ok(Err(BadCursor));
-        };
-        page.push(" AND ");
-        page.append(order.after(backend, &values, id));
-    }
-    page.push(&order.order_by(backend));
-    page.push(" LIMIT ").bind(spec.limit + 1);
-    let mut items: Vec<Lead> = db.fetch_all(&page).await?;
-    let next_cursor = if items.len() as i64 > spec.limit {
-        items.truncate(spec.limit as usize);
-        items.last().map(|last| {
-            let values: Vec<KeyValue> = fields.iter().map(|f| last.key(f)).collect();
-            order.encode_cursor(&values, last.id)
-        })
-    } else {
-        None
+    let mut page = match listing::page::<Lead>(db, query).await? {
+        Ok(p) => p,
+        Err(bad) => return Ok(Err(bad)),
     };
-    load_tags(&mut &*db, &mut items).await?;
-    Ok(Ok(Page {
-        items,
-        next_cursor,
-        total,
-    }))
+    load_tags(&mut &*db, &mut page.items).await?;
+    Ok(Ok(page))
 }
 
 pub(crate) async fn load_tags(conn: &mut impl Conn, items: &mut [Lead]) -> Result<()> {

@@ -154,6 +154,86 @@ pub struct Page<T> {
     pub total: i64,
 }
 
+/// A record type that keyset-paged lists are built for.
+pub trait Listed: crate::db::Row {
+    fn id(&self) -> i64;
+    /// The value of a sort key of this row (as the list's `SortExpr` computes it).
+    fn key(&self, field: &str) -> KeyValue;
+}
+
+/// The ordering of a list from the user's sort keys, or the record type's default.
+pub fn order_from(
+    sort: &[sen_domain::list::SortKey],
+    expr: fn(&str) -> SortExpr,
+    default: (&str, bool),
+    id_expr: &'static str,
+) -> (Order, Vec<String>) {
+    let (keys, fields) = if sort.is_empty() {
+        (
+            vec![(expr(default.0), default.1)],
+            vec![default.0.to_string()],
+        )
+    } else {
+        (
+            sort.iter()
+                .map(|k| (expr(&k.field), k.descending))
+                .collect(),
+            sort.iter().map(|k| k.field.clone()).collect(),
+        )
+    };
+    (Order { keys, id_expr }, fields)
+}
+
+/// One page: `total` over the whole filter, then the rows after the cursor.
+pub struct PageQuery<'a> {
+    /// `SELECT columns FROM …` (without WHERE).
+    pub select: String,
+    /// `SELECT COUNT(*) FROM …` (without WHERE).
+    pub count: String,
+    /// ` WHERE …` shared by both.
+    pub filter: Sql,
+    pub order: Order,
+    pub fields: Vec<String>,
+    pub cursor: Option<&'a str>,
+    pub limit: i64,
+}
+
+pub async fn page<T: Listed>(
+    db: &crate::db::Db,
+    q: PageQuery<'_>,
+) -> crate::error::Result<Result<Page<T>, BadCursor>> {
+    let backend = db.backend();
+    let mut count = Sql::new(q.count);
+    count.append(q.filter.clone());
+    let (total,): (i64,) = db.fetch_one(&count).await?;
+    let mut sql = Sql::new(q.select);
+    sql.append(q.filter);
+    if let Some(cursor) = q.cursor {
+        let Ok((values, id)) = q.order.decode_cursor(cursor) else {
+            return Ok(Err(BadCursor));
+        };
+        sql.push(" AND ");
+        sql.append(q.order.after(backend, &values, id));
+    }
+    sql.push(&q.order.order_by(backend));
+    sql.push(" LIMIT ").bind(q.limit + 1);
+    let mut items: Vec<T> = db.fetch_all(&sql).await?;
+    let next_cursor = if items.len() as i64 > q.limit {
+        items.truncate(q.limit as usize);
+        items.last().map(|last| {
+            let values: Vec<KeyValue> = q.fields.iter().map(|f| last.key(f)).collect();
+            q.order.encode_cursor(&values, last.id())
+        })
+    } else {
+        None
+    };
+    Ok(Ok(Page {
+        items,
+        next_cursor,
+        total,
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
