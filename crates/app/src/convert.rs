@@ -73,18 +73,23 @@ impl App {
             ));
         }
         let mut tx = self.db.begin().await?;
-        let kept = self.merge_in_tx(&mut tx, actor, &distinct, keep).await?;
+        let (kept, removed) = self.merge_in_tx(&mut tx, actor, &distinct, keep).await?;
         tx.commit().await?;
+        for r in &removed {
+            self.publish_lead("deleted", r);
+        }
         self.lead_after_write(actor, kept).await
     }
 
+    /// Merges inside the caller's transaction; answers the kept id and the removed records
+    /// (to announce once committed).
     async fn merge_in_tx(
         &self,
         tx: &mut Tx,
         actor: &Actor,
         ids: &[i64],
         keep: Option<i64>,
-    ) -> AppResult<i64> {
+    ) -> AppResult<(i64, Vec<Lead>)> {
         let scope = self.lead_scope(actor).await?;
         let mut records: Vec<Lead> = Vec::new();
         for id in ids {
@@ -167,7 +172,8 @@ impl App {
             now,
         )
         .await?;
-        Ok(kept.id)
+        let removed: Vec<Lead> = others.iter().map(|l| (**l).clone()).collect();
+        Ok((kept.id, removed))
     }
 
     /// Converts a lead into an opportunity (api.md `POST /leads/{id}/convert`): optionally
@@ -198,6 +204,7 @@ impl App {
                 Invalid::Message("a record cannot merge with itself".into()),
             ));
         }
+        let mut removed: Vec<Lead> = Vec::new();
         let lead = if input.merge_with.is_empty() {
             lead
         } else {
@@ -212,7 +219,8 @@ impl App {
                     Invalid::Message("each record once".into()),
                 ));
             }
-            self.merge_in_tx(&mut tx, actor, &ids, Some(id)).await?;
+            let (_, gone) = self.merge_in_tx(&mut tx, actor, &ids, Some(id)).await?;
+            removed = gone;
             store::get(&mut tx, id, &scope)
                 .await?
                 .ok_or(AppError::NotFound)?
@@ -301,9 +309,10 @@ impl App {
         )
         .await?;
         tx.commit().await?;
-        store::get(&mut &self.db, id, &access::all())
-            .await?
-            .ok_or(AppError::NotFound)
+        for r in &removed {
+            self.publish_lead("deleted", r);
+        }
+        self.lead_after_write(actor, id).await
     }
 
     /// The deal pipeline a conversion goes to.
@@ -356,7 +365,9 @@ impl App {
                     ..Default::default()
                 }
                 .cleaned();
-                Some(contacts::insert(tx, &v, &v.derived(), actor.user_id, now).await?)
+                let cid = contacts::insert(tx, &v, &v.derived(), actor.user_id, now).await?;
+                log_contact_created(tx, cid, &v.name, actor.user_id, now).await?;
+                Some(cid)
             }
             None => None,
         };
@@ -392,6 +403,27 @@ impl App {
                 Invalid::Message("the lead's contact fields are not valid for a contact".into()),
             ));
         }
-        Ok(contacts::insert(tx, &v, &v.derived(), actor.user_id, now).await?)
+        let cid = contacts::insert(tx, &v, &v.derived(), actor.user_id, now).await?;
+        log_contact_created(tx, cid, &v.name, actor.user_id, now).await?;
+        Ok(cid)
     }
+}
+
+/// The "created" entry every new contact's history starts with.
+async fn log_contact_created(
+    tx: &mut Tx,
+    id: i64,
+    name: &str,
+    by: i64,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<()> {
+    let e = Entry {
+        record_type: "contact",
+        record_id: id,
+        field: "created",
+        old_value: None,
+        new_value: Some(name.to_string()),
+    };
+    change_log::write(tx, e, by, now).await?;
+    Ok(())
 }

@@ -160,7 +160,10 @@ impl App {
                 e.add(field, Invalid::NotFound);
             }
         }
-        if tags::existing(tx, &v.tag_ids).await?.len() != v.tag_ids.len() {
+        // An over-long list is already refused by validation; do not send it to the database.
+        if v.tag_ids.len() <= sen_domain::contact::MAX_TAGS
+            && tags::existing(tx, &v.tag_ids).await?.len() != v.tag_ids.len()
+        {
             e.add("tag_ids", Invalid::NotFound);
         }
         Ok(())
@@ -290,10 +293,11 @@ impl App {
         let scope = self.lead_scope(actor).await?;
         let duplicates = store::duplicates(&mut tx, Some(id), &d, &scope).await?;
         tx.commit().await?;
-        Ok(SavedLead {
-            lead: self.lead_after_write(actor, id).await?,
-            duplicates,
-        })
+        let lead = store::get(&mut &self.db, id, &access::all())
+            .await?
+            .ok_or(AppError::NotFound)?;
+        self.publish_lead("created", &lead);
+        Ok(SavedLead { lead, duplicates })
     }
 
     /// The lead just written, read back even if the writer gave it away (assigning it to a
@@ -621,6 +625,15 @@ impl App {
             now,
         )
         .await?;
+        if let Some(r) = reason_id {
+            change_log::write(
+                tx,
+                log("outcome_reason_id", l.id, None, Some(r.to_string())),
+                actor.user_id,
+                now,
+            )
+            .await?;
+        }
         if let Some(f) = feedback {
             change_log::write(tx, log("feedback", l.id, None, Some(f)), actor.user_id, now).await?;
         }
@@ -688,6 +701,20 @@ impl App {
             now,
         )
         .await?;
+        if let Some(st) = stage.as_ref().filter(|st| st.id != l.stage_id) {
+            change_log::write(
+                &mut tx,
+                log(
+                    "stage_id",
+                    id,
+                    Some(l.stage_id.to_string()),
+                    Some(st.id.to_string()),
+                ),
+                actor.user_id,
+                now,
+            )
+            .await?;
+        }
         tx.commit().await?;
         self.lead_after_write(actor, id).await
     }
@@ -704,7 +731,7 @@ impl App {
         if l.archived_at.is_some() != archived {
             let at = archived.then_some(now);
             let v = l.values();
-            store::update(
+            let written = store::update(
                 &mut tx,
                 id,
                 l.version,
@@ -717,6 +744,9 @@ impl App {
                 now,
             )
             .await?;
+            if !written {
+                return Err(AppError::Stale(crate::Current::Lead(Box::new(l))));
+            }
             let (a, b) = (
                 l.archived_at.map(|t| t.to_rfc3339()),
                 at.map(|t| t.to_rfc3339()),

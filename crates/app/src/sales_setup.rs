@@ -356,7 +356,19 @@ impl App {
         let held = sen_store::leads::count_in_stage(&mut tx, id).await?;
         match target {
             Some(t) => {
-                sen_store::leads::move_stage_records(&mut tx, id, t, now()).await?;
+                let now = now();
+                let moved = sen_store::leads::ids_in_stage(&mut tx, id).await?;
+                sen_store::leads::move_stage_records(&mut tx, id, t, now).await?;
+                for lead in moved {
+                    let e = sen_store::change_log::Entry {
+                        record_type: "lead",
+                        record_id: lead,
+                        field: "stage_id",
+                        old_value: Some(id.to_string()),
+                        new_value: Some(t.to_string()),
+                    };
+                    sen_store::change_log::write(&mut tx, e, actor.user_id, now).await?;
+                }
             }
             None if held > 0 => {
                 return Err(AppError::field(

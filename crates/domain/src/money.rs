@@ -8,8 +8,9 @@ use std::fmt;
 
 use iso_currency::Currency as Iso;
 
-/// Amounts are refused above this many major units (keeps every sum far from i64 limits).
-pub const MAX_MAJOR: i64 = 1_000_000_000_000_000;
+/// Amounts are refused above this many major units (a trillion: far above any deal, and it
+/// keeps board sums of revenue × probability inside 64-bit integers on both databases).
+pub const MAX_MAJOR: i64 = 1_000_000_000_000;
 
 /// An ISO 4217 currency we can keep exact amounts in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -109,7 +110,10 @@ impl Money {
         } else {
             frac_digits.parse().map_err(|_| MoneyError::NotANumber)?
         };
-        let minor = major * 10_i64.pow(exp) + frac;
+        let minor = major
+            .checked_mul(10_i64.pow(exp))
+            .and_then(|m| m.checked_add(frac))
+            .ok_or(MoneyError::TooLarge)?;
         if negative && minor != 0 {
             return Err(MoneyError::Negative);
         }
@@ -241,6 +245,11 @@ mod tests {
         assert_eq!(vnd("-5"), Err(MoneyError::Negative));
         assert_eq!(vnd("1.5"), Err(MoneyError::TooPrecise { max_decimals: 0 }));
         assert_eq!(vnd("99999999999999999999"), Err(MoneyError::TooLarge));
+        assert_eq!(
+            Money::parse("1000000000000", "CLF").map(|m| m.minor),
+            Ok(10_000_000_000_000_000)
+        );
+        assert_eq!(vnd("1000000000001"), Err(MoneyError::TooLarge));
         assert_eq!(Money::parse("1", "XYZ"), Err(MoneyError::UnknownCurrency));
         assert_eq!(Money::parse("1", "usd"), Err(MoneyError::UnknownCurrency));
     }

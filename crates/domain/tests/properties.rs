@@ -231,7 +231,7 @@ proptest! {
 
     #[test]
     fn money_written_then_parsed_is_the_same_amount(
-        minor in 0_i64..1_000_000_000_000_000,
+        minor in 0_i64..1_000_000_000_000,
         currency in prop::sample::select(vec!["VND", "TWD", "USD", "KWD", "JPY", "EUR"]),
     ) {
         let code = sen_domain::money::CurrencyCode::parse(currency).unwrap();

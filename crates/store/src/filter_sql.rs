@@ -169,7 +169,36 @@ fn write(out: &mut Sql, cond: &Cond, b: Backend, map: FieldMap) -> Result<()> {
                 out.push("(1 = 0)");
                 return Ok(());
             }
-            let col = column(target(field, map)?);
+            let t = target(field, map)?;
+            if let Target::Archived(col) = t {
+                // `archived in [true, false]` is everything; one value is a NULL test.
+                let (yes, no) = (
+                    values.contains(&Scalar::Bool(true)),
+                    values.contains(&Scalar::Bool(false)),
+                );
+                let sql = match (yes, no) {
+                    (true, true) => "(1 = 1)".to_string(),
+                    (true, false) => format!("({col} IS NOT NULL)"),
+                    (false, true) => format!("({col} IS NULL)"),
+                    (false, false) => "(1 = 0)".to_string(),
+                };
+                out.push(&sql);
+                return Ok(());
+            }
+            let values: Vec<Scalar> = match t {
+                Target::Milli(_) => values
+                    .iter()
+                    .map(|v| match v {
+                        Scalar::Decimal(d) | Scalar::Text(d) => {
+                            Scalar::Int(sen_domain::money::decimal_milli(d).unwrap_or(0))
+                        }
+                        Scalar::Int(i) => Scalar::Int(i.saturating_mul(1000)),
+                        other => other.clone(),
+                    })
+                    .collect(),
+                _ => values.clone(),
+            };
+            let col = column(t);
             out.push(&format!("({col}{} IN (", collate(b, field.ty)));
             for (i, v) in values.iter().enumerate() {
                 if i > 0 {
@@ -192,14 +221,14 @@ fn write(out: &mut Sql, cond: &Cond, b: Backend, map: FieldMap) -> Result<()> {
                 )));
             };
             out.push(&format!(
-                "(EXISTS (SELECT 1 FROM {link_table} l JOIN tags t ON t.id = l.tag_id WHERE l.{owner_column} = {record_id} AND "
+                "(EXISTS (SELECT 1 FROM {link_table} lt_ JOIN tags tg_ ON tg_.id = lt_.tag_id WHERE lt_.{owner_column} = {record_id} AND "
             ));
             match value {
                 Scalar::Int(id) => {
-                    out.push("t.id = ").bind(*id);
+                    out.push("tg_.id = ").bind(*id);
                 }
                 other => {
-                    out.push("t.name = ").bind(scalar_arg(other));
+                    out.push("tg_.name = ").bind(scalar_arg(other));
                 }
             }
             out.push("))");

@@ -509,6 +509,17 @@ pub async fn delete(tx: &mut Tx, id: i64) -> Result<bool> {
         > 0)
 }
 
+/// The ids of the records in a stage.
+pub async fn ids_in_stage(conn: &mut impl Conn, stage_id: i64) -> Result<Vec<i64>> {
+    let rows: Vec<(i64,)> = conn
+        .all(&Sql::with(
+            "SELECT id FROM leads WHERE stage_id = $1 ORDER BY id",
+            vec![stage_id.into()],
+        ))
+        .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
 /// Moves every record of one stage to another (when a stage is deleted).
 pub async fn move_stage_records(
     tx: &mut Tx,
@@ -573,7 +584,7 @@ pub async fn duplicates(
         .flatten()
         .collect();
     let mut sql = Sql::new(format!(
-        "SELECT l.id, l.number, l.name, l.email_key, l.phone_key, l.mobile_key, l.company_fold{FROM} \
+        "SELECT l.id, l.number, l.name, l.email_key, l.phone_key, l.mobile_key, l.company_fold, l.name_fold{FROM} \
          WHERE l.archived_at IS NULL AND l.id <> "
     ));
     sql.bind(exclude.unwrap_or(0)).push(" AND ");
@@ -591,6 +602,9 @@ pub async fn duplicates(
         sql.push(" OR l.phone_key = ").bind((*p).clone());
         sql.push(" OR l.mobile_key = ").bind((*p).clone());
     }
+    if let Some(c) = &d.company_fold {
+        sql.push(" OR l.company_fold = ").bind(c.clone());
+    }
     sql.push(") ORDER BY l.id LIMIT 20");
     type Row = (
         i64,
@@ -600,28 +614,33 @@ pub async fn duplicates(
         Option<String>,
         Option<String>,
         Option<String>,
+        String,
     );
     let rows: Vec<Row> = conn.all(&sql).await?;
     Ok(rows
         .into_iter()
-        .map(|(id, number, name, email, phone, mobile, _company)| {
-            let reason = if email.is_some() && email == d.email_key {
-                "email"
-            } else if phones
-                .iter()
-                .any(|p| Some(*p) == phone.as_ref() || Some(*p) == mobile.as_ref())
-            {
-                "phone"
-            } else {
-                "name"
-            };
-            LeadDuplicate {
-                id,
-                number,
-                name,
-                reason,
-            }
-        })
+        .map(
+            |(id, number, name, email, phone, mobile, company, folded)| {
+                let reason = if email.is_some() && email == d.email_key {
+                    "email"
+                } else if phones
+                    .iter()
+                    .any(|p| Some(*p) == phone.as_ref() || Some(*p) == mobile.as_ref())
+                {
+                    "phone"
+                } else if folded == d.name_fold && company == d.company_fold {
+                    "name"
+                } else {
+                    "company"
+                };
+                LeadDuplicate {
+                    id,
+                    number,
+                    name,
+                    reason,
+                }
+            },
+        )
         .collect())
 }
 

@@ -181,6 +181,11 @@ impl From<AppError> for ApiError {
                 e.retry_after = Some(retry_after_secs);
                 e
             }
+            AppError::Store(sen_store::StoreError::Conflict(_)) => ApiError::new(
+                StatusCode::CONFLICT,
+                "conflict",
+                "This conflicts with an existing record",
+            ),
             AppError::Store(e) => {
                 tracing::error!(error = %e, "store error");
                 ApiError::internal()

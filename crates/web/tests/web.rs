@@ -1574,7 +1574,7 @@ story!(
             )
             .await
             .json();
-        let event = next_event(&mut body, "lead.updated").await;
+        let event = next_event(&mut body, "lead.created").await;
         assert_eq!(
             event["record_id"], mine["id"],
             "the boss's deal is not told to a salesperson"
@@ -1590,6 +1590,98 @@ story!(
         assert_eq!(gone["record_id"], mine["id"]);
     }
 );
+
+story!(review_findings_stay_fixed, |db: Db| async move {
+    let mut c = Client::new(db);
+    c.setup().await;
+    let vip = c.post("/api/v1/tags", json!({"name": "VIP"})).await.json()["id"].clone();
+    let a = c
+        .post(
+            "/api/v1/leads",
+            json!({"name": "Tagged", "tag_ids": [vip], "company_name": "Sen Việt",
+        "expected_revenue": {"amount": "78000", "currency": "VND"}}),
+        )
+        .await
+        .json();
+    let tagged = c.get("/api/v1/leads?filter=tags%20has%20%22VIP%22").await;
+    assert_eq!(
+        (tagged.status, tagged.json()["total"].as_i64()),
+        (StatusCode::OK, Some(1)),
+        "{}",
+        tagged.text
+    );
+    let board = c.get("/api/v1/board?filter=tags%20has%20%22VIP%22").await;
+    assert_eq!(board.status, StatusCode::OK, "{}", board.text);
+    let inlist = c
+        .get("/api/v1/leads?filter=expected_revenue%20in%20%5B78000%2C%201%5D")
+        .await;
+    assert_eq!(
+        (inlist.status, inlist.json()["total"].as_i64()),
+        (StatusCode::OK, Some(1)),
+        "{}",
+        inlist.text
+    );
+    let archived = c
+        .get("/api/v1/leads?filter=archived%20in%20%5Bfalse%5D")
+        .await;
+    assert_eq!(
+        (archived.status, archived.json()["total"].as_i64()),
+        (StatusCode::OK, Some(1)),
+        "{}",
+        archived.text
+    );
+    // Same company only: reported as "company".
+    let same_co = c
+        .post(
+            "/api/v1/leads",
+            json!({"name": "Another need", "company_name": "SEN VIỆT"}),
+        )
+        .await
+        .json();
+    assert_eq!(same_co["duplicates"][0]["reason"], "company");
+    // A deleted record's id and history are never given to a new one.
+    let gone = c
+        .post("/api/v1/leads", json!({"name": "Short-lived"}))
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    c.send(Method::DELETE, &format!("/api/v1/leads/{gone}"), None)
+        .await;
+    let next = c.post("/api/v1/leads", json!({"name": "New"})).await.json()["id"]
+        .as_i64()
+        .unwrap();
+    assert!(next > gone);
+    let t = c
+        .get(&format!("/api/v1/records/lead/{next}/timeline"))
+        .await
+        .json();
+    assert_eq!(t["items"].as_array().unwrap().len(), 1);
+    // A prefix change that would repeat a number answers 409, not 500.
+    let pipelines = c.get("/api/v1/pipelines").await.json();
+    let lead_p = &pipelines["items"][1];
+    let pid = lead_p["id"].as_i64().unwrap();
+    c.send(
+        Method::PATCH,
+        &format!("/api/v1/pipelines/{pid}"),
+        Some(json!({"version": lead_p["version"], "number_prefix": "L"})),
+    )
+    .await;
+    for _ in 0..12 {
+        let r = c.post("/api/v1/leads", json!({"name": "n"})).await;
+        assert!(
+            r.status == StatusCode::CREATED || r.status == StatusCode::CONFLICT,
+            "{}",
+            r.text
+        );
+    }
+    let _ = a;
+    let huge: Vec<i64> = (1..40_000).collect();
+    let r = c
+        .post("/api/v1/leads", json!({"name": "x", "tag_ids": huge}))
+        .await;
+    assert_eq!(r.error_fields(), vec!["tag_ids"]);
+});
 
 const API_ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/setup"),

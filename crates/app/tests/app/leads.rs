@@ -276,8 +276,9 @@ story!(
         );
         assert_eq!(lost.feedback.as_deref(), Some("Chọn đối thủ rẻ hơn"));
         let (timeline, _) = app.lead_timeline(&me, o.id, None, None).await.unwrap();
-        assert_eq!(timeline[0].field, "feedback");
-        assert_eq!(timeline[1].new_value.as_deref(), Some("lost"));
+        let fields: Vec<&str> = timeline.iter().take(3).map(|c| c.field.as_str()).collect();
+        assert_eq!(fields, vec!["feedback", "outcome_reason_id", "outcome"]);
+        assert_eq!(timeline[2].new_value.as_deref(), Some("lost"));
     }
 );
 

@@ -56,7 +56,8 @@ CREATE TABLE tags (
 CREATE UNIQUE INDEX tags_name ON tags (name);
 
 CREATE TABLE contacts (
-    id            INTEGER PRIMARY KEY,
+    -- AUTOINCREMENT: a deleted record's id (and so its history) is never given to another.
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
     name          TEXT NOT NULL,
     is_company    BOOLEAN NOT NULL DEFAULT FALSE,
     company_id    INTEGER REFERENCES contacts (id) ON DELETE SET NULL,

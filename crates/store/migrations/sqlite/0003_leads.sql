@@ -1,7 +1,8 @@
 -- Leads and opportunities (#3). Kept logically identical to ../postgres/0003_leads.sql.
 
 CREATE TABLE leads (
-    id                  INTEGER PRIMARY KEY,
+    -- AUTOINCREMENT: a deleted record's id (and so its history) is never given to another.
+    id                  INTEGER PRIMARY KEY AUTOINCREMENT,
     number              TEXT NOT NULL,
     type                TEXT NOT NULL CHECK (type IN ('lead', 'opportunity')),
     name                TEXT NOT NULL,

@@ -12,7 +12,7 @@ use crate::extract::Auth;
 use crate::problem::{ApiResult, Problem};
 use crate::state::AppState;
 
-/// A stream of `lead.updated` / `lead.deleted` events (JSON: kind, record_type, record_id,
+/// A stream of `lead.created` / `lead.updated` / `lead.deleted` events (JSON: kind, record_type, record_id,
 /// pipeline_id, stage_id) for the records you may see; a comment every 15 s keeps it open.
 /// When events were missed (a slow reader), a `resync` event asks the client to reload.
 #[utoipa::path(get, path = "/api/v1/events", tag = "leads",
