@@ -38,7 +38,8 @@ pub struct Column {
     /// In the workspace currency.
     pub expected_revenue: Money,
     pub weighted_revenue: Money,
-    /// Records in other currencies, summed per currency (no rate is applied silently).
+    /// Records in currencies without a rate, summed per currency (never mixed in silently);
+    /// currencies with a rate an admin set are counted in the workspace currency.
     pub other_currencies: Vec<(Money, Money)>,
     pub stale: i64,
     pub cards: Vec<Lead>,
@@ -106,8 +107,9 @@ impl App {
                         Invalid::Message("not a cursor of this column".into()),
                     )
                 })?;
+            let rates = self.list_rates().await?;
             let sums = board::sums(&self.db, &spec, std::slice::from_ref(&stage)).await?;
-            let mut column = column_of(stage, &sums, currency);
+            let mut column = column_of(stage, &sums, currency, &rates);
             column.cards = cards;
             column.next_cursor = next;
             return Ok(Board {
@@ -123,6 +125,7 @@ impl App {
             );
             return Err(e.into());
         }
+        let rates = self.list_rates().await?;
         let sums = board::sums(&self.db, &spec, &pipeline.stages).await?;
         let with_cards: Vec<i64> = pipeline
             .stages
@@ -135,7 +138,7 @@ impl App {
             .stages
             .iter()
             .map(|stage| {
-                let mut column = column_of(stage.clone(), &sums, currency);
+                let mut column = column_of(stage.clone(), &sums, currency, &rates);
                 column.cards = cards
                     .iter()
                     .filter(|c| c.stage_id == stage.id)
@@ -151,7 +154,12 @@ impl App {
     }
 }
 
-fn column_of(stage: Stage, sums: &[board::StageSums], currency: CurrencyCode) -> Column {
+fn column_of(
+    stage: Stage,
+    sums: &[board::StageSums],
+    currency: CurrencyCode,
+    rates: &[sen_store::rates::Rate],
+) -> Column {
     let mine: Vec<&board::StageSums> = sums.iter().filter(|s| s.stage_id == stage.id).collect();
     let count = mine.iter().map(|s| s.count).sum();
     let stale = mine.iter().map(|s| s.stale).sum();
@@ -166,9 +174,16 @@ fn column_of(stage: Stage, sums: &[board::StageSums], currency: CurrencyCode) ->
             continue;
         };
         let w = round_div(i128::from(s.weighted_centi_minor.unwrap_or(0)), 100);
+        let rate = rates
+            .iter()
+            .find(|r| r.currency == code.code())
+            .map(|r| r.rate_micro);
         if code == currency {
             expected.minor += minor;
             weighted.minor += w;
+        } else if let Some(rate) = rate {
+            expected.minor += sen_domain::money::convert(minor, code, currency, rate);
+            weighted.minor += sen_domain::money::convert(w, code, currency, rate);
         } else {
             other.push((
                 Money {

@@ -14,6 +14,7 @@ pub mod error;
 pub mod events;
 pub mod leads;
 pub mod limiter;
+pub mod rates;
 pub mod sales_setup;
 pub mod secrets;
 pub mod users;

@@ -180,6 +180,41 @@ pub fn decimal_milli(s: &str) -> Option<i64> {
     Some(if neg { -v } else { v })
 }
 
+/// A positive exchange rate written as a decimal ("25400", "0.0393") in millionths.
+pub fn parse_rate(s: &str) -> Option<i64> {
+    let s = s.trim();
+    let (i, f) = s.split_once('.').unwrap_or((s, ""));
+    if i.is_empty()
+        || f.len() > 6
+        || !i.chars().all(|c| c.is_ascii_digit())
+        || !f.chars().all(|c| c.is_ascii_digit())
+    {
+        return None;
+    }
+    let frac = format!("{f:0<6}");
+    let v = i
+        .parse::<i64>()
+        .ok()?
+        .checked_mul(1_000_000)?
+        .checked_add(frac.parse::<i64>().ok()?)?;
+    (v > 0 && v <= 1_000_000_000_000_000).then_some(v)
+}
+
+/// Writes millionths as a decimal without trailing zeros ("25400", "0.0393").
+pub fn format_rate(micro: i64) -> String {
+    let s = format_minor(micro, 6);
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    s.to_string()
+}
+
+/// Converts an amount into another currency at `rate_micro` (target major units per source
+/// major unit × 10⁶), rounding half away from zero to the target's minor unit.
+pub fn convert(minor: i64, from: CurrencyCode, to: CurrencyCode, rate_micro: i64) -> i64 {
+    let num = i128::from(minor) * i128::from(rate_micro) * 10_i128.pow(to.exponent());
+    let den = 10_i128.pow(from.exponent()) * 1_000_000;
+    round_div(num, den)
+}
+
 /// Writes a count of minor units as a decimal string.
 pub fn format_minor(minor: i64, exponent: u32) -> String {
     if exponent == 0 {
@@ -267,6 +302,18 @@ mod tests {
         assert_eq!(decimal_milli("1000000"), Some(1_000_000_000));
         assert_eq!(decimal_milli("0.0015"), Some(1));
         assert_eq!(decimal_milli("x"), None);
+    }
+
+    #[test]
+    fn usd_counts_in_dong_at_the_rate_set() {
+        let usd = CurrencyCode::parse("USD").unwrap();
+        let vnd_c = CurrencyCode::parse("VND").unwrap();
+        let rate = parse_rate("25400").unwrap();
+        assert_eq!(convert(123_450, usd, vnd_c, rate), 31_356_300);
+        assert_eq!(format_rate(parse_rate("0.0393").unwrap()), "0.0393");
+        assert_eq!(parse_rate("0"), None);
+        assert_eq!(parse_rate("-1"), None);
+        assert_eq!(parse_rate("1.1234567"), None);
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod leads;
 pub mod listing;
 pub mod lookups;
 pub mod pipelines;
+pub mod rates;
 pub mod shared;
 pub mod sql;
 pub mod tags;

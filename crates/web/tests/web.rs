@@ -1683,6 +1683,97 @@ story!(review_findings_stay_fixed, |db: Db| async move {
     assert_eq!(r.error_fields(), vec!["tag_ids"]);
 });
 
+story!(
+    other_currencies_count_on_the_board_at_the_rate_an_admin_sets,
+    |db: Db| async move {
+        let mut c = Client::new(db);
+        c.setup().await;
+        c.post("/api/v1/leads", json!({"type": "opportunity", "name": "VN", "expected_revenue": {"amount": "1000000", "currency": "VND"}, "probability": 100})).await;
+        c.post("/api/v1/leads", json!({"type": "opportunity", "name": "US", "expected_revenue": {"amount": "100", "currency": "USD"}, "probability": 50})).await;
+        let before = c.get("/api/v1/board").await.json();
+        assert_eq!(before["stages"][0]["expected_revenue"]["amount"], "1000000");
+        assert_eq!(
+            before["stages"][0]["other_currencies"][0]["expected_revenue"],
+            json!({"amount": "100.00", "currency": "USD"})
+        );
+        let set = c
+            .send(
+                Method::PUT,
+                "/api/v1/currency-rates/USD",
+                Some(json!({"rate": "25400"})),
+            )
+            .await;
+        assert_eq!(
+            (set.status, set.json()["rate"].as_str()),
+            (StatusCode::OK, Some("25400")),
+            "{}",
+            set.text
+        );
+        let after = c.get("/api/v1/board").await.json();
+        assert_eq!(
+            after["stages"][0]["expected_revenue"]["amount"], "3540000",
+            "1,000,000 + 100 × 25,400"
+        );
+        assert_eq!(
+            after["stages"][0]["weighted_revenue"]["amount"], "2270000",
+            "1,000,000 + 50 × 25,400"
+        );
+        assert_eq!(after["stages"][0]["other_currencies"], json!([]));
+        assert_eq!(
+            c.send(
+                Method::PUT,
+                "/api/v1/currency-rates/VND",
+                Some(json!({"rate": "1"}))
+            )
+            .await
+            .error_fields(),
+            vec!["currency"]
+        );
+        assert_eq!(
+            c.send(
+                Method::PUT,
+                "/api/v1/currency-rates/XYZ",
+                Some(json!({"rate": "1"}))
+            )
+            .await
+            .error_fields(),
+            vec!["currency"]
+        );
+        assert_eq!(
+            c.send(
+                Method::PUT,
+                "/api/v1/currency-rates/EUR",
+                Some(json!({"rate": "-2"}))
+            )
+            .await
+            .error_fields(),
+            vec!["rate"]
+        );
+        let sales = member(&c, "an@sen.vn", "salesperson").await;
+        assert_eq!(
+            sales
+                .send(
+                    Method::PUT,
+                    "/api/v1/currency-rates/EUR",
+                    Some(json!({"rate": "27000"}))
+                )
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            c.send(Method::DELETE, "/api/v1/currency-rates/USD", None)
+                .await
+                .status,
+            StatusCode::NO_CONTENT
+        );
+        assert_eq!(
+            c.get("/api/v1/currency-rates").await.json()["items"],
+            json!([])
+        );
+    }
+);
+
 const API_ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/setup"),
     ("post", "/api/v1/auth/login"),
@@ -1721,6 +1812,9 @@ const API_ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/board"),
     ("post", "/api/v1/leads/bulk"),
     ("get", "/api/v1/events"),
+    ("get", "/api/v1/currency-rates"),
+    ("put", "/api/v1/currency-rates/{currency}"),
+    ("delete", "/api/v1/currency-rates/{currency}"),
     ("get", "/api/v1/records/{type}/{id}/timeline"),
     ("get", "/api/v1/teams"),
     ("post", "/api/v1/teams"),
@@ -1790,7 +1884,10 @@ story!(
         assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
         // Every documented route really exists: none answers "no such route".
         for (method, path) in API_ROUTES {
-            let real = path.replace("{id}", "1").replace("{type}", "lead");
+            let real = path
+                .replace("{id}", "1")
+                .replace("{type}", "lead")
+                .replace("{currency}", "USD");
             let a = c
                 .send(method.to_uppercase().parse().unwrap(), &real, None)
                 .await;

@@ -352,3 +352,116 @@ story!(
         assert_eq!(chosen.id, other.id);
     }
 );
+
+story!(
+    caresoft_flows_convert_from_working_and_end_deals_lost_or_unqualified,
+    |db: Db| async move {
+        let app = App::new(db);
+        let me = admin(&app).await;
+        app.load_demo().await.unwrap();
+        let pipelines = app.list_pipelines().await.unwrap();
+        let leads = pipelines.iter().find(|p| p.kind == "lead").unwrap();
+        let caresoft = pipelines
+            .iter()
+            .find(|p| p.name == "Quy trình bán hàng Caresoft")
+            .unwrap();
+        // Lead process: New → Working → Converted (a deal in Prospecting).
+        let l = app
+            .create_lead(
+                &me,
+                Placement::default(),
+                LeadValues {
+                    name: "Khách Caresoft".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap()
+            .lead;
+        let w = app
+            .update_lead(
+                &me,
+                l.id,
+                l.version,
+                LeadPatch::default(),
+                Some(leads.stages[1].id),
+            )
+            .await
+            .unwrap()
+            .lead;
+        assert_eq!(w.stage_id, leads.stages[1].id);
+        let deal = app
+            .convert_lead(
+                &me,
+                l.id,
+                ConvertInput {
+                    pipeline_id: Some(caresoft.id),
+                    ..convert(Customer::None)
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            (deal.pipeline_id, deal.stage_id),
+            (caresoft.id, caresoft.stages[0].id),
+            "converted leads are deals in Prospecting"
+        );
+        assert!(deal.number.starts_with("CS-"));
+        // Deal process: Prospecting → Qualified → Quote → Lost (with a reason: this pipeline requires one).
+        let mut d = deal;
+        for stage in &caresoft.stages[1..3] {
+            d = app
+                .update_lead(&me, d.id, d.version, LeadPatch::default(), Some(stage.id))
+                .await
+                .unwrap()
+                .lead;
+        }
+        assert_eq!(
+            invalid_fields(app.mark_lost(&me, d.id, None, None).await.unwrap_err()),
+            vec!["reason_id"]
+        );
+        let reason = app
+            .create_lookup(
+                &me,
+                sen_store::lookups::LookupKind::LostReason,
+                sen_domain::lookup::LookupValues {
+                    name: "Chọn đối thủ".into(),
+                    active: true,
+                    color: None,
+                    applies_to: None,
+                },
+            )
+            .await
+            .unwrap();
+        let lost = app
+            .mark_lost(&me, d.id, Some(reason.id), None)
+            .await
+            .unwrap();
+        assert_eq!(lost.outcome, "lost");
+        // Another deal ends unqualified instead, which may come back.
+        let other = app
+            .create_lead(
+                &me,
+                Placement {
+                    kind: Some(LeadType::Opportunity),
+                    pipeline_id: Some(caresoft.id),
+                    ..Default::default()
+                },
+                LeadValues {
+                    name: "Sai nhu cầu".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap()
+            .lead;
+        let u = app
+            .mark_unqualified(&me, other.id, Some(reason.id))
+            .await
+            .unwrap();
+        assert_eq!(
+            (u.outcome.as_str(), u.outcome_reason_id),
+            ("unqualified", Some(reason.id))
+        );
+    }
+);

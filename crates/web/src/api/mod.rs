@@ -7,6 +7,7 @@ pub mod events;
 pub mod leads;
 pub mod lookups;
 pub mod pipelines;
+pub mod rates;
 pub mod session;
 pub mod teams;
 pub mod timeline;
@@ -130,6 +131,8 @@ pub fn router() -> (axum::Router<AppState>, OpenApi) {
         .routes(routes!(leads::bulk))
         .routes(routes!(board::board))
         .routes(routes!(events::events))
+        .routes(routes!(rates::list))
+        .routes(routes!(rates::set, rates::delete))
         .routes(routes!(timeline::timeline))
         .routes(routes!(teams::list, teams::create))
         .routes(routes!(teams::get, teams::update, teams::delete))
