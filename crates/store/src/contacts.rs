@@ -292,16 +292,7 @@ pub async fn insert(
         ("updated_at", now.into()),
         ("updated_by", by.into()),
     ]);
-    let names: Vec<&str> = cols.iter().map(|(n, _)| *n).collect();
-    let marks: Vec<String> = (1..=cols.len()).map(|i| format!("${i}")).collect();
-    let sql = Sql::with(
-        format!(
-            "INSERT INTO contacts ({}) VALUES ({}) RETURNING id",
-            names.join(", "),
-            marks.join(", ")
-        ),
-        cols.into_iter().map(|(_, a)| a).collect(),
-    );
+    let sql = Sql::insert_returning_id("contacts", cols);
     let (id,): (i64,) = tx.fetch_one(&sql).await?;
     set_tags(tx, id, &v.tag_ids).await?;
     Ok(id)
@@ -318,9 +309,7 @@ pub async fn update(
     now: DateTime<Utc>,
 ) -> Result<bool> {
     let mut sql = Sql::new("UPDATE contacts SET ");
-    for (name, arg) in value_args(v, d) {
-        sql.push(name).push(" = ").bind(arg).push(", ");
-    }
+    sql.assignments(value_args(v, d));
     sql.push("updated_at = ")
         .bind(now)
         .push(", updated_by = ")

@@ -431,16 +431,7 @@ pub async fn insert(
         ("updated_at", now.into()),
         ("updated_by", by.into()),
     ]);
-    let names: Vec<&str> = cols.iter().map(|(n, _)| *n).collect();
-    let marks: Vec<String> = (1..=cols.len()).map(|i| format!("${i}")).collect();
-    let sql = Sql::with(
-        format!(
-            "INSERT INTO leads ({}) VALUES ({}) RETURNING id",
-            names.join(", "),
-            marks.join(", ")
-        ),
-        cols.into_iter().map(|(_, a)| a).collect(),
-    );
+    let sql = Sql::insert_returning_id("leads", cols);
     let (id,): (i64,) = tx.fetch_one(&sql).await?;
     shared::set_tags(tx, "lead_tags", "lead_id", id, &v.tag_ids).await?;
     Ok(id)
@@ -471,9 +462,7 @@ pub async fn update(
         extra,
     } = w;
     let mut sql = Sql::new("UPDATE leads SET ");
-    for (name, arg) in value_args(v, d).into_iter().chain(extra) {
-        sql.push(name).push(" = ").bind(arg).push(", ");
-    }
+    sql.assignments(value_args(v, d).into_iter().chain(extra));
     sql.push("updated_at = ")
         .bind(now)
         .push(", updated_by = ")

@@ -93,17 +93,7 @@ pub async fn insert(
 ) -> Result<i64> {
     let mut cols = columns(kind, v);
     cols.push(("created_at", now.into()));
-    let names: Vec<&str> = cols.iter().map(|(n, _)| *n).collect();
-    let marks: Vec<String> = (1..=cols.len()).map(|i| format!("${i}")).collect();
-    let sql = Sql::with(
-        format!(
-            "INSERT INTO {} ({}) VALUES ({}) RETURNING id",
-            kind.table(),
-            names.join(", "),
-            marks.join(", ")
-        ),
-        cols.into_iter().map(|(_, a)| a).collect(),
-    );
+    let sql = Sql::insert_returning_id(kind.table(), cols);
     let (id,): (i64,) = tx.fetch_one(&sql).await?;
     Ok(id)
 }
@@ -117,9 +107,7 @@ pub async fn update(
     v: &LookupValues,
 ) -> Result<bool> {
     let mut sql = Sql::new(format!("UPDATE {} SET ", kind.table()));
-    for (name, arg) in columns(kind, v) {
-        sql.push(name).push(" = ").bind(arg).push(", ");
-    }
+    sql.assignments(columns(kind, v));
     sql.push("version = version + 1 WHERE id = ")
         .bind(id)
         .push(" AND version = ")

@@ -103,6 +103,31 @@ impl Sql {
         self
     }
 
+    /// `INSERT INTO table (columns) VALUES (…) RETURNING id`, one placeholder per column.
+    pub fn insert_returning_id(table: &str, cols: Vec<(&'static str, Arg)>) -> Self {
+        let names: Vec<&str> = cols.iter().map(|(n, _)| *n).collect();
+        let marks: Vec<String> = (1..=cols.len()).map(|i| format!("${i}")).collect();
+        Sql::with(
+            format!(
+                "INSERT INTO {table} ({}) VALUES ({}) RETURNING id",
+                names.join(", "),
+                marks.join(", ")
+            ),
+            cols.into_iter().map(|(_, a)| a).collect(),
+        )
+    }
+
+    /// Appends `a = $n, b = $m, ` for an UPDATE's SET list (column names come from code).
+    pub fn assignments(
+        &mut self,
+        cols: impl IntoIterator<Item = (&'static str, Arg)>,
+    ) -> &mut Self {
+        for (name, arg) in cols {
+            self.push(name).push(" = ").bind(arg).push(", ");
+        }
+        self
+    }
+
     pub fn text(&self) -> &str {
         &self.text
     }
@@ -156,6 +181,18 @@ mod tests {
         let mut q = Sql::new("SELECT ");
         q.bind("a\0b");
         assert_eq!(q.args, vec![Arg::Text(Some("ab".into()))]);
+    }
+
+    #[test]
+    fn insert_lists_one_placeholder_per_column() {
+        let q = Sql::insert_returning_id("t", vec![("a", 1_i64.into()), ("b", "x".into())]);
+        assert_eq!(
+            q.text(),
+            "INSERT INTO t (a, b) VALUES ($1, $2) RETURNING id"
+        );
+        let mut u = Sql::new("UPDATE t SET ");
+        u.assignments(vec![("a", 1_i64.into())]);
+        assert_eq!(u.text(), "UPDATE t SET a = $1, ");
     }
 
     #[test]

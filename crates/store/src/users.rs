@@ -96,9 +96,7 @@ pub async fn update(
     now: DateTime<Utc>,
 ) -> Result<bool> {
     let mut sql = Sql::new("UPDATE users SET ");
-    for (name, arg) in sets {
-        sql.push(name).push(" = ").bind(arg).push(", ");
-    }
+    sql.assignments(sets);
     sql.push("updated_at = ")
         .bind(now)
         .push(", version = version + 1 WHERE id = ")
