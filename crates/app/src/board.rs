@@ -28,6 +28,8 @@ pub struct BoardParams {
     /// Only this stage, its cards after `cursor` (to load more in one column).
     pub stage_id: Option<i64>,
     pub cursor: Option<String>,
+    /// Only the figures of every column (a page refreshing its column heads after a move).
+    pub without_cards: bool,
 }
 
 /// One column: figures over every record it holds, and its first cards.
@@ -130,10 +132,14 @@ impl App {
         let with_cards: Vec<i64> = pipeline
             .stages
             .iter()
-            .filter(|s| p.include_folded || !s.folded)
+            .filter(|s| !p.without_cards && (p.include_folded || !s.folded))
             .map(|s| s.id)
             .collect();
-        let cards = board::first_cards(&self.db, &spec, &with_cards).await?;
+        let cards = if with_cards.is_empty() {
+            Vec::new()
+        } else {
+            board::first_cards(&self.db, &spec, &with_cards).await?
+        };
         let columns = pipeline
             .stages
             .iter()

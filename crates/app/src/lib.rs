@@ -16,6 +16,7 @@ pub mod leads;
 pub mod limiter;
 pub mod rates;
 pub mod sales_setup;
+pub mod saved_views;
 pub mod secrets;
 pub mod users;
 

@@ -13,6 +13,7 @@ pub mod listing;
 pub mod lookups;
 pub mod pipelines;
 pub mod rates;
+pub mod saved_views;
 pub mod shared;
 pub mod sql;
 pub mod tags;

@@ -10,10 +10,30 @@ use unic_langid::LanguageIdentifier;
 
 pub const LANGUAGES: &[&str] = &["vi", "zh-TW", "en"];
 
-const CATALOGS: &[(&str, &str)] = &[
-    ("vi", include_str!("../i18n/vi/main.ftl")),
-    ("zh-TW", include_str!("../i18n/zh-TW/main.ftl")),
-    ("en", include_str!("../i18n/en/main.ftl")),
+/// Each language's catalog files: `main.ftl` (account, contacts, common words) and
+/// `sales.ftl` (board, leads and opportunities, settings).
+const CATALOGS: &[(&str, &[&str])] = &[
+    (
+        "vi",
+        &[
+            include_str!("../i18n/vi/main.ftl"),
+            include_str!("../i18n/vi/sales.ftl"),
+        ],
+    ),
+    (
+        "zh-TW",
+        &[
+            include_str!("../i18n/zh-TW/main.ftl"),
+            include_str!("../i18n/zh-TW/sales.ftl"),
+        ],
+    ),
+    (
+        "en",
+        &[
+            include_str!("../i18n/en/main.ftl"),
+            include_str!("../i18n/en/sales.ftl"),
+        ],
+    ),
 ];
 
 pub struct I18n {
@@ -24,18 +44,21 @@ impl I18n {
     /// Loads the embedded catalogs. A broken catalog is a build mistake, caught by tests.
     pub fn load() -> Self {
         let mut bundles = HashMap::new();
-        for (lang, source) in CATALOGS {
+        for (lang, sources) in CATALOGS {
             let id: LanguageIdentifier = lang.parse().unwrap_or_default();
             let mut bundle = FluentBundle::new_concurrent(vec![id]);
             // HTML is escaped by the templates; isolation marks would show up as junk.
             bundle.set_use_isolating(false);
-            let resource =
-                FluentResource::try_new((*source).to_string()).unwrap_or_else(|(res, errs)| {
-                    tracing::error!(lang, ?errs, "catalog has syntax errors");
-                    res
-                });
-            if let Err(errs) = bundle.add_resource(resource) {
-                tracing::error!(lang, ?errs, "catalog has duplicate messages");
+            for source in *sources {
+                let resource = FluentResource::try_new((*source).to_string()).unwrap_or_else(
+                    |(res, errs)| {
+                        tracing::error!(lang, ?errs, "catalog has syntax errors");
+                        res
+                    },
+                );
+                if let Err(errs) = bundle.add_resource(resource) {
+                    tracing::error!(lang, ?errs, "catalog has duplicate messages");
+                }
             }
             bundles.insert(*lang, bundle);
         }
@@ -73,7 +96,8 @@ impl I18n {
         CATALOGS
             .iter()
             .filter(|(l, _)| *l == lang)
-            .flat_map(|(_, src)| {
+            .flat_map(|(_, sources)| sources.iter())
+            .flat_map(|src| {
                 src.lines()
                     .filter(|l| l.chars().next().is_some_and(|c| c.is_ascii_alphabetic()))
                     .filter_map(|l| l.split_once(" =").map(|(id, _)| id.trim().to_string()))

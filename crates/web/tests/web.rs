@@ -2130,10 +2130,12 @@ fn every_catalog_has_every_message_and_every_used_key_exists() {
     }
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut used = std::collections::BTreeSet::new();
-    for dir in ["templates", "templates/contacts", "src/views"] {
-        for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+    let mut dirs = vec![root.join("templates"), root.join("src/views")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
             if path.is_dir() {
+                dirs.push(path);
                 continue;
             }
             let text = std::fs::read_to_string(&path).unwrap();

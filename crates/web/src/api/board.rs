@@ -134,6 +134,7 @@ pub async fn board(
         include_folded: q.folded.as_deref() == Some("true"),
         stage_id: number("stage_id", q.stage_id.as_deref())?,
         cursor: q.cursor,
+        without_cards: false,
     };
     let b = state.app.board(auth.actor(), &params).await?;
     Ok(Json(BoardOut {

@@ -197,3 +197,45 @@ pub async fn list_page(
         append: false,
     })
 }
+
+#[derive(Template)]
+#[template(path = "contacts/suggest.html")]
+pub struct Suggestions {
+    pub list: String,
+    pub options: Vec<String>,
+}
+
+/// `GET /contacts/suggest?customer=…&list=…`: a `<datalist>` of matching contacts for a
+/// customer field (search as you type); picking one writes "Name (#id)".
+pub async fn suggest(
+    State(state): State<AppState>,
+    Signed { actor, .. }: Signed,
+    uri: Uri,
+) -> Response {
+    let pairs = query_pairs(&uri);
+    let list: String = param(&pairs, "list")
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
+    let text = ["customer", "q", "contact"]
+        .iter()
+        .map(|k| param(&pairs, k))
+        .find(|v| !v.is_empty())
+        .unwrap_or_default();
+    let mut options = Vec::new();
+    if !text.is_empty() && !text.contains("(#") {
+        let params = ListParams {
+            q: Some(text),
+            limit: Some(8),
+            ..Default::default()
+        };
+        if let Ok(page) = state.app.list_contacts(&actor, &params).await {
+            options = page
+                .items
+                .into_iter()
+                .map(|c| format!("{} (#{})", c.name, c.id))
+                .collect();
+        }
+    }
+    render(&Suggestions { list, options })
+}

@@ -95,3 +95,76 @@ pub fn company_ids<'a>(entries: impl IntoIterator<Item = (&'a str, Option<&'a st
         .filter_map(|(_, v)| v.and_then(|v| v.parse().ok()))
         .collect()
 }
+
+/// Money the way its users write it: `78.000 ₫`, `NT$78,000`, `$78,000.00`; other
+/// currencies as `1,234.50 EUR`. Exact: built from the integer minor units.
+pub fn format_money(m: &sen_domain::money::Money) -> String {
+    let code = m.currency.code();
+    let exp = m.currency.exponent();
+    let scale = 10_i128.pow(exp);
+    let v = i128::from(m.minor);
+    let (whole, frac) = (v.abs() / scale, v.abs() % scale);
+    let sign = if v < 0 { "-" } else { "" };
+    let group = |sep: char| {
+        let digits = whole.to_string();
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push(sep);
+            }
+            out.push(c);
+        }
+        out
+    };
+    let decimals = |always: bool| {
+        if exp == 0 || (!always && frac == 0) {
+            String::new()
+        } else {
+            format!(".{:0width$}", frac, width = exp as usize)
+        }
+    };
+    match code.as_str() {
+        "VND" => format!("{sign}{} ₫", group('.')),
+        "TWD" => format!("{sign}NT${}{}", group(','), decimals(false)),
+        "USD" => format!("{sign}${}{}", group(','), decimals(true)),
+        _ => format!("{sign}{}{} {code}", group(','), decimals(true)),
+    }
+}
+
+/// A date the way the reader's language writes it: 23/11/2026, 2026/11/23, Nov 23, 2026.
+pub fn format_date(d: chrono::NaiveDate, lang: &str) -> String {
+    match lang {
+        "vi" => d.format("%d/%m/%Y").to_string(),
+        "zh-TW" => d.format("%Y/%m/%d").to_string(),
+        _ => d.format("%b %-d, %Y").to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sen_domain::money::Money;
+
+    fn money(a: &str, c: &str) -> String {
+        format_money(&Money::parse(a, c).unwrap())
+    }
+
+    #[test]
+    fn money_is_written_as_each_currency_is_read() {
+        assert_eq!(money("78000", "VND"), "78.000 ₫");
+        assert_eq!(money("78000", "TWD"), "NT$78,000");
+        assert_eq!(money("78000.5", "TWD"), "NT$78,000.50");
+        assert_eq!(money("78000", "USD"), "$78,000.00");
+        assert_eq!(money("999", "VND"), "999 ₫");
+        assert_eq!(money("1234567.5", "EUR"), "1,234,567.50 EUR");
+        assert_eq!(money("0", "USD"), "$0.00");
+    }
+
+    #[test]
+    fn dates_follow_the_readers_language() {
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        assert_eq!(format_date(d, "vi"), "23/11/2026");
+        assert_eq!(format_date(d, "zh-TW"), "2026/11/23");
+        assert_eq!(format_date(d, "en"), "Nov 23, 2026");
+    }
+}

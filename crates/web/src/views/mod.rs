@@ -2,11 +2,17 @@
 //! JavaScript; with htmx, fragments are swapped in place (`HX-Request` → fragment).
 
 pub mod account;
+pub mod board;
+pub mod board_actions;
 pub mod contact_form;
 pub mod contacts;
 pub mod display;
 pub mod forms;
+pub mod lead_fields;
+pub mod lead_search;
 pub mod page;
+pub mod search_bar;
+pub mod stage_admin;
 pub mod users;
 
 use axum::Router;
@@ -45,6 +51,7 @@ pub fn router() -> Router<AppState> {
         .route("/profile/tokens/{id}/revoke", post(account::token_revoke))
         .route("/contacts", get(contacts::list_page))
         .route("/contacts/check", get(contact_form::check_duplicates))
+        .route("/contacts/suggest", get(contacts::suggest))
         .route(
             "/contacts/new",
             get(contact_form::new_page).post(contact_form::create_submit),
@@ -57,6 +64,33 @@ pub fn router() -> Router<AppState> {
             "/contacts/{id}/{action}",
             post(contact_form::lifecycle_submit),
         )
+        .route("/pipeline", get(board::board_page))
+        .route("/pipeline/{id}/heads", get(board::heads))
+        .route("/pipeline/{id}/more", get(board::more))
+        .route("/pipeline/{id}/card/{lead}", get(board::card))
+        .route(
+            "/pipeline/{id}/quick",
+            get(board_actions::quick_page).post(board_actions::quick_submit),
+        )
+        .route("/pipeline/{id}/stages", post(stage_admin::add_submit))
+        .route(
+            "/stages/{id}/edit",
+            get(stage_admin::edit_page).post(stage_admin::edit_submit),
+        )
+        .route("/stages/{id}/fold", post(stage_admin::fold_submit))
+        .route(
+            "/stages/{id}/delete",
+            get(stage_admin::delete_page).post(stage_admin::delete_submit),
+        )
+        .route("/leads/{id}/priority", post(board_actions::priority_submit))
+        .route("/leads/{id}/move", post(board_actions::move_submit))
+        .route(
+            "/leads/{id}/requirements",
+            get(board_actions::requirements_page),
+        )
+        .route("/views", post(search_bar::save_submit))
+        .route("/views/{id}/default", post(search_bar::default_submit))
+        .route("/views/{id}/delete", post(search_bar::delete_submit))
         .route("/users", get(users::list_page).post(users::create_submit))
         .route(
             "/users/{id}",
@@ -68,7 +102,7 @@ async fn home(State(state): State<AppState>, ctx: page::PageCtx) -> Response {
     match state.app.is_set_up().await {
         Ok(false) => Redirect::to("/setup").into_response(),
         Ok(true) if ctx.user.is_none() => Redirect::to("/login").into_response(),
-        Ok(true) => Redirect::to("/contacts").into_response(),
+        Ok(true) => Redirect::to("/pipeline").into_response(),
         Err(e) => ApiError::from(e).into_response(),
     }
 }

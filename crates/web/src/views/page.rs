@@ -155,6 +155,24 @@ impl PageCtx {
         }
     }
 
+    /// Today in the signed-in user's time zone (UTC for guests).
+    pub fn today(&self) -> chrono::NaiveDate {
+        let zone = self
+            .user
+            .as_ref()
+            .and_then(|u| sen_app::clock::parse_tz(&u.time_zone))
+            .unwrap_or(chrono_tz::UTC);
+        chrono::Utc::now().with_timezone(&zone).date_naive()
+    }
+
+    /// The signed-in user's time zone name.
+    pub fn time_zone(&self) -> String {
+        self.user
+            .as_ref()
+            .map(|u| u.time_zone.clone())
+            .unwrap_or_else(|| "UTC".into())
+    }
+
     /// A redirect to the sign-in page that comes back here afterwards.
     pub fn login_redirect(&self) -> Response {
         let next = serde_urlencoded::to_string([("next", self.path.as_str())]).unwrap_or_default();
@@ -187,6 +205,31 @@ impl FromRequestParts<AppState> for Signed {
 pub fn render(t: &impl Template) -> Response {
     match t.render() {
         Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "template error").into_response()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "dialog_page.html")]
+struct DialogPage {
+    shell: Shell,
+    body: String,
+}
+
+/// A dialog's content: the bare fragment for htmx (shown in the page's `<dialog>`), or a
+/// whole page around it when JavaScript is off.
+pub fn dialog(ctx: &PageCtx, nav: &'static str, title: String, t: &impl Template) -> Response {
+    if ctx.is_htmx {
+        return render(t);
+    }
+    match t.render() {
+        Ok(body) => render(&DialogPage {
+            shell: ctx.shell(nav, title),
+            body,
+        }),
         Err(e) => {
             tracing::error!(error = %e, "template failed");
             (StatusCode::INTERNAL_SERVER_ERROR, "template error").into_response()

@@ -1,0 +1,304 @@
+//! Stages from the board (R2.3): add one at the end, edit (name, probability, won, folded,
+//! requirements, stale days, required fields), fold and unfold, delete asking where its
+//! records go. Reordering is a drag that `board.js` sends to the JSON API. The settings
+//! page for pipelines uses the same dialogs.
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use sen_app::AppError;
+use sen_domain::errors::FieldErrors;
+use sen_domain::pipeline::{REQUIRABLE_FIELDS, StageValues};
+use sen_store::pipelines::Stage;
+
+use super::forms::{FieldView, FormData, attach_errors};
+use super::page::{PageCtx, PageId, Shell, Signed, dialog, error_page};
+use crate::i18n::Tr;
+use crate::state::AppState;
+
+pub fn values_of(s: &Stage) -> StageValues {
+    StageValues {
+        name: s.name.clone(),
+        probability: s.probability,
+        is_won: s.is_won,
+        folded: s.folded,
+        requirements: s.requirements.clone(),
+        team_ids: s.team_ids.clone(),
+        stale_after_days: s.stale_after_days,
+        required_fields: s.required_fields(),
+    }
+}
+
+fn back(form: &FormData, pipeline_id: i64) -> String {
+    form.get("back")
+        .filter(|b| b.starts_with('/') && !b.starts_with("//"))
+        .unwrap_or_else(|| format!("/pipeline?pipeline={pipeline_id}"))
+}
+
+/// `POST /pipeline/{id}/stages`: a new stage at the end, named in the form.
+pub async fn add_submit(
+    State(state): State<AppState>,
+    Signed { ctx, actor }: Signed,
+    PageId(pipeline_id): PageId,
+    body: Bytes,
+) -> Response {
+    let form = FormData::parse(&body);
+    let values = StageValues {
+        name: form.get("name").unwrap_or_default(),
+        probability: form.id("probability").unwrap_or(10),
+        ..Default::default()
+    };
+    match state.app.add_stage(&actor, pipeline_id, values).await {
+        Ok(_) => Redirect::to(&back(&form, pipeline_id)).into_response(),
+        Err(e) => error_page(&ctx, e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "board/stage_edit.html")]
+pub struct StageDialog {
+    pub shell: Shell,
+    pub stage_id: i64,
+    pub version: i64,
+    pub fields: Vec<FieldView>,
+    pub errors: Vec<String>,
+    pub back: String,
+}
+
+fn stage_fields(tr: Tr<'_>, v: &StageValues) -> Vec<FieldView> {
+    let f = |name: &'static str, kind: &'static str, value: String| {
+        FieldView::new(
+            name,
+            tr.t(&format!("stage-{}", name.replace('_', "-"))),
+            kind,
+            value,
+        )
+    };
+    vec![
+        f("name", "text", v.name.clone()).required(),
+        f("probability", "number", v.probability.to_string()),
+        f("is_won", "checkbox", v.is_won.to_string()).hint(tr.t("stage-is-won-hint")),
+        f("folded", "checkbox", v.folded.to_string()),
+        f(
+            "stale_after_days",
+            "number",
+            v.stale_after_days.map(|d| d.to_string()).unwrap_or_default(),
+        )
+        .hint(tr.t("stage-stale-after-days-hint")),
+        f("required_fields", "multi", String::new()).options(
+            REQUIRABLE_FIELDS
+                .iter()
+                .map(|r| {
+                    (
+                        r.to_string(),
+                        tr.t(&format!("lead-{}", r.replace('_', "-"))),
+                        v.required_fields.iter().any(|x| x == r),
+                    )
+                })
+                .collect(),
+        ),
+        f(
+            "requirements",
+            "textarea",
+            v.requirements.clone().unwrap_or_default(),
+        )
+        .hint(tr.t("stage-requirements-hint")),
+    ]
+}
+
+fn stage_dialog(
+    ctx: &PageCtx,
+    stage: &Stage,
+    values: &StageValues,
+    errors: Option<&FieldErrors>,
+    back: String,
+) -> Response {
+    let tr = ctx.tr();
+    let mut fields = stage_fields(tr, values);
+    let errors = errors
+        .map(|e| attach_errors(&mut fields, e, tr))
+        .unwrap_or_default();
+    let title = tr.t1("stage-edit-title", "name", &stage.name);
+    let body = StageDialog {
+        shell: ctx.shell("board", title.clone()),
+        stage_id: stage.id,
+        version: stage.version,
+        fields,
+        errors,
+        back,
+    };
+    dialog(ctx, "board", title, &body)
+}
+
+/// `GET /stages/{id}/edit`.
+pub async fn edit_page(
+    State(state): State<AppState>,
+    Signed { ctx, .. }: Signed,
+    PageId(id): PageId,
+) -> Response {
+    match state.app.get_stage(id).await {
+        Ok(s) => {
+            let back = format!("/pipeline?pipeline={}", s.pipeline_id);
+            stage_dialog(&ctx, &s, &values_of(&s), None, back)
+        }
+        Err(e) => error_page(&ctx, e),
+    }
+}
+
+fn number(form: &FormData, key: &str, e: &mut FieldErrors) -> Option<i64> {
+    let raw = form.get(key).filter(|v| !v.is_empty())?;
+    match raw.parse() {
+        Ok(n) => Some(n),
+        Err(_) => {
+            e.add(
+                key,
+                sen_domain::errors::Invalid::Type {
+                    expected: "integer".into(),
+                },
+            );
+            None
+        }
+    }
+}
+
+/// `POST /stages/{id}/edit`.
+pub async fn edit_submit(
+    State(state): State<AppState>,
+    Signed { ctx, actor }: Signed,
+    PageId(id): PageId,
+    body: Bytes,
+) -> Response {
+    let form = FormData::parse(&body);
+    let stage = match state.app.get_stage(id).await {
+        Ok(s) => s,
+        Err(e) => return error_page(&ctx, e),
+    };
+    let mut e = FieldErrors::new();
+    let values = StageValues {
+        name: form.get("name").unwrap_or_default(),
+        probability: number(&form, "probability", &mut e).unwrap_or(0),
+        is_won: form.checked("is_won"),
+        folded: form.checked("folded"),
+        requirements: form.get("requirements").filter(|r| !r.is_empty()),
+        team_ids: stage.team_ids.clone(),
+        stale_after_days: number(&form, "stale_after_days", &mut e),
+        required_fields: form.all("required_fields"),
+    };
+    let back = back(&form, stage.pipeline_id);
+    if !e.is_empty() {
+        return stage_dialog(&ctx, &stage, &values, Some(&e), back);
+    }
+    let version = form.id("version").unwrap_or(stage.version);
+    match state
+        .app
+        .update_stage(&actor, id, version, values.clone())
+        .await
+    {
+        Ok(_) => Redirect::to(&back).into_response(),
+        Err(AppError::Invalid(e)) => stage_dialog(&ctx, &stage, &values, Some(&e), back),
+        Err(e) => error_page(&ctx, e),
+    }
+}
+
+/// `POST /stages/{id}/fold`: folds an open column, unfolds a folded one.
+pub async fn fold_submit(
+    State(state): State<AppState>,
+    Signed { ctx, actor }: Signed,
+    PageId(id): PageId,
+    body: Bytes,
+) -> Response {
+    let form = FormData::parse(&body);
+    let stage = match state.app.get_stage(id).await {
+        Ok(s) => s,
+        Err(e) => return error_page(&ctx, e),
+    };
+    let mut values = values_of(&stage);
+    values.folded = !stage.folded;
+    match state
+        .app
+        .update_stage(&actor, id, stage.version, values)
+        .await
+    {
+        Ok(_) => Redirect::to(&back(&form, stage.pipeline_id)).into_response(),
+        Err(e) => error_page(&ctx, e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "board/stage_delete.html")]
+pub struct DeleteDialog {
+    pub shell: Shell,
+    pub stage_id: i64,
+    pub name: String,
+    pub targets: Vec<(i64, String)>,
+    pub back: String,
+    pub error: String,
+}
+
+async fn delete_dialog(state: &AppState, ctx: &PageCtx, id: i64, error: String) -> Response {
+    let tr = ctx.tr();
+    let stage = match state.app.get_stage(id).await {
+        Ok(s) => s,
+        Err(e) => return error_page(ctx, e),
+    };
+    let pipeline = match state.app.get_pipeline(stage.pipeline_id).await {
+        Ok(p) => p,
+        Err(e) => return error_page(ctx, e),
+    };
+    let title = tr.t1("stage-delete-title", "name", &stage.name);
+    let body = DeleteDialog {
+        shell: ctx.shell("board", title.clone()),
+        stage_id: id,
+        name: stage.name.clone(),
+        targets: pipeline
+            .stages
+            .iter()
+            .filter(|s| s.id != id)
+            .map(|s| (s.id, s.name.clone()))
+            .collect(),
+        back: format!("/pipeline?pipeline={}", pipeline.id),
+        error,
+    };
+    dialog(ctx, "board", title, &body)
+}
+
+/// `GET /stages/{id}/delete`: asks where the stage's records go.
+pub async fn delete_page(
+    State(state): State<AppState>,
+    Signed { ctx, .. }: Signed,
+    PageId(id): PageId,
+) -> Response {
+    delete_dialog(&state, &ctx, id, String::new()).await
+}
+
+/// `POST /stages/{id}/delete`.
+pub async fn delete_submit(
+    State(state): State<AppState>,
+    Signed { ctx, actor }: Signed,
+    PageId(id): PageId,
+    body: Bytes,
+) -> Response {
+    let form = FormData::parse(&body);
+    let stage = match state.app.get_stage(id).await {
+        Ok(s) => s,
+        Err(e) => return error_page(&ctx, e),
+    };
+    match state.app.delete_stage(&actor, id, form.id("target")).await {
+        Ok(()) => Redirect::to(&back(&form, stage.pipeline_id)).into_response(),
+        Err(AppError::Invalid(e)) => {
+            let msg = e
+                .0
+                .iter()
+                .flat_map(|(_, w)| w.iter())
+                .map(|w| ctx.tr().i18n.invalid(ctx.lang, w))
+                .collect::<Vec<_>>()
+                .join(" ");
+            delete_dialog(&state, &ctx, id, msg).await
+        }
+        Err(AppError::Conflict(_)) => {
+            delete_dialog(&state, &ctx, id, ctx.tr().t("stage-delete-last")).await
+        }
+        Err(e) => error_page(&ctx, e),
+    }
+}
