@@ -165,3 +165,103 @@ fav-name-placeholder = Name of this search
 fav-share = Share with everyone
 fav-default = Open by default
 fav-save = Save
+
+## Record page and dialogs
+action-create-record = Create
+lead-new = New lead
+opportunity-new = New opportunity
+lead-section-customer = Customer
+lead-section-deal = Deal
+lead-section-marketing = Marketing
+lead-section-address = Address
+lead-section-notes = Notes
+lead-customer-hint = Type to search your contacts; pick one to link it.
+lead-saved = Saved.
+lead-conflict = Someone saved this record while you were editing. What you typed is kept below; the history shows what changed. Save again to keep your version.
+lead-archived-badge = Archived
+lead-pager = Previous and next record
+lead-previous = Previous record
+lead-next = Next record
+lead-action-convert = Convert to opportunity
+lead-action-won = Mark as won
+lead-action-lost = Mark as lost
+lead-action-unqualified = Unqualified
+lead-action-reopen = Reopen
+lead-delete-confirm = Delete “{ $name }” for good?
+lead-duplicates-title = Possible duplicates
+lead-merge-duplicates = Merge with these
+lead-reason = Reason
+lead-feedback = Feedback
+lead-closed-conflict = This record is already closed.
+lead-lost-title = Mark “{ $name }” as lost
+lead-unqualified-title = Mark “{ $name }” as unqualified
+outcome-open = Open
+outcome-won = Won
+outcome-lost = Lost
+outcome-unqualified = Unqualified
+duplicate-reason-email = same e-mail
+duplicate-reason-phone = same phone
+duplicate-reason-name = same name
+duplicate-reason-company = same company
+convert-title = Convert “{ $name }” to an opportunity
+convert-action = Conversion action
+convert-action-convert = Convert to opportunity
+convert-action-merge = Merge with existing opportunities
+convert-no-duplicates = No similar leads or opportunities found.
+convert-team-pipeline = The team's pipeline
+convert-customer-create = Create a new customer
+convert-customer-link = Link to an existing customer
+convert-customer-search = Search a contact…
+convert-customer-none = Do not link to a customer
+convert-pick-customer = Pick the customer to link from the suggestions.
+convert-submit = Create opportunity
+merge-title = Merge records
+merge-keep = Record to keep
+merge-preview = Result
+merge-hint = The others fill the kept record's empty fields, their tags are added and their history moves to it; then they are removed.
+merge-submit = Merge
+
+## Lists
+list-columns = Columns
+list-export = Export CSV
+list-count = { $count ->
+    [one] 1 record
+   *[other] { $count } records
+}
+list-empty = Nothing matches this search.
+list-group-partial = groups count the first 5,000 records
+list-select = Select
+list-select-all = { $count ->
+    [one] Select the 1 matching record
+   *[other] Select all { $count } matching
+}
+list-bulk-action = Action on selected…
+list-bulk-assign = Assign to salesperson
+list-bulk-tag = Add tag
+list-bulk-stage = Move to stage
+list-bulk-merge = Merge
+list-bulk-run = Apply
+list-bulk-confirm = Apply this action to the selected records?
+list-bulk-done = { $count ->
+    [one] Done for 1 record.
+   *[other] Done for { $count } records.
+}
+list-col-number = Number
+list-col-name = Name
+list-col-customer = Customer
+list-col-stage = Stage
+list-col-user = Salesperson
+list-col-expected-revenue = Expected revenue
+list-col-probability = Probability
+list-col-expected-closing = Expected closing
+list-col-priority = Priority
+list-col-tags = Tags
+list-col-email = E-mail
+list-col-phone = Phone
+list-col-team = Sales team
+list-col-source = Source
+list-col-city = City
+list-col-created-at = Created
+lead-created = Created
+lead-stage-id = Stage
+lead-archived-at = Archived

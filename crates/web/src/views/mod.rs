@@ -8,8 +8,11 @@ pub mod contact_form;
 pub mod contacts;
 pub mod display;
 pub mod forms;
+pub mod lead_dialogs;
 pub mod lead_fields;
+pub mod lead_form;
 pub mod lead_search;
+pub mod leads_list;
 pub mod page;
 pub mod search_bar;
 pub mod stage_admin;
@@ -82,6 +85,35 @@ pub fn router() -> Router<AppState> {
             "/stages/{id}/delete",
             get(stage_admin::delete_page).post(stage_admin::delete_submit),
         )
+        .route("/leads", get(leads_list::list_page))
+        .route("/opportunities", get(leads_list::list_page))
+        .route("/leads/bulk", post(leads_list::bulk_submit))
+        .route("/leads/export.csv", get(leads_list::export_csv))
+        .route(
+            "/leads/new",
+            get(lead_form::new_page).post(lead_form::create_submit),
+        )
+        .route(
+            "/leads/merge",
+            get(lead_dialogs::merge_page).post(lead_dialogs::merge_submit),
+        )
+        .route(
+            "/leads/{id}",
+            get(lead_form::show_page).post(lead_form::update_submit),
+        )
+        .route(
+            "/leads/{id}/lost",
+            get(lead_dialogs::lost_page).post(lead_dialogs::lost_submit),
+        )
+        .route(
+            "/leads/{id}/unqualified",
+            get(lead_dialogs::unqualified_page).post(lead_dialogs::unqualified_submit),
+        )
+        .route(
+            "/leads/{id}/convert",
+            get(lead_dialogs::convert_page).post(lead_dialogs::convert_submit),
+        )
+        .route("/leads/{id}/{action}", post(lead_form::lifecycle_submit))
         .route("/leads/{id}/priority", post(board_actions::priority_submit))
         .route("/leads/{id}/move", post(board_actions::move_submit))
         .route(
