@@ -41,7 +41,11 @@ fn check(v: &ViewInput) -> Result<(), FieldErrors> {
 
 impl App {
     /// The user's own views and the shared ones, of one page or of all.
-    pub async fn saved_views(&self, actor: &Actor, page: Option<&str>) -> AppResult<Vec<SavedView>> {
+    pub async fn saved_views(
+        &self,
+        actor: &Actor,
+        page: Option<&str>,
+    ) -> AppResult<Vec<SavedView>> {
         Ok(store::visible(&mut &self.db, actor.user_id, page).await?)
     }
 

@@ -22,7 +22,11 @@ pub struct SavedView {
 const COLUMNS: &str = "id, user_id, name, page, query, shared, is_default, created_at";
 
 /// The user's own views of a page and the ones others share, own first, by name.
-pub async fn visible(conn: &mut impl Conn, user_id: i64, page: Option<&str>) -> Result<Vec<SavedView>> {
+pub async fn visible(
+    conn: &mut impl Conn,
+    user_id: i64,
+    page: Option<&str>,
+) -> Result<Vec<SavedView>> {
     let mut sql = Sql::with(
         format!("SELECT {COLUMNS} FROM saved_views WHERE (user_id = $1 OR shared)"),
         vec![user_id.into()],
@@ -56,17 +60,17 @@ pub struct NewView<'a> {
 pub async fn create(tx: &mut Tx, v: NewView<'_>, now: DateTime<Utc>) -> Result<i64> {
     let (id,): (i64,) = tx
         .fetch_one(&Sql::insert_returning_id(
-        "saved_views",
-        vec![
-            ("user_id", v.user_id.into()),
-            ("name", v.name.into()),
-            ("page", v.page.into()),
-            ("query", v.query.into()),
-            ("shared", v.shared.into()),
-            ("is_default", false.into()),
-            ("created_at", now.into()),
-        ],
-    ))
+            "saved_views",
+            vec![
+                ("user_id", v.user_id.into()),
+                ("name", v.name.into()),
+                ("page", v.page.into()),
+                ("query", v.query.into()),
+                ("shared", v.shared.into()),
+                ("is_default", false.into()),
+                ("created_at", now.into()),
+            ],
+        ))
         .await?;
     Ok(id)
 }

@@ -50,12 +50,11 @@ impl I18n {
             // HTML is escaped by the templates; isolation marks would show up as junk.
             bundle.set_use_isolating(false);
             for source in *sources {
-                let resource = FluentResource::try_new((*source).to_string()).unwrap_or_else(
-                    |(res, errs)| {
+                let resource =
+                    FluentResource::try_new((*source).to_string()).unwrap_or_else(|(res, errs)| {
                         tracing::error!(lang, ?errs, "catalog has syntax errors");
                         res
-                    },
-                );
+                    });
                 if let Err(errs) = bundle.add_resource(resource) {
                     tracing::error!(lang, ?errs, "catalog has duplicate messages");
                 }

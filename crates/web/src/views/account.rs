@@ -152,7 +152,7 @@ pub async fn setup_submit(
                 s.expires_at,
                 state.secure_cookies,
             ));
-            (jar, Redirect::to("/contacts")).into_response()
+            (jar, Redirect::to("/pipeline")).into_response()
         }
         Err(AppError::Conflict(_)) => Redirect::to("/login").into_response(),
         Err(AppError::Invalid(errors)) => {
@@ -188,7 +188,7 @@ pub struct LoginPage {
 fn safe_next(next: Option<String>) -> String {
     // Only local paths: never bounce a user to another site after sign-in.
     next.filter(|n| n.starts_with('/') && !n.starts_with("//"))
-        .unwrap_or_else(|| "/contacts".into())
+        .unwrap_or_else(|| "/pipeline".into())
 }
 
 pub async fn login_page(

@@ -49,9 +49,9 @@ impl CardView {
 
 pub fn card_view(l: &Lead, pipeline: &Pipeline, o: &LeadOptions) -> CardView {
     let stage = pipeline.stages.iter().find(|s| s.id == l.stage_id);
-    let stale = stage
-        .and_then(|s| s.stale_after_days)
-        .is_some_and(|d| l.outcome == "open" && l.stage_changed_at < Utc::now() - Duration::days(d));
+    let stale = stage.and_then(|s| s.stale_after_days).is_some_and(|d| {
+        l.outcome == "open" && l.stage_changed_at < Utc::now() - Duration::days(d)
+    });
     CardView {
         id: l.id,
         number: l.number.clone(),
@@ -166,7 +166,16 @@ pub struct BoardQuery {
 
 fn board_query(uri: &Uri, ctx: &PageCtx, pipeline: &Pipeline) -> BoardQuery {
     let search = LeadSearch::from_pairs(&query_pairs(uri));
-    let filter = search.filter_expr(&pipeline.stages, ctx.today());
+    let mut filter = search.filter_expr(&pipeline.stages, ctx.today());
+    // Lost and unqualified records leave the board, as in Odoo, unless asked for.
+    if !search.has_chip("lost") {
+        let open = "outcome != \"lost\" and outcome != \"unqualified\"";
+        filter = if filter.is_empty() {
+            open.to_string()
+        } else {
+            format!("({filter}) and {open}")
+        };
+    }
     let params = BoardParams {
         pipeline_id: Some(pipeline.id),
         filter: (!filter.is_empty()).then_some(filter),
@@ -178,7 +187,10 @@ fn board_query(uri: &Uri, ctx: &PageCtx, pipeline: &Pipeline) -> BoardQuery {
 }
 
 /// The pipeline named by `?pipeline=`, else the first deal pipeline.
-async fn chosen_pipeline(state: &AppState, uri: &Uri) -> Result<(Pipeline, Vec<Pipeline>), AppError> {
+async fn chosen_pipeline(
+    state: &AppState,
+    uri: &Uri,
+) -> Result<(Pipeline, Vec<Pipeline>), AppError> {
     let all = state.app.list_pipelines().await?;
     let wanted: Option<i64> = super::contacts::param(&query_pairs(uri), "pipeline")
         .parse()
@@ -252,7 +264,8 @@ pub async fn board_page(
             })
             .collect(),
     };
-    let is_empty = error.is_empty() && bq.search.is_empty() && columns.iter().all(|c| c.head.count == 0);
+    let is_empty =
+        error.is_empty() && bq.search.is_empty() && columns.iter().all(|c| c.head.count == 0);
     let bar = search_bar(&state, &ctx, &actor, "board", &bq.search, &pipeline, &opts).await;
     render(&BoardPage {
         shell: ctx.shell("board", pipeline.name.clone()),

@@ -200,7 +200,11 @@ pub async fn priority_submit(
         Err(e) => return error_page(&ctx, e),
     };
     // Clicking the star that is already the priority clears it, as in Odoo.
-    let priority = if priority == lead.priority { 0 } else { priority };
+    let priority = if priority == lead.priority {
+        0
+    } else {
+        priority
+    };
     let patch = LeadPatch {
         priority: Some(priority),
         ..Default::default()
@@ -320,7 +324,10 @@ pub async fn move_submit(
         .collect();
     let mut patch = match patch_from_form(&form, &present) {
         Ok(p) => p,
-        Err(e) => return requirements_dialog(&state, &ctx, &actor, id, stage_id, Some((&form, &e))).await,
+        Err(e) => {
+            return requirements_dialog(&state, &ctx, &actor, id, stage_id, Some((&form, &e)))
+                .await;
+        }
     };
     if let Err(e) = add_new_tags(&state.app, &actor, &form, &mut patch).await {
         return error_page(&ctx, e);

@@ -22,12 +22,13 @@ use super::lead_fields::LeadOptions;
 use super::page::{PageCtx, PageId, Shell, Signed, dialog, error_page};
 use crate::state::AppState;
 
-fn problem_text(ctx: &PageCtx, e: &AppError) -> String {
+/// A refused action, in one sentence of the reader's language.
+pub fn problem_text(ctx: &PageCtx, e: &AppError) -> String {
     match e {
         AppError::Invalid(errors) => errors
             .0
-            .iter()
-            .flat_map(|(_, w)| w.iter())
+            .values()
+            .flatten()
             .map(|w| ctx.tr().i18n.invalid(ctx.lang, w))
             .collect::<Vec<_>>()
             .join(" "),
@@ -51,14 +52,26 @@ pub struct ReasonDialog {
     pub feedback: String,
 }
 
-async fn reason_dialog(state: &AppState, ctx: &PageCtx, actor: &Actor, id: i64, action: &str, error: String, feedback: String) -> Response {
+async fn reason_dialog(
+    state: &AppState,
+    ctx: &PageCtx,
+    actor: &Actor,
+    id: i64,
+    action: &str,
+    error: String,
+    feedback: String,
+) -> Response {
     let tr = ctx.tr();
     let lead = match state.app.get_lead(actor, id).await {
         Ok(l) => l,
         Err(e) => return error_page(ctx, e),
     };
     let pipeline = state.app.get_pipeline(lead.pipeline_id).await.ok();
-    let applies = if lead.kind == "lead" { AppliesTo::Lead } else { AppliesTo::Deal };
+    let applies = if lead.kind == "lead" {
+        AppliesTo::Lead
+    } else {
+        AppliesTo::Deal
+    };
     let reasons = state
         .app
         .list_lookups(LookupKind::LostReason)
@@ -89,20 +102,56 @@ async fn reason_dialog(state: &AppState, ctx: &PageCtx, actor: &Actor, id: i64, 
 }
 
 /// `GET /leads/{id}/lost` and `/unqualified`.
-pub async fn lost_page(State(state): State<AppState>, Signed { ctx, actor }: Signed, PageId(id): PageId) -> Response {
-    reason_dialog(&state, &ctx, &actor, id, "lost", String::new(), String::new()).await
+pub async fn lost_page(
+    State(state): State<AppState>,
+    Signed { ctx, actor }: Signed,
+    PageId(id): PageId,
+) -> Response {
+    reason_dialog(
+        &state,
+        &ctx,
+        &actor,
+        id,
+        "lost",
+        String::new(),
+        String::new(),
+    )
+    .await
 }
 
-pub async fn unqualified_page(State(state): State<AppState>, Signed { ctx, actor }: Signed, PageId(id): PageId) -> Response {
-    reason_dialog(&state, &ctx, &actor, id, "unqualified", String::new(), String::new()).await
+pub async fn unqualified_page(
+    State(state): State<AppState>,
+    Signed { ctx, actor }: Signed,
+    PageId(id): PageId,
+) -> Response {
+    reason_dialog(
+        &state,
+        &ctx,
+        &actor,
+        id,
+        "unqualified",
+        String::new(),
+        String::new(),
+    )
+    .await
 }
 
-async fn reason_submit(state: AppState, ctx: PageCtx, actor: Actor, id: i64, action: &str, body: Bytes) -> Response {
+async fn reason_submit(
+    state: AppState,
+    ctx: PageCtx,
+    actor: Actor,
+    id: i64,
+    action: &str,
+    body: Bytes,
+) -> Response {
     let form = FormData::parse(&body);
     let reason = form.id("reason_id");
     let feedback = form.get("feedback").filter(|f| !f.is_empty());
     let result = if action == "lost" {
-        state.app.mark_lost(&actor, id, reason, feedback.clone()).await
+        state
+            .app
+            .mark_lost(&actor, id, reason, feedback.clone())
+            .await
     } else {
         state.app.mark_unqualified(&actor, id, reason).await
     };
@@ -110,17 +159,36 @@ async fn reason_submit(state: AppState, ctx: PageCtx, actor: Actor, id: i64, act
         Ok(l) => Redirect::to(&format!("/leads/{}", l.id)).into_response(),
         Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
             let msg = problem_text(&ctx, &e);
-            reason_dialog(&state, &ctx, &actor, id, action, msg, feedback.unwrap_or_default()).await
+            reason_dialog(
+                &state,
+                &ctx,
+                &actor,
+                id,
+                action,
+                msg,
+                feedback.unwrap_or_default(),
+            )
+            .await
         }
         Err(e) => error_page(&ctx, e),
     }
 }
 
-pub async fn lost_submit(State(state): State<AppState>, Signed { ctx, actor }: Signed, PageId(id): PageId, body: Bytes) -> Response {
+pub async fn lost_submit(
+    State(state): State<AppState>,
+    Signed { ctx, actor }: Signed,
+    PageId(id): PageId,
+    body: Bytes,
+) -> Response {
     reason_submit(state, ctx, actor, id, "lost", body).await
 }
 
-pub async fn unqualified_submit(State(state): State<AppState>, Signed { ctx, actor }: Signed, PageId(id): PageId, body: Bytes) -> Response {
+pub async fn unqualified_submit(
+    State(state): State<AppState>,
+    Signed { ctx, actor }: Signed,
+    PageId(id): PageId,
+    body: Bytes,
+) -> Response {
     reason_submit(state, ctx, actor, id, "unqualified", body).await
 }
 
@@ -139,7 +207,13 @@ pub struct ConvertDialog {
     pub error: String,
 }
 
-async fn convert_dialog(state: &AppState, ctx: &PageCtx, actor: &Actor, id: i64, error: String) -> Response {
+async fn convert_dialog(
+    state: &AppState,
+    ctx: &PageCtx,
+    actor: &Actor,
+    id: i64,
+    error: String,
+) -> Response {
     let tr = ctx.tr();
     let lead = match state.app.get_lead(actor, id).await {
         Ok(l) => l,
@@ -152,14 +226,29 @@ async fn convert_dialog(state: &AppState, ctx: &PageCtx, actor: &Actor, id: i64,
         .await
         .unwrap_or_default()
         .into_iter()
-        .map(|d| (d.id, d.number, d.name, tr.t(&format!("duplicate-reason-{}", d.reason))))
+        .map(|d| {
+            (
+                d.id,
+                d.number,
+                d.name,
+                tr.t(&format!("duplicate-reason-{}", d.reason)),
+            )
+        })
         .collect();
     let title = tr.t1("convert-title", "name", &lead.name);
     let body = ConvertDialog {
         shell: ctx.shell("leads", title.clone()),
         id,
-        users: opts.users.iter().map(|(i, n)| (*i, n.clone(), Some(*i) == lead.user_id)).collect(),
-        teams: opts.teams.iter().map(|(i, n)| (*i, n.clone(), Some(*i) == lead.team_id)).collect(),
+        users: opts
+            .users
+            .iter()
+            .map(|(i, n)| (*i, n.clone(), Some(*i) == lead.user_id))
+            .collect(),
+        teams: opts
+            .teams
+            .iter()
+            .map(|(i, n)| (*i, n.clone(), Some(*i) == lead.team_id))
+            .collect(),
         pipelines: state
             .app
             .list_pipelines()
@@ -179,25 +268,46 @@ async fn convert_dialog(state: &AppState, ctx: &PageCtx, actor: &Actor, id: i64,
 }
 
 /// `GET /leads/{id}/convert`.
-pub async fn convert_page(State(state): State<AppState>, Signed { ctx, actor }: Signed, PageId(id): PageId) -> Response {
+pub async fn convert_page(
+    State(state): State<AppState>,
+    Signed { ctx, actor }: Signed,
+    PageId(id): PageId,
+) -> Response {
     convert_dialog(&state, &ctx, &actor, id, String::new()).await
 }
 
 /// `POST /leads/{id}/convert`.
-pub async fn convert_submit(State(state): State<AppState>, Signed { ctx, actor }: Signed, PageId(id): PageId, body: Bytes) -> Response {
+pub async fn convert_submit(
+    State(state): State<AppState>,
+    Signed { ctx, actor }: Signed,
+    PageId(id): PageId,
+    body: Bytes,
+) -> Response {
     let form = FormData::parse(&body);
     let merge = form.get("action").as_deref() == Some("merge");
     let customer = match form.get("customer_mode").as_deref() {
         Some("link") => match customer_of(&form.get("customer").unwrap_or_default()).0 {
             Some(c) => Customer::Link(c),
-            None => return convert_dialog(&state, &ctx, &actor, id, ctx.tr().t("convert-pick-customer")).await,
+            None => {
+                return convert_dialog(
+                    &state,
+                    &ctx,
+                    &actor,
+                    id,
+                    ctx.tr().t("convert-pick-customer"),
+                )
+                .await;
+            }
         },
         Some("none") => Customer::None,
         _ => Customer::Create,
     };
     let input = ConvertInput {
         merge_with: if merge {
-            form.all("merge_with").iter().filter_map(|m| m.parse().ok()).collect()
+            form.all("merge_with")
+                .iter()
+                .filter_map(|m| m.parse().ok())
+                .collect()
         } else {
             vec![]
         },
@@ -228,7 +338,14 @@ pub struct MergeDialog {
     pub error: String,
 }
 
-async fn merge_dialog(state: &AppState, ctx: &PageCtx, actor: &Actor, ids: &[i64], keep: Option<i64>, error: String) -> Response {
+async fn merge_dialog(
+    state: &AppState,
+    ctx: &PageCtx,
+    actor: &Actor,
+    ids: &[i64],
+    keep: Option<i64>,
+    error: String,
+) -> Response {
     let tr = ctx.tr();
     let opts = LeadOptions::load(&state.app).await;
     let mut leads = Vec::new();
@@ -238,8 +355,15 @@ async fn merge_dialog(state: &AppState, ctx: &PageCtx, actor: &Actor, ids: &[i64
             Err(e) => return error_page(ctx, e),
         }
     }
-    let keep = keep.filter(|k| ids.contains(k)).or(ids.first().copied()).unwrap_or(0);
-    let mut ordered: Vec<_> = leads.iter().filter(|l| l.id == keep).map(|l| l.values()).collect();
+    let keep = keep
+        .filter(|k| ids.contains(k))
+        .or(ids.first().copied())
+        .unwrap_or(0);
+    let mut ordered: Vec<_> = leads
+        .iter()
+        .filter(|l| l.id == keep)
+        .map(|l| l.values())
+        .collect();
     ordered.extend(leads.iter().filter(|l| l.id != keep).map(|l| l.values()));
     let m = merge_values(&ordered);
     let text = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".into());
@@ -252,12 +376,21 @@ async fn merge_dialog(state: &AppState, ctx: &PageCtx, actor: &Actor, ids: &[i64
         (tr.t("lead-user-id"), opts.user_name(m.user_id)),
         (
             tr.t("lead-expected-revenue"),
-            m.expected_revenue.map(|r| format_money(&r)).unwrap_or_else(|| "—".into()),
+            m.expected_revenue
+                .map(|r| format_money(&r))
+                .unwrap_or_else(|| "—".into()),
         ),
-        (tr.t("lead-priority"), tr.t(&format!("lead-priority-{}", m.priority))),
+        (
+            tr.t("lead-priority"),
+            tr.t(&format!("lead-priority-{}", m.priority)),
+        ),
         (
             tr.t("lead-tags"),
-            opts.tag_chips(&m.tag_ids).into_iter().map(|(n, _)| n).collect::<Vec<_>>().join(", "),
+            opts.tag_chips(&m.tag_ids)
+                .into_iter()
+                .map(|(n, _)| n)
+                .collect::<Vec<_>>()
+                .join(", "),
         ),
     ];
     let title = tr.t("merge-title");
@@ -265,31 +398,62 @@ async fn merge_dialog(state: &AppState, ctx: &PageCtx, actor: &Actor, ids: &[i64
         shell: ctx.shell("opportunities", title.clone()),
         records: leads
             .iter()
-            .map(|l| (l.id, l.number.clone(), l.name.clone(), tr.t(&format!("outcome-{}", l.outcome)), l.id == keep))
+            .map(|l| {
+                (
+                    l.id,
+                    l.number.clone(),
+                    l.name.clone(),
+                    tr.t(&format!("outcome-{}", l.outcome)),
+                    l.id == keep,
+                )
+            })
             .collect(),
         preview,
         keep,
-        ids: ids.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(","),
+        ids: ids
+            .iter()
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>()
+            .join(","),
         error,
     };
     dialog(ctx, "opportunities", title, &body)
 }
 
 fn ids_of(raw: &str) -> Vec<i64> {
-    let mut ids: Vec<i64> = raw.split(',').filter_map(|i| i.trim().parse().ok()).collect();
+    let mut ids: Vec<i64> = raw
+        .split(',')
+        .filter_map(|i| i.trim().parse().ok())
+        .collect();
     ids.dedup();
     ids
 }
 
 /// `GET /leads/merge?ids=1,2,3&keep=2`.
-pub async fn merge_page(State(state): State<AppState>, Signed { ctx, actor }: Signed, uri: Uri) -> Response {
+pub async fn merge_page(
+    State(state): State<AppState>,
+    Signed { ctx, actor }: Signed,
+    uri: Uri,
+) -> Response {
     let pairs = query_pairs(&uri);
     let ids = ids_of(&param(&pairs, "ids"));
-    merge_dialog(&state, &ctx, &actor, &ids, param(&pairs, "keep").parse().ok(), String::new()).await
+    merge_dialog(
+        &state,
+        &ctx,
+        &actor,
+        &ids,
+        param(&pairs, "keep").parse().ok(),
+        String::new(),
+    )
+    .await
 }
 
 /// `POST /leads/merge`.
-pub async fn merge_submit(State(state): State<AppState>, Signed { ctx, actor }: Signed, body: Bytes) -> Response {
+pub async fn merge_submit(
+    State(state): State<AppState>,
+    Signed { ctx, actor }: Signed,
+    body: Bytes,
+) -> Response {
     let form = FormData::parse(&body);
     let ids = ids_of(&form.get("ids").unwrap_or_default());
     let keep = form.id("keep");

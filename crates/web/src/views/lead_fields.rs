@@ -104,7 +104,11 @@ fn name_of(list: &[(i64, String)], id: Option<i64>) -> String {
         .unwrap_or_default()
 }
 
-fn choices(list: &[(i64, String)], current: Option<i64>, none: String) -> Vec<(String, String, bool)> {
+fn choices(
+    list: &[(i64, String)],
+    current: Option<i64>,
+    none: String,
+) -> Vec<(String, String, bool)> {
     let mut out = vec![(String::new(), none, current.is_none())];
     out.extend(
         list.iter()
@@ -141,12 +145,8 @@ pub fn field(tr: Tr<'_>, o: &LeadOptions, v: &LeadValues, name: &'static str) ->
         "name" => f("text", v.name.clone()).required(),
         "user_id" => f("select", String::new()).options(choices(&o.users, v.user_id, none())),
         "team_id" => f("select", String::new()).options(choices(&o.teams, v.team_id, none())),
-        "source_id" => {
-            f("select", String::new()).options(choices(&o.sources, v.source_id, none()))
-        }
-        "medium_id" => {
-            f("select", String::new()).options(choices(&o.mediums, v.medium_id, none()))
-        }
+        "source_id" => f("select", String::new()).options(choices(&o.sources, v.source_id, none())),
+        "medium_id" => f("select", String::new()).options(choices(&o.mediums, v.medium_id, none())),
         "campaign_id" => {
             f("select", String::new()).options(choices(&o.campaigns, v.campaign_id, none()))
         }

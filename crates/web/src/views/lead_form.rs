@@ -54,7 +54,13 @@ const SECTIONS: &[(&str, &[&str])] = &[
     ),
     (
         "lead-section-marketing",
-        &["source_id", "medium_id", "campaign_id", "referred_by", "website"],
+        &[
+            "source_id",
+            "medium_id",
+            "campaign_id",
+            "referred_by",
+            "website",
+        ],
     ),
     (
         "lead-section-address",
@@ -192,11 +198,7 @@ fn timeline_text(
     } else {
         c.field.clone()
     };
-    format!(
-        "{label}: {} → {}",
-        value(&c.old_value),
-        value(&c.new_value)
-    )
+    format!("{label}: {} → {}", value(&c.old_value), value(&c.new_value))
 }
 
 struct Loaded {
@@ -216,7 +218,13 @@ async fn load(state: &AppState, actor: &Actor, id: i64) -> Result<Loaded, AppErr
 }
 
 /// Previous and next ids in the list the record was opened from (`nav` = that list's query).
-async fn neighbours(state: &AppState, actor: &Actor, ctx: &PageCtx, nav: &str, id: i64) -> (String, String) {
+async fn neighbours(
+    state: &AppState,
+    actor: &Actor,
+    ctx: &PageCtx,
+    nav: &str,
+    id: i64,
+) -> (String, String) {
     if nav.is_empty() {
         return (String::new(), String::new());
     }
@@ -225,8 +233,19 @@ async fn neighbours(state: &AppState, actor: &Actor, ctx: &PageCtx, nav: &str, i
     let kind = param(&pairs, "type");
     let mut filter = search.filter_expr(&[], ctx.today());
     if !kind.is_empty() {
-        let k = format!("type = \"{}\"", if kind == "lead" { "lead" } else { "opportunity" });
-        filter = if filter.is_empty() { k } else { format!("({filter}) and {k}") };
+        let k = format!(
+            "type = \"{}\"",
+            if kind == "lead" {
+                "lead"
+            } else {
+                "opportunity"
+            }
+        );
+        filter = if filter.is_empty() {
+            k
+        } else {
+            format!("({filter}) and {k}")
+        };
     }
     let params = sen_app::contacts::ListParams {
         q: (!search.q.is_empty()).then(|| search.q.clone()),
@@ -243,11 +262,11 @@ async fn neighbours(state: &AppState, actor: &Actor, ctx: &PageCtx, nav: &str, i
         return (String::new(), String::new());
     };
     let nav_q = serde_urlencoded::to_string([("nav", nav)]).unwrap_or_default();
-    let link = |j: Option<&i64>| {
-        j.map(|j| format!("/leads/{j}?{nav_q}"))
-            .unwrap_or_default()
-    };
-    (link(i.checked_sub(1).and_then(|p| ids.get(p))), link(ids.get(i + 1)))
+    let link = |j: Option<&i64>| j.map(|j| format!("/leads/{j}?{nav_q}")).unwrap_or_default();
+    (
+        link(i.checked_sub(1).and_then(|p| ids.get(p))),
+        link(ids.get(i + 1)),
+    )
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -296,15 +315,27 @@ async fn form_page(
             let when = format_time(c.changed_at, &tz, ctx.lang);
             (
                 timeline_text(tr, c, &l.opts, &l.pipeline),
-                if who.is_empty() { when } else { format!("{who}, {when}") },
+                if who.is_empty() {
+                    when
+                } else {
+                    format!("{who}, {when}")
+                },
             )
         })
         .collect();
     let (prev, next) = neighbours(state, actor, ctx, &nav, lead.id).await;
-    let list_href = if lead.kind == "lead" { "/leads" } else { "/opportunities" };
+    let list_href = if lead.kind == "lead" {
+        "/leads"
+    } else {
+        "/opportunities"
+    };
     let page = FormPage {
         shell: ctx.shell(
-            if lead.kind == "lead" { "leads" } else { "opportunities" },
+            if lead.kind == "lead" {
+                "leads"
+            } else {
+                "opportunities"
+            },
             lead.name.clone(),
         ),
         id: lead.id,
@@ -360,7 +391,10 @@ pub async fn show_page(
         Ok(l) => {
             let values = l.lead.values();
             let customer = customer_text(&state, &actor, &values).await;
-            form_page(&state, &ctx, &actor, l, &values, customer, None, notice, nav).await
+            form_page(
+                &state, &ctx, &actor, l, &values, customer, None, notice, nav,
+            )
+            .await
         }
         Err(e) => error_page(&ctx, e),
     }
@@ -385,7 +419,18 @@ pub async fn update_submit(
         Ok(p) => p,
         Err(e) => {
             let values = l.lead.values();
-            return form_page(&state, &ctx, &actor, l, &values, customer, Some(&e), String::new(), nav).await;
+            return form_page(
+                &state,
+                &ctx,
+                &actor,
+                l,
+                &values,
+                customer,
+                Some(&e),
+                String::new(),
+                nav,
+            )
+            .await;
         }
     };
     patch.contact_id = Some(customer_of(&customer).0);
@@ -394,14 +439,29 @@ pub async fn update_submit(
     }
     let typed = patch.clone().apply(&l.lead.values());
     let version = form.id("version").unwrap_or(l.lead.version);
-    match state.app.update_lead(&actor, id, version, patch, None).await {
+    match state
+        .app
+        .update_lead(&actor, id, version, patch, None)
+        .await
+    {
         Ok(_) => {
             let q = serde_urlencoded::to_string([("saved", "1"), ("nav", nav.as_str())])
                 .unwrap_or_default();
             Redirect::to(&format!("/leads/{id}?{q}")).into_response()
         }
         Err(AppError::Invalid(e)) => {
-            form_page(&state, &ctx, &actor, l, &typed, customer, Some(&e), String::new(), nav).await
+            form_page(
+                &state,
+                &ctx,
+                &actor,
+                l,
+                &typed,
+                customer,
+                Some(&e),
+                String::new(),
+                nav,
+            )
+            .await
         }
         Err(AppError::Stale(_)) => {
             let fresh = match load(&state, &actor, id).await {
@@ -409,7 +469,10 @@ pub async fn update_submit(
                 Err(e) => return error_page(&ctx, e),
             };
             let notice = ctx.tr().t("lead-conflict");
-            form_page(&state, &ctx, &actor, fresh, &typed, customer, None, notice, nav).await
+            form_page(
+                &state, &ctx, &actor, fresh, &typed, customer, None, notice, nav,
+            )
+            .await
         }
         Err(e) => error_page(&ctx, e),
     }
@@ -452,8 +515,16 @@ async fn new_form(
         .collect();
     render(&NewPage {
         shell: ctx.shell(
-            if kind == "lead" { "leads" } else { "opportunities" },
-            tr.t(if kind == "lead" { "lead-new" } else { "opportunity-new" }),
+            if kind == "lead" {
+                "leads"
+            } else {
+                "opportunities"
+            },
+            tr.t(if kind == "lead" {
+                "lead-new"
+            } else {
+                "opportunity-new"
+            }),
         ),
         pipelines,
         sections,
@@ -463,14 +534,31 @@ async fn new_form(
 }
 
 /// `GET /leads/new?type=&pipeline=`.
-pub async fn new_page(State(state): State<AppState>, Signed { ctx, actor }: Signed, uri: Uri) -> Response {
+pub async fn new_page(
+    State(state): State<AppState>,
+    Signed { ctx, actor }: Signed,
+    uri: Uri,
+) -> Response {
     let pairs = query_pairs(&uri);
-    let kind = if param(&pairs, "type") == "lead" { "lead" } else { "opportunity" };
+    let kind = if param(&pairs, "type") == "lead" {
+        "lead"
+    } else {
+        "opportunity"
+    };
     let values = LeadValues {
         user_id: Some(actor.user_id),
         ..Default::default()
     };
-    new_form(&state, &ctx, kind, param(&pairs, "pipeline").parse().ok(), &values, String::new(), None).await
+    new_form(
+        &state,
+        &ctx,
+        kind,
+        param(&pairs, "pipeline").parse().ok(),
+        &values,
+        String::new(),
+        None,
+    )
+    .await
 }
 
 /// `POST /leads/new`.
@@ -480,13 +568,26 @@ pub async fn create_submit(
     body: Bytes,
 ) -> Response {
     let form = FormData::parse(&body);
-    let kind = if form.get("type").as_deref() == Some("lead") { "lead" } else { "opportunity" };
+    let kind = if form.get("type").as_deref() == Some("lead") {
+        "lead"
+    } else {
+        "opportunity"
+    };
     let pipeline_id = form.id("pipeline_id");
     let customer = form.get("customer").unwrap_or_default();
     let mut patch = match patch_from_form(&form, &editable_fields()) {
         Ok(p) => p,
         Err(e) => {
-            return new_form(&state, &ctx, kind, pipeline_id, &LeadValues::default(), customer, Some(&e)).await;
+            return new_form(
+                &state,
+                &ctx,
+                kind,
+                pipeline_id,
+                &LeadValues::default(),
+                customer,
+                Some(&e),
+            )
+            .await;
         }
     };
     if let Err(e) = add_new_tags(&state.app, &actor, &form, &mut patch).await {
@@ -495,11 +596,19 @@ pub async fn create_submit(
     let mut values = patch.apply(&LeadValues::default());
     values.contact_id = customer_of(&customer).0;
     let placement = Placement {
-        kind: Some(if kind == "lead" { LeadType::Lead } else { LeadType::Opportunity }),
+        kind: Some(if kind == "lead" {
+            LeadType::Lead
+        } else {
+            LeadType::Opportunity
+        }),
         pipeline_id,
         stage_id: None,
     };
-    match state.app.create_lead(&actor, placement, values.clone()).await {
+    match state
+        .app
+        .create_lead(&actor, placement, values.clone())
+        .await
+    {
         Ok(saved) => Redirect::to(&format!("/leads/{}", saved.lead.id)).into_response(),
         Err(AppError::Invalid(e)) => {
             new_form(&state, &ctx, kind, pipeline_id, &values, customer, Some(&e)).await
@@ -523,8 +632,16 @@ pub async fn lifecycle_submit(
     let result = match action.as_str() {
         "won" => state.app.mark_won(&actor, id).await.map(Some),
         "reopen" => state.app.reopen_lead(&actor, id).await.map(Some),
-        "archive" => state.app.set_lead_archived(&actor, id, true).await.map(Some),
-        "restore" => state.app.set_lead_archived(&actor, id, false).await.map(Some),
+        "archive" => state
+            .app
+            .set_lead_archived(&actor, id, true)
+            .await
+            .map(Some),
+        "restore" => state
+            .app
+            .set_lead_archived(&actor, id, false)
+            .await
+            .map(Some),
         "delete" => state.app.delete_lead(&actor, id).await.map(|()| None),
         _ => Err(AppError::NotFound),
     };
@@ -540,7 +657,8 @@ pub async fn lifecycle_submit(
                 Ok(l) => {
                     let won = l.pipeline.stages.iter().find(|s| s.is_won).map(|s| s.id);
                     match won {
-                        Some(s) => Redirect::to(&format!("/leads/{id}/requirements?stage_id={s}")).into_response(),
+                        Some(s) => Redirect::to(&format!("/leads/{id}/requirements?stage_id={s}"))
+                            .into_response(),
                         None => error_page(&ctx, AppError::Invalid(e)),
                     }
                 }

@@ -78,11 +78,24 @@ fn kind_of(uri: &Uri) -> &'static str {
     }
 }
 
-fn params(search: &LeadSearch, ctx: &PageCtx, kind: &str, stages: &[sen_store::pipelines::Stage]) -> ListParams {
-    let t = if kind == "leads" { "lead" } else { "opportunity" };
+fn params(
+    search: &LeadSearch,
+    ctx: &PageCtx,
+    kind: &str,
+    stages: &[sen_store::pipelines::Stage],
+) -> ListParams {
+    let t = if kind == "leads" {
+        "lead"
+    } else {
+        "opportunity"
+    };
     let mut filter = search.filter_expr(stages, ctx.today());
     let k = format!("type = \"{t}\"");
-    filter = if filter.is_empty() { k } else { format!("({filter}) and {k}") };
+    filter = if filter.is_empty() {
+        k
+    } else {
+        format!("({filter}) and {k}")
+    };
     ListParams {
         q: (!search.q.is_empty()).then(|| search.q.clone()),
         filter: Some(filter),
@@ -97,18 +110,37 @@ fn cell(col: &str, l: &Lead, o: &LeadOptions, stage: &str, lang: &str, tz: &str)
     match col {
         "number" => l.number.clone(),
         "name" => l.name.clone(),
-        "customer" => l.company_name.clone().or_else(|| l.contact_name.clone()).unwrap_or_default(),
+        "customer" => l
+            .company_name
+            .clone()
+            .or_else(|| l.contact_name.clone())
+            .unwrap_or_default(),
         "stage" => stage.to_string(),
         "user" => o.user_name(l.user_id),
         "team" => o.team_name(l.team_id),
         "source" => o.source_name(l.source_id),
-        "expected_revenue" => l.expected_revenue().map(|m| format_money(&m)).unwrap_or_default(),
+        "expected_revenue" => l
+            .expected_revenue()
+            .map(|m| format_money(&m))
+            .unwrap_or_default(),
         "probability" => format!("{} %", l.probability),
-        "expected_closing" => l.expected_closing.map(|d| format_date(d, lang)).unwrap_or_default(),
+        "expected_closing" => l
+            .expected_closing
+            .map(|d| format_date(d, lang))
+            .unwrap_or_default(),
         "priority" => "★".repeat(l.priority.clamp(0, 3) as usize),
-        "tags" => o.tag_chips(&l.tag_ids).into_iter().map(|(n, _)| n).collect::<Vec<_>>().join(", "),
+        "tags" => o
+            .tag_chips(&l.tag_ids)
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect::<Vec<_>>()
+            .join(", "),
         "email" => t(&l.email),
-        "phone" => l.mobile.clone().or_else(|| l.phone.clone()).unwrap_or_default(),
+        "phone" => l
+            .mobile
+            .clone()
+            .or_else(|| l.phone.clone())
+            .unwrap_or_default(),
         "city" => t(&l.city),
         "created_at" => format_time(l.created_at, tz, lang),
         _ => String::new(),
@@ -123,17 +155,32 @@ fn group_keys(group: &str, l: &Lead, o: &LeadOptions, stage: &str, none: &str) -
         "user" => vec![or_none(o.user_name(l.user_id))],
         "team" => vec![or_none(o.team_name(l.team_id))],
         "source" => vec![or_none(o.source_name(l.source_id))],
-        "closing_month" => vec![l.expected_closing.map(|d| d.format("%Y-%m").to_string()).unwrap_or_else(|| none.to_string())],
+        "closing_month" => vec![
+            l.expected_closing
+                .map(|d| d.format("%Y-%m").to_string())
+                .unwrap_or_else(|| none.to_string()),
+        ],
         "tag" => {
-            let tags: Vec<String> = o.tag_chips(&l.tag_ids).into_iter().map(|(n, _)| n).collect();
-            if tags.is_empty() { vec![none.to_string()] } else { tags }
+            let tags: Vec<String> = o
+                .tag_chips(&l.tag_ids)
+                .into_iter()
+                .map(|(n, _)| n)
+                .collect();
+            if tags.is_empty() {
+                vec![none.to_string()]
+            } else {
+                tags
+            }
         }
         _ => vec![String::new()],
     }
 }
 
 fn sums_text(sums: &[Money]) -> String {
-    sums.iter().map(format_money).collect::<Vec<_>>().join(" + ")
+    sums.iter()
+        .map(format_money)
+        .collect::<Vec<_>>()
+        .join(" + ")
 }
 
 fn add_sum(sums: &mut Vec<Money>, m: Option<Money>) {
@@ -148,13 +195,22 @@ async fn stage_names(state: &AppState) -> (Vec<Pipeline>, Vec<(i64, String)>) {
     let pipelines = state.app.list_pipelines().await.unwrap_or_default();
     let names = pipelines
         .iter()
-        .flat_map(|p| p.stages.iter().map(move |s| (s.id, format!("{} · {}", p.name, s.name))))
+        .flat_map(|p| {
+            p.stages
+                .iter()
+                .map(move |s| (s.id, format!("{} · {}", p.name, s.name)))
+        })
         .collect();
     (pipelines, names)
 }
 
 /// Reads every matching record (up to `cap`) page by page.
-async fn read_all(state: &AppState, actor: &Actor, mut p: ListParams, cap: usize) -> Result<(Vec<Lead>, i64), AppError> {
+async fn read_all(
+    state: &AppState,
+    actor: &Actor,
+    mut p: ListParams,
+    cap: usize,
+) -> Result<(Vec<Lead>, i64), AppError> {
     let mut out = Vec::new();
     p.limit = Some(500);
     loop {
@@ -167,7 +223,11 @@ async fn read_all(state: &AppState, actor: &Actor, mut p: ListParams, cap: usize
     }
 }
 
-pub async fn list_page(State(state): State<AppState>, Signed { ctx, actor }: Signed, uri: Uri) -> Response {
+pub async fn list_page(
+    State(state): State<AppState>,
+    Signed { ctx, actor }: Signed,
+    uri: Uri,
+) -> Response {
     let tr = ctx.tr();
     let kind = kind_of(&uri);
     let pairs = query_pairs(&uri);
@@ -177,7 +237,12 @@ pub async fn list_page(State(state): State<AppState>, Signed { ctx, actor }: Sig
         return Redirect::to(&url).into_response();
     }
     let mut search = LeadSearch::from_pairs(&pairs);
-    let chosen: Vec<String> = pairs.iter().filter(|(k, _)| k == "col").map(|(_, v)| v.clone()).filter(|c| COLUMNS.contains(&c.as_str())).collect();
+    let chosen: Vec<String> = pairs
+        .iter()
+        .filter(|(k, _)| k == "col")
+        .map(|(_, v)| v.clone())
+        .filter(|c| COLUMNS.contains(&c.as_str()))
+        .collect();
     if !chosen.is_empty() {
         search.cols = chosen;
     }
@@ -186,7 +251,13 @@ pub async fn list_page(State(state): State<AppState>, Signed { ctx, actor }: Sig
     let mut p = params(&search, &ctx, kind, &all_stages);
     let cursor = super::contacts::param(&pairs, "cursor");
     let opts = LeadOptions::load(&state.app).await;
-    let stage_of = |id: i64| stages.iter().find(|s| s.0 == id).map(|s| s.1.clone()).unwrap_or_default();
+    let stage_of = |id: i64| {
+        stages
+            .iter()
+            .find(|s| s.0 == id)
+            .map(|s| s.1.clone())
+            .unwrap_or_default()
+    };
     let tz = ctx.time_zone();
     let columns = search.columns();
     let (items, total, next, error) = if search.group.is_empty() {
@@ -210,14 +281,22 @@ pub async fn list_page(State(state): State<AppState>, Signed { ctx, actor }: Sig
         let stage = stage_of(l.stage_id);
         let row = || Row {
             id: l.id,
-            cells: columns.iter().map(|c| cell(c, l, &opts, &stage, ctx.lang, &tz)).collect(),
+            cells: columns
+                .iter()
+                .map(|c| cell(c, l, &opts, &stage, ctx.lang, &tz))
+                .collect(),
             archived: l.archived_at.is_some(),
         };
         for key in group_keys(&search.group, l, &opts, &stage, &none) {
             let i = match groups.iter().position(|g| g.label == key) {
                 Some(i) => i,
                 None => {
-                    groups.push(Group { label: key, count: 0, sums: String::new(), rows: vec![] });
+                    groups.push(Group {
+                        label: key,
+                        count: 0,
+                        sums: String::new(),
+                        rows: vec![],
+                    });
                     group_sums.push(vec![]);
                     groups.len() - 1
                 }
@@ -234,15 +313,29 @@ pub async fn list_page(State(state): State<AppState>, Signed { ctx, actor }: Sig
         groups.sort_by(|a, b| a.label.cmp(&b.label));
     }
     let query = search.query_string();
-    let path = if kind == "leads" { "/leads" } else { "/opportunities" };
+    let path = if kind == "leads" {
+        "/leads"
+    } else {
+        "/opportunities"
+    };
     let headers = columns
         .iter()
         .map(|c| {
-            let sorted = if search.sort == *c { "asc" } else if search.sort == format!("-{c}") { "desc" } else { "" };
+            let sorted = if search.sort == *c {
+                "asc"
+            } else if search.sort == format!("-{c}") {
+                "desc"
+            } else {
+                ""
+            };
             let link = match SORTABLE.iter().find(|(k, _)| k == c) {
                 Some((_, f)) => {
                     let mut s = search.clone();
-                    s.sort = if sorted == "asc" { format!("-{f}") } else { f.to_string() };
+                    s.sort = if sorted == "asc" {
+                        format!("-{f}")
+                    } else {
+                        f.to_string()
+                    };
                     format!("{path}?{}", s.query_string())
                 }
                 None => String::new(),
@@ -259,10 +352,17 @@ pub async fn list_page(State(state): State<AppState>, Signed { ctx, actor }: Sig
         .map(|c| {
             let mut pairs = search.pairs();
             pairs.push(("cursor", c));
-            format!("{path}?{}", serde_urlencoded::to_string(pairs).unwrap_or_default())
+            format!(
+                "{path}?{}",
+                serde_urlencoded::to_string(pairs).unwrap_or_default()
+            )
         })
         .unwrap_or_default();
-    let first = pipelines.iter().find(|p| p.kind == if kind == "leads" { "lead" } else { "deal" }).cloned().unwrap_or_else(|| pipelines.first().cloned().unwrap_or_else(empty_pipeline));
+    let first = pipelines
+        .iter()
+        .find(|p| p.kind == if kind == "leads" { "lead" } else { "deal" })
+        .cloned()
+        .unwrap_or_else(|| pipelines.first().cloned().unwrap_or_else(empty_pipeline));
     let bar = search_bar(&state, &ctx, &actor, kind, &search, &first, &opts).await;
     let notice = match super::contacts::param(&pairs, "done").parse::<i64>() {
         Ok(n) => tr.n("list-bulk-done", n),
@@ -273,7 +373,16 @@ pub async fn list_page(State(state): State<AppState>, Signed { ctx, actor }: Sig
         kind,
         bar,
         headers,
-        all_columns: COLUMNS.iter().map(|c| (c.to_string(), tr.t(&format!("list-col-{}", c.replace('_', "-"))), columns.iter().any(|x| x == c))).collect(),
+        all_columns: COLUMNS
+            .iter()
+            .map(|c| {
+                (
+                    c.to_string(),
+                    tr.t(&format!("list-col-{}", c.replace('_', "-"))),
+                    columns.iter().any(|x| x == c),
+                )
+            })
+            .collect(),
         grouped: !search.group.is_empty(),
         partial: !search.group.is_empty() && (items.len() as i64) < total,
         groups,
@@ -306,27 +415,70 @@ fn empty_pipeline() -> Pipeline {
 
 /// `POST /leads/bulk` (form): one action on the selected rows, or on every row matching
 /// the list's search when "all matching" is ticked.
-pub async fn bulk_submit(State(state): State<AppState>, Signed { ctx, actor }: Signed, body: Bytes) -> Response {
+pub async fn bulk_submit(
+    State(state): State<AppState>,
+    Signed { ctx, actor }: Signed,
+    body: Bytes,
+) -> Response {
     let form = FormData::parse(&body);
-    let kind = if form.get("kind").as_deref() == Some("leads") { "leads" } else { "opportunities" };
+    let kind = if form.get("kind").as_deref() == Some("leads") {
+        "leads"
+    } else {
+        "opportunities"
+    };
     let query = form.get("query").unwrap_or_default();
-    let back = if kind == "leads" { "/leads" } else { "/opportunities" };
-    let mut ids: Vec<i64> = form.all("ids").iter().filter_map(|i| i.parse().ok()).collect();
+    let back = if kind == "leads" {
+        "/leads"
+    } else {
+        "/opportunities"
+    };
+    let mut ids: Vec<i64> = form
+        .all("ids")
+        .iter()
+        .filter_map(|i| i.parse().ok())
+        .collect();
     if form.checked("all") {
         let pairs: Vec<(String, String)> = serde_urlencoded::from_str(&query).unwrap_or_default();
         let search = LeadSearch::from_pairs(&pairs);
-        let stages: Vec<_> = state.app.list_pipelines().await.unwrap_or_default().into_iter().flat_map(|p| p.stages).collect();
-        match read_all(&state, &actor, params(&search, &ctx, kind, &stages), sen_app::bulk::MAX_BULK).await {
-            Ok((items, _)) => ids = items.into_iter().take(sen_app::bulk::MAX_BULK).map(|l| l.id).collect(),
+        let stages: Vec<_> = state
+            .app
+            .list_pipelines()
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .flat_map(|p| p.stages)
+            .collect();
+        match read_all(
+            &state,
+            &actor,
+            params(&search, &ctx, kind, &stages),
+            sen_app::bulk::MAX_BULK,
+        )
+        .await
+        {
+            Ok((items, _)) => {
+                ids = items
+                    .into_iter()
+                    .take(sen_app::bulk::MAX_BULK)
+                    .map(|l| l.id)
+                    .collect()
+            }
             Err(e) => return error_page(&ctx, e),
         }
     }
     let action = match form.get("action").as_deref() {
         Some("merge") => {
-            let list = ids.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(",");
+            let list = ids
+                .iter()
+                .map(|i| i.to_string())
+                .collect::<Vec<_>>()
+                .join(",");
             return Redirect::to(&format!("/leads/merge?ids={list}")).into_response();
         }
-        Some("assign") => BulkAction::Assign { user_id: Some(form.id("user_id")), team_id: None },
+        Some("assign") => BulkAction::Assign {
+            user_id: Some(form.id("user_id")),
+            team_id: None,
+        },
         Some("tag") => match form.id("tag_id") {
             Some(t) => BulkAction::AddTag(t),
             None => return Redirect::to(&format!("{back}?{query}")).into_response(),
@@ -350,29 +502,63 @@ pub async fn bulk_submit(State(state): State<AppState>, Signed { ctx, actor }: S
 }
 
 /// `GET /leads/export.csv?…`: the visible columns of every matching record.
-pub async fn export_csv(State(state): State<AppState>, Signed { ctx, actor }: Signed, uri: Uri) -> Response {
+pub async fn export_csv(
+    State(state): State<AppState>,
+    Signed { ctx, actor }: Signed,
+    uri: Uri,
+) -> Response {
     let pairs = query_pairs(&uri);
-    let kind = if super::contacts::param(&pairs, "kind") == "leads" { "leads" } else { "opportunities" };
+    let kind = if super::contacts::param(&pairs, "kind") == "leads" {
+        "leads"
+    } else {
+        "opportunities"
+    };
     let search = LeadSearch::from_pairs(&pairs);
     let (pipelines, stages) = stage_names(&state).await;
     let all_stages: Vec<_> = pipelines.iter().flat_map(|p| p.stages.clone()).collect();
     let opts = LeadOptions::load(&state.app).await;
     let tr = ctx.tr();
     let tz = ctx.time_zone();
-    let (items, _) = match read_all(&state, &actor, params(&search, &ctx, kind, &all_stages), 100_000).await {
+    let (items, _) = match read_all(
+        &state,
+        &actor,
+        params(&search, &ctx, kind, &all_stages),
+        100_000,
+    )
+    .await
+    {
         Ok(r) => r,
         Err(e) => return error_page(&ctx, e),
     };
     let columns = search.columns();
-    let mut w = csv_line(columns.iter().map(|c| tr.t(&format!("list-col-{}", c.replace('_', "-")))));
+    let mut w = csv_line(
+        columns
+            .iter()
+            .map(|c| tr.t(&format!("list-col-{}", c.replace('_', "-")))),
+    );
     for l in &items {
-        let stage = stages.iter().find(|s| s.0 == l.stage_id).map(|s| s.1.clone()).unwrap_or_default();
-        w.push_str(&csv_line(columns.iter().map(|c| cell(c, l, &opts, &stage, ctx.lang, &tz))));
+        let stage = stages
+            .iter()
+            .find(|s| s.0 == l.stage_id)
+            .map(|s| s.1.clone())
+            .unwrap_or_default();
+        w.push_str(&csv_line(
+            columns
+                .iter()
+                .map(|c| cell(c, l, &opts, &stage, ctx.lang, &tz)),
+        ));
     }
     let mut res = format!("\u{feff}{w}").into_response();
     let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
-    h.insert(header::CONTENT_DISPOSITION, HeaderValue::from_str(&format!("attachment; filename=\"{kind}.csv\"")).unwrap_or(HeaderValue::from_static("attachment")));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&format!("attachment; filename=\"{kind}.csv\""))
+            .unwrap_or(HeaderValue::from_static("attachment")),
+    );
     res
 }
 
@@ -381,8 +567,16 @@ pub async fn export_csv(State(state): State<AppState>, Signed { ctx, actor }: Si
 fn csv_line(cells: impl Iterator<Item = String>) -> String {
     let mut out = cells
         .map(|c| {
-            let c = if c.starts_with(['=', '+', '-', '@']) { format!("'{c}") } else { c };
-            if c.contains([',', '"', '\n', '\r']) { format!("\"{}\"", c.replace('"', "\"\"")) } else { c }
+            let c = if c.starts_with(['=', '+', '-', '@']) {
+                format!("'{c}")
+            } else {
+                c
+            };
+            if c.contains([',', '"', '\n', '\r']) {
+                format!("\"{}\"", c.replace('"', "\"\""))
+            } else {
+                c
+            }
         })
         .collect::<Vec<_>>()
         .join(",");
@@ -396,7 +590,15 @@ mod tests {
 
     #[test]
     fn csv_cells_are_quoted_and_formulas_defused() {
-        let line = csv_line(["a,b".to_string(), "say \"hi\"".into(), "=SUM(A1)".into(), "78.000 ₫".into()].into_iter());
+        let line = csv_line(
+            [
+                "a,b".to_string(),
+                "say \"hi\"".into(),
+                "=SUM(A1)".into(),
+                "78.000 ₫".into(),
+            ]
+            .into_iter(),
+        );
         assert_eq!(line, "\"a,b\",\"say \"\"hi\"\"\",'=SUM(A1),78.000 ₫\r\n");
     }
 }

@@ -219,7 +219,11 @@ pub async fn default_submit(
 ) -> Response {
     let form = FormData::parse(&body);
     let on = form.get("on").as_deref() != Some("false");
-    match state.app.update_view(&actor, id, None, None, Some(on)).await {
+    match state
+        .app
+        .update_view(&actor, id, None, None, Some(on))
+        .await
+    {
         Ok(v) => Redirect::to(&back_to(&form, page_path(&v.page))).into_response(),
         Err(e) => error_page(&ctx, e),
     }

@@ -83,7 +83,9 @@ fn stage_fields(tr: Tr<'_>, v: &StageValues) -> Vec<FieldView> {
         f(
             "stale_after_days",
             "number",
-            v.stale_after_days.map(|d| d.to_string()).unwrap_or_default(),
+            v.stale_after_days
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
         )
         .hint(tr.t("stage-stale-after-days-hint")),
         f("required_fields", "multi", String::new()).options(
@@ -286,14 +288,8 @@ pub async fn delete_submit(
     };
     match state.app.delete_stage(&actor, id, form.id("target")).await {
         Ok(()) => Redirect::to(&back(&form, stage.pipeline_id)).into_response(),
-        Err(AppError::Invalid(e)) => {
-            let msg = e
-                .0
-                .iter()
-                .flat_map(|(_, w)| w.iter())
-                .map(|w| ctx.tr().i18n.invalid(ctx.lang, w))
-                .collect::<Vec<_>>()
-                .join(" ");
+        Err(e @ AppError::Invalid(_)) => {
+            let msg = super::lead_dialogs::problem_text(&ctx, &e);
             delete_dialog(&state, &ctx, id, msg).await
         }
         Err(AppError::Conflict(_)) => {
