@@ -204,6 +204,11 @@ async fn chosen_pipeline(
     Ok((chosen, all))
 }
 
+/// The board of a pipeline, where its forms come back to.
+pub fn board_url(pipeline_id: i64) -> String {
+    format!("/pipeline?pipeline={pipeline_id}")
+}
+
 pub fn can_manage(actor: &Actor) -> bool {
     actor.role.sees_all()
 }
@@ -297,7 +302,8 @@ fn more_url(pipeline: &Pipeline, c: &Column, query: &str) -> String {
         .unwrap_or_default()
 }
 
-async fn pipeline_of(state: &AppState, id: &str) -> Result<Pipeline, AppError> {
+/// The pipeline of a page path's `{id}` (anything but a number is "not found").
+pub async fn pipeline_of(state: &AppState, id: &str) -> Result<Pipeline, AppError> {
     let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
     state.app.get_pipeline(id).await
 }

@@ -14,7 +14,7 @@ use sen_domain::lead::{LeadPatch, LeadType, LeadValues};
 use sen_domain::pipeline::REQUIRABLE_FIELDS;
 use sen_store::pipelines::Pipeline;
 
-use super::board::{CardView, CardsFragment, card_view};
+use super::board::{CardView, CardsFragment, board_url, card_view, pipeline_of};
 use super::contacts::{param, query_pairs};
 use super::forms::{FieldView, FormData, attach_errors};
 use super::lead_fields::{LeadOptions, add_new_tags, currency_choices, field, patch_from_form};
@@ -36,11 +36,6 @@ pub struct QuickForm {
     /// After a successful create: the new card, put at the top of its column.
     pub created: Option<CardView>,
     pub pipeline: Option<Pipeline>,
-}
-
-async fn pipeline_of(state: &AppState, id: &str) -> Result<Pipeline, AppError> {
-    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
-    state.app.get_pipeline(id).await
 }
 
 fn quick_form(ctx: &PageCtx, o: &LeadOptions, pipeline_id: i64, stage_id: i64) -> QuickForm {
@@ -222,13 +217,7 @@ pub async fn priority_submit(
             .insert("HX-Trigger", HeaderValue::from_static("board-changed"));
         return res;
     }
-    Redirect::to(&back(&form, lead.pipeline_id)).into_response()
-}
-
-fn back(form: &FormData, pipeline_id: i64) -> String {
-    form.get("back")
-        .filter(|b| b.starts_with('/') && !b.starts_with("//"))
-        .unwrap_or_else(|| format!("/pipeline?pipeline={pipeline_id}"))
+    Redirect::to(&form.back_or(&board_url(lead.pipeline_id))).into_response()
 }
 
 #[derive(Template)]
@@ -290,7 +279,7 @@ async fn requirements_dialog(
         version: lead.version,
         fields,
         errors,
-        back: format!("/pipeline?pipeline={}", lead.pipeline_id),
+        back: board_url(lead.pipeline_id),
     };
     dialog(ctx, "board", tr.t("board-requirements-title"), &body)
 }
@@ -367,7 +356,7 @@ pub async fn move_submit(
                 }
                 return res;
             }
-            Redirect::to(&back(&form, saved.lead.pipeline_id)).into_response()
+            Redirect::to(&form.back_or(&board_url(saved.lead.pipeline_id))).into_response()
         }
         Err(AppError::Invalid(e)) => {
             requirements_dialog(&state, &ctx, &actor, id, stage_id, Some((&form, &e))).await

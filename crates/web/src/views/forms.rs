@@ -40,6 +40,13 @@ impl FormData {
             .is_some_and(|v| v == "on" || v == "true" || v == "1")
     }
 
+    /// The `back` field when it is a path on this site (never another site), else `fallback`.
+    pub fn back_or(&self, fallback: &str) -> String {
+        self.get("back")
+            .filter(|b| b.starts_with('/') && !b.starts_with("//"))
+            .unwrap_or_else(|| fallback.to_string())
+    }
+
     /// An optional id: empty means none; garbage is treated as none too (the select only
     /// offers valid ids).
     pub fn id(&self, key: &str) -> Option<i64> {

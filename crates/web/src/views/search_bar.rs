@@ -182,13 +182,6 @@ pub async fn default_view_url(state: &AppState, actor: &Actor, page: &str) -> Op
     Some(format!("{}?{}", page_path(page), v.query))
 }
 
-/// A local path to come back to (never another site).
-fn back_to(form: &FormData, fallback: &str) -> String {
-    form.get("back")
-        .filter(|b| b.starts_with('/') && !b.starts_with("//"))
-        .unwrap_or_else(|| fallback.to_string())
-}
-
 /// `POST /views`: saves the current search as a favourite.
 pub async fn save_submit(
     State(state): State<AppState>,
@@ -224,7 +217,7 @@ pub async fn default_submit(
         .update_view(&actor, id, None, None, Some(on))
         .await
     {
-        Ok(v) => Redirect::to(&back_to(&form, page_path(&v.page))).into_response(),
+        Ok(v) => Redirect::to(&form.back_or(page_path(&v.page))).into_response(),
         Err(e) => error_page(&ctx, e),
     }
 }
@@ -238,7 +231,7 @@ pub async fn delete_submit(
 ) -> Response {
     let form = FormData::parse(&body);
     match state.app.delete_view(&actor, id).await {
-        Ok(()) => Redirect::to(&back_to(&form, "/pipeline")).into_response(),
+        Ok(()) => Redirect::to(&form.back_or("/pipeline")).into_response(),
         Err(e) => error_page(&ctx, e),
     }
 }

@@ -12,6 +12,7 @@ use sen_domain::errors::FieldErrors;
 use sen_domain::pipeline::{REQUIRABLE_FIELDS, StageValues};
 use sen_store::pipelines::Stage;
 
+use super::board::board_url;
 use super::forms::{FieldView, FormData, attach_errors};
 use super::page::{PageCtx, PageId, Shell, Signed, dialog, error_page};
 use crate::i18n::Tr;
@@ -30,12 +31,6 @@ pub fn values_of(s: &Stage) -> StageValues {
     }
 }
 
-fn back(form: &FormData, pipeline_id: i64) -> String {
-    form.get("back")
-        .filter(|b| b.starts_with('/') && !b.starts_with("//"))
-        .unwrap_or_else(|| format!("/pipeline?pipeline={pipeline_id}"))
-}
-
 /// `POST /pipeline/{id}/stages`: a new stage at the end, named in the form.
 pub async fn add_submit(
     State(state): State<AppState>,
@@ -50,7 +45,7 @@ pub async fn add_submit(
         ..Default::default()
     };
     match state.app.add_stage(&actor, pipeline_id, values).await {
-        Ok(_) => Redirect::to(&back(&form, pipeline_id)).into_response(),
+        Ok(_) => Redirect::to(&form.back_or(&board_url(pipeline_id))).into_response(),
         Err(e) => error_page(&ctx, e),
     }
 }
@@ -141,7 +136,7 @@ pub async fn edit_page(
 ) -> Response {
     match state.app.get_stage(id).await {
         Ok(s) => {
-            let back = format!("/pipeline?pipeline={}", s.pipeline_id);
+            let back = board_url(s.pipeline_id);
             stage_dialog(&ctx, &s, &values_of(&s), None, back)
         }
         Err(e) => error_page(&ctx, e),
@@ -187,7 +182,7 @@ pub async fn edit_submit(
         stale_after_days: number(&form, "stale_after_days", &mut e),
         required_fields: form.all("required_fields"),
     };
-    let back = back(&form, stage.pipeline_id);
+    let back = form.back_or(&board_url(stage.pipeline_id));
     if !e.is_empty() {
         return stage_dialog(&ctx, &stage, &values, Some(&e), back);
     }
@@ -222,7 +217,7 @@ pub async fn fold_submit(
         .update_stage(&actor, id, stage.version, values)
         .await
     {
-        Ok(_) => Redirect::to(&back(&form, stage.pipeline_id)).into_response(),
+        Ok(_) => Redirect::to(&form.back_or(&board_url(stage.pipeline_id))).into_response(),
         Err(e) => error_page(&ctx, e),
     }
 }
@@ -259,7 +254,7 @@ async fn delete_dialog(state: &AppState, ctx: &PageCtx, id: i64, error: String) 
             .filter(|s| s.id != id)
             .map(|s| (s.id, s.name.clone()))
             .collect(),
-        back: format!("/pipeline?pipeline={}", pipeline.id),
+        back: board_url(pipeline.id),
         error,
     };
     dialog(ctx, "board", title, &body)
@@ -287,7 +282,7 @@ pub async fn delete_submit(
         Err(e) => return error_page(&ctx, e),
     };
     match state.app.delete_stage(&actor, id, form.id("target")).await {
-        Ok(()) => Redirect::to(&back(&form, stage.pipeline_id)).into_response(),
+        Ok(()) => Redirect::to(&form.back_or(&board_url(stage.pipeline_id))).into_response(),
         Err(e @ AppError::Invalid(_)) => {
             let msg = super::lead_dialogs::problem_text(&ctx, &e);
             delete_dialog(&state, &ctx, id, msg).await
