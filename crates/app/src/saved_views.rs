@@ -36,6 +36,13 @@ fn check(v: &ViewInput) -> Result<(), FieldErrors> {
         );
     }
     check_len(&mut e, "query", &v.query, MAX_QUERY);
+    // The query becomes part of a redirect's Location header.
+    if v.query.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        e.add(
+            "query",
+            Invalid::Message("a URL query string has no spaces or control characters".into()),
+        );
+    }
     e.into_result()
 }
 

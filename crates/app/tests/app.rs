@@ -673,3 +673,6 @@ mod convert;
 
 #[path = "app/board.rs"]
 mod board;
+
+#[path = "app/saved_views.rs"]
+mod saved_views;

@@ -43,7 +43,9 @@ impl FormData {
     /// The `back` field when it is a path on this site (never another site), else `fallback`.
     pub fn back_or(&self, fallback: &str) -> String {
         self.get("back")
-            .filter(|b| b.starts_with('/') && !b.starts_with("//"))
+            .filter(|b| {
+                b.starts_with('/') && !b.starts_with("//") && !b.chars().any(char::is_control)
+            })
             .unwrap_or_else(|| fallback.to_string())
     }
 

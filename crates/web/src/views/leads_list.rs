@@ -426,7 +426,14 @@ pub async fn bulk_submit(
     } else {
         "opportunities"
     };
-    let query = form.get("query").unwrap_or_default();
+    // Re-written from its parts: the redirect below never carries what was not a search.
+    let query = LeadSearch::from_pairs(
+        &serde_urlencoded::from_str::<Vec<(String, String)>>(
+            &form.get("query").unwrap_or_default(),
+        )
+        .unwrap_or_default(),
+    )
+    .query_string();
     let back = if kind == "leads" {
         "/leads"
     } else {
