@@ -18,6 +18,7 @@ const CATALOGS: &[(&str, &[&str])] = &[
         &[
             include_str!("../i18n/vi/main.ftl"),
             include_str!("../i18n/vi/sales.ftl"),
+            include_str!("../i18n/vi/settings.ftl"),
         ],
     ),
     (
@@ -25,6 +26,7 @@ const CATALOGS: &[(&str, &[&str])] = &[
         &[
             include_str!("../i18n/zh-TW/main.ftl"),
             include_str!("../i18n/zh-TW/sales.ftl"),
+            include_str!("../i18n/zh-TW/settings.ftl"),
         ],
     ),
     (
@@ -32,6 +34,7 @@ const CATALOGS: &[(&str, &[&str])] = &[
         &[
             include_str!("../i18n/en/main.ftl"),
             include_str!("../i18n/en/sales.ftl"),
+            include_str!("../i18n/en/settings.ftl"),
         ],
     ),
 ];

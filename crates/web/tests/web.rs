@@ -2157,3 +2157,6 @@ fn every_catalog_has_every_message_and_every_used_key_exists() {
         .collect();
     assert!(missing.is_empty(), "keys used but missing: {missing:?}");
 }
+
+#[path = "web/settings_pages.rs"]
+mod settings_pages;

@@ -42,11 +42,7 @@ impl FormData {
 
     /// The `back` field when it is a path on this site (never another site), else `fallback`.
     pub fn back_or(&self, fallback: &str) -> String {
-        self.get("back")
-            .filter(|b| {
-                b.starts_with('/') && !b.starts_with("//") && !b.chars().any(char::is_control)
-            })
-            .unwrap_or_else(|| fallback.to_string())
+        local_path_or(self.get("back"), fallback)
     }
 
     /// An optional id: empty means none; garbage is treated as none too (the select only
@@ -54,6 +50,19 @@ impl FormData {
     pub fn id(&self, key: &str) -> Option<i64> {
         self.get(key).and_then(|v| v.parse().ok())
     }
+}
+
+/// `path` when it is a path on this site (never another site, no control characters),
+/// else `fallback`: for "back" links carried in forms and query strings.
+pub fn local_path_or(path: Option<String>, fallback: &str) -> String {
+    path.filter(|b| b.starts_with('/') && !b.starts_with("//") && !b.chars().any(char::is_control))
+        .unwrap_or_else(|| fallback.to_string())
+}
+
+/// The `?back=` of a dialog opened from another page.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct BackQuery {
+    pub back: Option<String>,
 }
 
 /// Guest forms (setup, sign-in) have no session token yet; they are still refused when

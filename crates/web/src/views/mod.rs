@@ -15,6 +15,9 @@ pub mod lead_search;
 pub mod leads_list;
 pub mod page;
 pub mod search_bar;
+pub mod settings;
+pub mod settings_pipelines;
+pub mod settings_teams;
 pub mod stage_admin;
 pub mod users;
 
@@ -123,6 +126,47 @@ pub fn router() -> Router<AppState> {
         .route("/views", post(search_bar::save_submit))
         .route("/views/{id}/default", post(search_bar::default_submit))
         .route("/views/{id}/delete", post(search_bar::delete_submit))
+        .route("/settings", get(settings::index))
+        .route(
+            "/settings/pipelines",
+            get(settings_pipelines::list_page).post(settings_pipelines::create_submit),
+        )
+        .route(
+            "/settings/pipelines/{id}",
+            get(settings_pipelines::edit_page).post(settings_pipelines::update_submit),
+        )
+        .route(
+            "/settings/pipelines/{id}/delete",
+            post(settings_pipelines::delete_submit),
+        )
+        .route(
+            "/settings/pipelines/{id}/stages/{stage}/{direction}",
+            post(settings_pipelines::move_stage),
+        )
+        .route(
+            "/settings/teams",
+            get(settings_teams::list_page).post(settings_teams::create_submit),
+        )
+        .route(
+            "/settings/teams/{id}",
+            get(settings_teams::edit_page).post(settings_teams::update_submit),
+        )
+        .route(
+            "/settings/teams/{id}/delete",
+            post(settings_teams::delete_submit),
+        )
+        .route(
+            "/settings/{kind}",
+            get(settings::lookups_page).post(settings::lookup_create),
+        )
+        .route(
+            "/settings/{kind}/{id}",
+            get(settings::lookup_edit).post(settings::lookup_update),
+        )
+        .route(
+            "/settings/{kind}/{id}/delete",
+            post(settings::lookup_delete),
+        )
         .route("/users", get(users::list_page).post(users::create_submit))
         .route(
             "/users/{id}",

@@ -245,6 +245,17 @@ pub struct ErrorPage {
     pub message: String,
 }
 
+/// After a form succeeded: a redirect, or for a dialog posted by htmx a full navigation
+/// (`HX-Redirect`) so the next page does not land inside the dialog.
+pub fn go(ctx: &PageCtx, url: &str) -> Response {
+    if ctx.is_htmx
+        && let Ok(v) = axum::http::HeaderValue::from_str(url)
+    {
+        return ([("HX-Redirect", v)], "").into_response();
+    }
+    Redirect::to(url).into_response()
+}
+
 /// An application error as a page in the reader's language.
 pub fn error_page(ctx: &PageCtx, err: AppError) -> Response {
     let tr = ctx.tr();

@@ -5,7 +5,7 @@
 
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use sen_app::AppError;
 use sen_domain::errors::FieldErrors;
@@ -13,8 +13,8 @@ use sen_domain::pipeline::{REQUIRABLE_FIELDS, StageValues};
 use sen_store::pipelines::Stage;
 
 use super::board::board_url;
-use super::forms::{FieldView, FormData, attach_errors};
-use super::page::{PageCtx, PageId, Shell, Signed, dialog, error_page};
+use super::forms::{BackQuery, FieldView, FormData, attach_errors, local_path_or};
+use super::page::{PageCtx, PageId, Shell, Signed, dialog, error_page, go};
 use crate::i18n::Tr;
 use crate::state::AppState;
 
@@ -128,15 +128,16 @@ fn stage_dialog(
     dialog(ctx, "board", title, &body)
 }
 
-/// `GET /stages/{id}/edit`.
+/// `GET /stages/{id}/edit?back=`: from the board or the settings page.
 pub async fn edit_page(
     State(state): State<AppState>,
     Signed { ctx, .. }: Signed,
     PageId(id): PageId,
+    Query(q): Query<BackQuery>,
 ) -> Response {
     match state.app.get_stage(id).await {
         Ok(s) => {
-            let back = board_url(s.pipeline_id);
+            let back = local_path_or(q.back, &board_url(s.pipeline_id));
             stage_dialog(&ctx, &s, &values_of(&s), None, back)
         }
         Err(e) => error_page(&ctx, e),
@@ -192,7 +193,7 @@ pub async fn edit_submit(
         .update_stage(&actor, id, version, values.clone())
         .await
     {
-        Ok(_) => Redirect::to(&back).into_response(),
+        Ok(_) => go(&ctx, &back),
         Err(AppError::Invalid(e)) => stage_dialog(&ctx, &stage, &values, Some(&e), back),
         Err(e) => error_page(&ctx, e),
     }
@@ -233,7 +234,13 @@ pub struct DeleteDialog {
     pub error: String,
 }
 
-async fn delete_dialog(state: &AppState, ctx: &PageCtx, id: i64, error: String) -> Response {
+async fn delete_dialog(
+    state: &AppState,
+    ctx: &PageCtx,
+    id: i64,
+    back: Option<String>,
+    error: String,
+) -> Response {
     let tr = ctx.tr();
     let stage = match state.app.get_stage(id).await {
         Ok(s) => s,
@@ -254,19 +261,20 @@ async fn delete_dialog(state: &AppState, ctx: &PageCtx, id: i64, error: String) 
             .filter(|s| s.id != id)
             .map(|s| (s.id, s.name.clone()))
             .collect(),
-        back: board_url(pipeline.id),
+        back: local_path_or(back, &board_url(pipeline.id)),
         error,
     };
     dialog(ctx, "board", title, &body)
 }
 
-/// `GET /stages/{id}/delete`: asks where the stage's records go.
+/// `GET /stages/{id}/delete?back=`: asks where the stage's records go.
 pub async fn delete_page(
     State(state): State<AppState>,
     Signed { ctx, .. }: Signed,
     PageId(id): PageId,
+    Query(q): Query<BackQuery>,
 ) -> Response {
-    delete_dialog(&state, &ctx, id, String::new()).await
+    delete_dialog(&state, &ctx, id, q.back, String::new()).await
 }
 
 /// `POST /stages/{id}/delete`.
@@ -285,10 +293,11 @@ pub async fn delete_submit(
         Ok(()) => Redirect::to(&form.back_or(&board_url(stage.pipeline_id))).into_response(),
         Err(e @ AppError::Invalid(_)) => {
             let msg = super::lead_dialogs::problem_text(&ctx, &e);
-            delete_dialog(&state, &ctx, id, msg).await
+            delete_dialog(&state, &ctx, id, form.get("back"), msg).await
         }
         Err(AppError::Conflict(_)) => {
-            delete_dialog(&state, &ctx, id, ctx.tr().t("stage-delete-last")).await
+            let msg = ctx.tr().t("stage-delete-last");
+            delete_dialog(&state, &ctx, id, form.get("back"), msg).await
         }
         Err(e) => error_page(&ctx, e),
     }

@@ -20,6 +20,7 @@ use crate::state::AppState;
 #[template(path = "users.html")]
 pub struct UsersPage {
     pub shell: Shell,
+    pub tabs: Vec<(String, String, bool)>,
     pub users: Vec<(UserView, String)>,
     pub fields: Vec<FieldView>,
     pub editing: Option<UserView>,
@@ -126,7 +127,8 @@ async fn page(
     (
         status,
         render(&UsersPage {
-            shell: ctx.shell("users", tr.t("users-title")),
+            shell: ctx.shell("settings", tr.t("users-title")),
+            tabs: super::settings::tabs(ctx, actor, "users"),
             users,
             fields,
             editing,
