@@ -150,3 +150,33 @@ export async function shot(page, name) {
   await page.screenshot({ path, fullPage: true });
   return path;
 }
+
+/**
+ * A new browser context signed in as `user` through the sign-in page, landing on the board.
+ *
+ * @param {import('playwright-core').Browser} browser
+ * @param {string} url the server's base URL
+ * @param {{ email: string, password: string }} user
+ */
+export async function signIn(browser, url, user, locale = 'en-US', viewport = { width: 1400, height: 900 }) {
+  const context = await browser.newContext({ locale, viewport });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => { throw e; });
+  await page.goto(`${url}/login`);
+  await page.fill('#f-email', user.email);
+  await page.fill('#f-password', user.password);
+  await Promise.all([page.waitForURL(/\/pipeline/), page.click('button[type=submit]')]);
+  return { context, page };
+}
+
+/** A JSON API call with the page's session and CSRF token: `{ status, body }`. */
+export async function apiCall(page, url, method, path, body) {
+  const csrf = JSON.parse((await page.getAttribute('body', 'hx-headers')) || '{}')['X-CSRF-Token'];
+  const res = await page.request.fetch(`${url}${path}`, {
+    method,
+    headers: { 'X-CSRF-Token': csrf, Origin: url, 'Content-Type': 'application/json' },
+    data: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status(), body: text ? JSON.parse(text) : null };
+}

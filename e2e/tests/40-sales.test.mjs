@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { launchBrowser, shot, startSen } from '../lib/harness.mjs';
+import { apiCall, launchBrowser, shot, signIn, startSen } from '../lib/harness.mjs';
 
 let sen;
 let browser;
@@ -31,27 +31,8 @@ after(async () => {
   await sen?.stop();
 });
 
-async function signedIn(locale = 'zh-TW', viewport = { width: 1400, height: 900 }) {
-  const context = await browser.newContext({ locale, viewport });
-  const page = await context.newPage();
-  page.on('pageerror', (e) => { throw e; });
-  await page.goto(`${sen.url}/login`);
-  await page.fill('#f-email', ADMIN.email);
-  await page.fill('#f-password', ADMIN.password);
-  await Promise.all([page.waitForURL(/\/pipeline/), page.click('button[type=submit]')]);
-  return { context, page };
-}
-
-async function api(page, method, path, body) {
-  const csrf = JSON.parse((await page.getAttribute('body', 'hx-headers')) || '{}')['X-CSRF-Token'];
-  const res = await page.request.fetch(`${sen.url}${path}`, {
-    method,
-    headers: { 'X-CSRF-Token': csrf, Origin: sen.url, 'Content-Type': 'application/json' },
-    data: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status(), body: text ? JSON.parse(text) : null };
-}
+const signedIn = (locale = 'zh-TW', viewport) => signIn(browser, sen.url, ADMIN, locale, viewport);
+const api = (page, method, path, body) => apiCall(page, sen.url, method, path, body);
 
 async function dealPipeline(page) {
   const list = await api(page, 'GET', '/api/v1/pipelines');
