@@ -46,12 +46,14 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  * Starts `sen serve` on a free loopback port with a fresh temp data dir and waits until
  * GET /healthz answers 200 (30 s at most).
  *
- * @param {{ env?: Record<string,string>, args?: string[], timeoutMs?: number }} [opts]
+ * @param {{ env?: Record<string,string>, args?: string[], timeoutMs?: number, dataDir?: string }} [opts]
+ *   `dataDir`: serve an existing data directory (kept afterwards) instead of a fresh one.
  * @returns {Promise<{ url: string, port: number, dataDir: string, output: () => string, stop: () => Promise<void> }>}
  */
 export async function startSen(opts = {}) {
   const timeoutMs = opts.timeoutMs ?? 30_000;
-  const dataDir = mkdtempSync(join(tmpdir(), 'sen-e2e-'));
+  const keepData = Boolean(opts.dataDir);
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'sen-e2e-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const bin = senBin();
@@ -96,7 +98,7 @@ export async function startSen(opts = {}) {
       await exitPromise;
       clearTimeout(t);
     }
-    rmSync(dataDir, { recursive: true, force: true });
+    if (!keepData) rmSync(dataDir, { recursive: true, force: true });
   };
 
   const deadline = Date.now() + timeoutMs;

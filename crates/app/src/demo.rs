@@ -278,22 +278,30 @@ impl App {
         Ok(())
     }
 
+    /// Sets up a workspace with the demo admin when there is none; true when it did.
+    pub async fn ensure_demo_workspace(&self) -> AppResult<bool> {
+        if self.is_set_up().await? {
+            return Ok(false);
+        }
+        self.setup(SetupInput {
+            workspace_name: Some("Sen Demo".into()),
+            language: Some("vi".into()),
+            currency: Some("VND".into()),
+            time_zone: Some("Asia/Ho_Chi_Minh".into()),
+            admin_name: Some("Quản trị viên".into()),
+            admin_email: Some(DEMO_ADMIN_EMAIL.into()),
+            admin_password: Some(DEMO_PASSWORD.into()),
+        })
+        .await?;
+        Ok(true)
+    }
+
     /// Loads the demo data; running it twice adds nothing the second time.
     pub async fn load_demo(&self) -> AppResult<DemoReport> {
-        let mut report = DemoReport::default();
-        if !self.is_set_up().await? {
-            self.setup(SetupInput {
-                workspace_name: Some("Sen Demo".into()),
-                language: Some("vi".into()),
-                currency: Some("VND".into()),
-                time_zone: Some("Asia/Ho_Chi_Minh".into()),
-                admin_name: Some("Quản trị viên".into()),
-                admin_email: Some(DEMO_ADMIN_EMAIL.into()),
-                admin_password: Some(DEMO_PASSWORD.into()),
-            })
-            .await?;
-            report.created_workspace = true;
-        }
+        let mut report = DemoReport {
+            created_workspace: self.ensure_demo_workspace().await?,
+            ..Default::default()
+        };
         let admin = self.system_actor().await?;
         let existing = self.user_names().await?;
         let mut owners = Vec::new();

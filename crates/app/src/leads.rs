@@ -108,6 +108,28 @@ impl App {
         })
     }
 
+    /// Counts and sums per group (stage, user, team, tag, source, closing_month) over every
+    /// record the list's filter and search match and the actor may see.
+    pub async fn lead_group_sums(
+        &self,
+        actor: &Actor,
+        p: &ListParams,
+        group: &str,
+    ) -> AppResult<Vec<store::GroupSum>> {
+        let filter = user_filter(actor, p.filter.as_deref(), &lead::filter_fields())?;
+        let query = search::parse_query(p.q.as_deref().unwrap_or(""));
+        let scope = self.lead_scope(actor).await?;
+        let spec = ListSpec {
+            scope: &scope,
+            filter: filter.as_ref(),
+            query: &query,
+            sort: &[],
+            limit: 0,
+            cursor: None,
+        };
+        Ok(store::group_sums(&self.db, &spec, group).await?)
+    }
+
     pub async fn get_lead(&self, actor: &Actor, id: i64) -> AppResult<Lead> {
         let scope = self.lead_scope(actor).await?;
         store::get(&mut &self.db, id, &scope)

@@ -12,6 +12,7 @@ pub mod convert;
 pub mod demo;
 pub mod error;
 pub mod events;
+pub mod generate;
 pub mod leads;
 pub mod limiter;
 pub mod rates;

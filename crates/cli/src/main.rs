@@ -47,8 +47,16 @@ enum Command {
     Serve(ServeArgs),
     /// Apply database migrations and exit.
     Migrate,
-    /// Load a small demo data set (Vietnamese and Taiwanese companies and people).
-    Demo,
+    /// Load a small demo data set (Vietnamese and Taiwanese companies and people), or with
+    /// `--opportunities N` the benchmark's workload of N opportunities (fixed seed).
+    Demo {
+        /// Generate this many opportunities (benchmark.md's data shape) instead of the demo.
+        #[arg(long)]
+        opportunities: Option<usize>,
+        /// The generator's seed: the same seed gives the same data.
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+    },
     /// Manage users from the command line.
     User {
         #[command(subcommand)]
@@ -186,7 +194,32 @@ async fn main() -> Result<()> {
             println!("migrations applied");
             Ok(())
         }
-        Command::Demo => {
+        Command::Demo {
+            opportunities: Some(n),
+            seed,
+        } => {
+            let app = App::new(db.clone());
+            let fail = |e: sen_app::AppError| anyhow::anyhow!("{e}");
+            if app.ensure_demo_workspace().await.map_err(fail)? {
+                println!(
+                    "created a demo workspace; sign in as {} / {}",
+                    sen_app::demo::DEMO_ADMIN_EMAIL,
+                    sen_app::demo::DEMO_PASSWORD
+                );
+            }
+            let g = app.generate_workload(n, seed).await.map_err(fail)?;
+            println!(
+                "generated {} opportunities and {} companies in pipeline {} in {:.1} s ({:.0} records/s)",
+                g.opportunities,
+                g.companies,
+                g.pipeline_id,
+                g.seconds,
+                g.opportunities as f64 / g.seconds.max(1e-9)
+            );
+            db.close().await;
+            Ok(())
+        }
+        Command::Demo { .. } => {
             let report = App::new(db.clone())
                 .load_demo()
                 .await

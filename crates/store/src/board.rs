@@ -100,27 +100,30 @@ pub async fn sums(db: &Db, spec: &BoardSpec<'_>, stages: &[Stage]) -> Result<Vec
     db.fetch_all(&sql).await
 }
 
-/// The first `per_stage` cards of each of `stage_ids`, best first (priority, then oldest).
+/// The first `per_stage` cards of each of `stage_ids`, best first (priority, then oldest):
+/// one query of one `LIMIT`ed index range per stage (`leads_cards`), so the time does not
+/// grow with the number of records the way a window over every row did.
 pub async fn first_cards(db: &Db, spec: &BoardSpec<'_>, stage_ids: &[i64]) -> Result<Vec<Lead>> {
     if stage_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let mut sql = Sql::new(format!(
-        "SELECT * FROM (SELECT {}, ROW_NUMBER() OVER (PARTITION BY l.stage_id ORDER BY l.priority DESC, l.id ASC) AS rn \
-         FROM leads l JOIN stages s ON s.id = l.stage_id",
-        leads::COLUMNS
-    ));
-    sql.append(where_clause(db.backend(), spec)?);
-    sql.push(" AND l.stage_id IN (");
+    let order = card_order();
+    let mut sql = Sql::new("SELECT * FROM (");
     for (i, id) in stage_ids.iter().enumerate() {
         if i > 0 {
-            sql.push(", ");
+            sql.push(" UNION ALL ");
         }
-        sql.bind(*id);
+        sql.push(&format!(
+            "SELECT * FROM (SELECT {} FROM leads l JOIN stages s ON s.id = l.stage_id",
+            leads::COLUMNS
+        ));
+        sql.append(where_clause(db.backend(), spec)?);
+        sql.push(" AND l.stage_id = ").bind(*id);
+        sql.push(&order.order_by(db.backend()));
+        sql.push(" LIMIT ").bind(spec.per_stage);
+        sql.push(&format!(") c{i}"));
     }
-    sql.push(")) t WHERE rn <= ")
-        .bind(spec.per_stage)
-        .push(" ORDER BY stage_id, rn");
+    sql.push(") u ORDER BY u.stage_id, u.priority DESC, u.id");
     let mut cards: Vec<Lead> = db.fetch_all(&sql).await?;
     leads::load_tags(&mut &*db, &mut cards).await?;
     Ok(cards)

@@ -312,6 +312,51 @@ pub async fn list(db: &Db, spec: &ListSpec<'_>) -> Result<Result<Page<Lead>, Bad
     Ok(Ok(page))
 }
 
+/// One group of a grouped list in one currency: the group's key (`None`: no value), the
+/// number of records and their expected revenue in minor units.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct GroupSum {
+    pub key: Option<String>,
+    pub currency: Option<String>,
+    pub count: i64,
+    pub revenue_minor: Option<i64>,
+}
+
+/// What a list can be grouped by, as (name, key expression, extra join).
+fn group_expr(backend: Backend, group: &str) -> Option<(String, &'static str)> {
+    let month = match backend {
+        Backend::Sqlite => "substr(l.expected_closing, 1, 7)",
+        Backend::Postgres => "to_char(l.expected_closing, 'YYYY-MM')",
+    };
+    Some(match group {
+        "stage" => ("CAST(l.stage_id AS TEXT)".into(), ""),
+        "user" => ("CAST(l.user_id AS TEXT)".into(), ""),
+        "team" => ("CAST(l.team_id AS TEXT)".into(), ""),
+        "source" => ("CAST(l.source_id AS TEXT)".into(), ""),
+        "closing_month" => (month.into(), ""),
+        // A record with several tags counts in each of their groups, one without in none.
+        "tag" => (
+            "CAST(lt.tag_id AS TEXT)".into(),
+            " LEFT JOIN lead_tags lt ON lt.lead_id = l.id",
+        ),
+        _ => return None,
+    })
+}
+
+/// Counts and sums per group and currency over every matching record (the list's filter,
+/// search and access), in one query; an unknown group gives nothing.
+pub async fn group_sums(db: &Db, spec: &ListSpec<'_>, group: &str) -> Result<Vec<GroupSum>> {
+    let Some((key, join)) = group_expr(db.backend(), group) else {
+        return Ok(Vec::new());
+    };
+    let mut sql = Sql::new(format!(
+        "SELECT {key} AS key, l.currency, COUNT(*) AS count, CAST(SUM(l.revenue_minor) AS BIGINT) AS revenue_minor{FROM}{join}"
+    ));
+    sql.append(where_clause(db.backend(), spec)?);
+    sql.push(&format!(" GROUP BY {key}, l.currency"));
+    db.fetch_all(&sql).await
+}
+
 pub(crate) async fn load_tags(conn: &mut impl Conn, items: &mut [Lead]) -> Result<()> {
     let ids: Vec<i64> = items.iter().map(|l| l.id).collect();
     let rows = shared::tag_pairs(conn, "lead_tags", "lead_id", &ids).await?;
@@ -476,6 +521,38 @@ pub async fn update(
     }
     shared::set_tags(tx, "lead_tags", "lead_id", id, &v.tag_ids).await?;
     Ok(true)
+}
+
+/// Takes `n` consecutive numbers of a pipeline at once (bulk loading): the first number and
+/// the prefix.
+pub async fn reserve_numbers(tx: &mut Tx, pipeline_id: i64, n: i64) -> Result<(i64, String)> {
+    tx.fetch_one(&Sql::with(
+        "UPDATE pipelines SET next_number = next_number + $1 WHERE id = $2 RETURNING next_number - $3, number_prefix",
+        vec![n.into(), pipeline_id.into(), n.into()],
+    ))
+    .await
+}
+
+/// Every lead and opportunity, whoever may see them.
+pub async fn count_all(conn: &mut impl Conn) -> Result<i64> {
+    let (n,): (i64,) = conn.one(&Sql::new("SELECT COUNT(*) FROM leads")).await?;
+    Ok(n)
+}
+
+/// Closes a loaded record as lost with its reason (bulk loading; people go through `app`).
+pub async fn mark_lost(
+    tx: &mut Tx,
+    id: i64,
+    reason_id: i64,
+    by: i64,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    tx.execute(&Sql::with(
+        "UPDATE leads SET outcome_reason_id = $1, closed_at = $2, closed_by = $3, probability = 0 WHERE id = $4",
+        vec![reason_id.into(), now.into(), by.into(), id.into()],
+    ))
+    .await?;
+    Ok(())
 }
 
 /// Records who closed a lead created straight into a won stage, and when.

@@ -24,20 +24,24 @@
     return t.content;
   }
 
+  // Replaces the column heads (counts, sums, bars) with the server's; a promise.
+  function loadHeads() {
+    return fetch("/pipeline/" + pipeline + "/heads" + qs(), { headers: { "HX-Request": "true" } })
+      .then(function (r) { return r.ok ? r.text() : ""; })
+      .then(function (html) {
+        if (!html) return;
+        fragment(html).querySelectorAll(".column-head").forEach(function (h) {
+          var old = document.getElementById(h.id);
+          if (old) { old.replaceWith(h); if (window.htmx) window.htmx.process(h); }
+        });
+      });
+  }
+
+  // Colleagues' changes come in bursts: one refresh for a burst.
   var headsTimer = null;
   function refreshHeads() {
     clearTimeout(headsTimer);
-    headsTimer = setTimeout(function () {
-      fetch("/pipeline/" + pipeline + "/heads" + qs(), { headers: { "HX-Request": "true" } })
-        .then(function (r) { return r.ok ? r.text() : ""; })
-        .then(function (html) {
-          if (!html) return;
-          fragment(html).querySelectorAll(".column-head").forEach(function (h) {
-            var old = document.getElementById(h.id);
-            if (old) { old.replaceWith(h); if (window.htmx) window.htmx.process(h); }
-          });
-        });
-    }, 60);
+    headsTimer = setTimeout(loadHeads, 60);
   }
 
   // Puts a server-rendered card where its stage says (or removes it: 404).
@@ -79,7 +83,8 @@
   }
 
   // Moves a card (already placed in its new column) on the server.
-  function move(card, from, index, stage, retried) {
+  function move(card, from, index, stage, retried, started) {
+    var t0 = started || performance.now();
     card.classList.add("is-moving");
     fetch("/api/v1/leads/" + card.dataset.id, {
       method: "PATCH",
@@ -92,16 +97,19 @@
       if (res.status === 200) {
         card.dataset.version = res.body.version;
         card.dataset.stage = stage;
-        refreshCard(card.dataset.id).then(function (fresh) {
-          if (res.body.outcome === "won") celebrate(fresh);
+        // Settled: the card as the server now renders it, and the columns' new figures.
+        Promise.all([refreshCard(card.dataset.id), loadHeads()]).then(function (done) {
+          if (res.body.outcome === "won") celebrate(done[0]);
+          document.dispatchEvent(new CustomEvent("sen:move-settled", {
+            detail: { id: card.dataset.id, ms: performance.now() - t0 }
+          }));
         });
-        refreshHeads();
         return;
       }
       if (res.status === 409 && !retried && res.body && res.body.current && res.body.current.version) {
         // Someone saved it meanwhile: a move changes only the stage, so try once more.
         card.dataset.version = res.body.current.version;
-        return move(card, from, index, stage, true);
+        return move(card, from, index, stage, true, t0);
       }
       if (res.status === 422 && res.body && res.body.errors) {
         pending = { card: card, from: from, index: index };

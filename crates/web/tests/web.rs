@@ -2160,3 +2160,6 @@ fn every_catalog_has_every_message_and_every_used_key_exists() {
 
 #[path = "web/settings_pages.rs"]
 mod settings_pages;
+
+#[path = "web/grouped_lists.rs"]
+mod grouped_lists;

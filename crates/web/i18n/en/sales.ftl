@@ -229,7 +229,11 @@ list-count = { $count ->
    *[other] { $count } records
 }
 list-empty = Nothing matches this search.
-list-group-partial = groups count the first 5,000 records
+list-group-partial = each group shows its first rows; counts and sums include every record
+list-group-first = { $count ->
+    [one] first row shown
+   *[other] first { $count } rows shown
+}
 list-select = Select
 list-select-all = { $count ->
     [one] Select the 1 matching record

@@ -10,7 +10,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use sen_app::bulk::BulkAction;
 use sen_app::contacts::ListParams;
 use sen_app::{Actor, AppError};
-use sen_domain::money::Money;
 use sen_store::leads::Lead;
 use sen_store::pipelines::Pipeline;
 
@@ -19,12 +18,13 @@ use super::display::{format_date, format_money, format_time};
 use super::forms::FormData;
 use super::lead_fields::LeadOptions;
 use super::lead_search::{COLUMNS, LeadSearch};
+use super::list_groups::{self, Group, Labels, Row};
 use super::page::{PageCtx, Shell, Signed, error_page, render};
 use super::search_bar::{SearchBar, search_bar};
 use crate::state::AppState;
 
-/// Rows read to group a list (groups over more rows show that they are partial).
-const GROUP_CAP: usize = 5_000;
+/// Rows read to fill a grouped list's groups; counts and sums always cover every record.
+const GROUP_CAP: usize = 2_000;
 const SORTABLE: &[(&str, &str)] = &[
     ("number", "number"),
     ("name", "name"),
@@ -34,19 +34,6 @@ const SORTABLE: &[(&str, &str)] = &[
     ("priority", "priority"),
     ("created_at", "created_at"),
 ];
-
-pub struct Row {
-    pub id: i64,
-    pub cells: Vec<String>,
-    pub archived: bool,
-}
-
-pub struct Group {
-    pub label: String,
-    pub count: usize,
-    pub sums: String,
-    pub rows: Vec<Row>,
-}
 
 #[derive(Template)]
 #[template(path = "leads/list.html")]
@@ -147,50 +134,6 @@ fn cell(col: &str, l: &Lead, o: &LeadOptions, stage: &str, lang: &str, tz: &str)
     }
 }
 
-/// The group keys of a record (a record with several tags is in several groups).
-fn group_keys(group: &str, l: &Lead, o: &LeadOptions, stage: &str, none: &str) -> Vec<String> {
-    let or_none = |s: String| if s.is_empty() { none.to_string() } else { s };
-    match group {
-        "stage" => vec![or_none(stage.to_string())],
-        "user" => vec![or_none(o.user_name(l.user_id))],
-        "team" => vec![or_none(o.team_name(l.team_id))],
-        "source" => vec![or_none(o.source_name(l.source_id))],
-        "closing_month" => vec![
-            l.expected_closing
-                .map(|d| d.format("%Y-%m").to_string())
-                .unwrap_or_else(|| none.to_string()),
-        ],
-        "tag" => {
-            let tags: Vec<String> = o
-                .tag_chips(&l.tag_ids)
-                .into_iter()
-                .map(|(n, _)| n)
-                .collect();
-            if tags.is_empty() {
-                vec![none.to_string()]
-            } else {
-                tags
-            }
-        }
-        _ => vec![String::new()],
-    }
-}
-
-fn sums_text(sums: &[Money]) -> String {
-    sums.iter()
-        .map(format_money)
-        .collect::<Vec<_>>()
-        .join(" + ")
-}
-
-fn add_sum(sums: &mut Vec<Money>, m: Option<Money>) {
-    let Some(m) = m else { return };
-    match sums.iter_mut().find(|s| s.currency == m.currency) {
-        Some(s) => s.minor = s.minor.saturating_add(m.minor),
-        None => sums.push(m),
-    }
-}
-
 async fn stage_names(state: &AppState) -> (Vec<Pipeline>, Vec<(i64, String)>) {
     let pipelines = state.app.list_pipelines().await.unwrap_or_default();
     let names = pipelines
@@ -275,43 +218,37 @@ pub async fn list_page(
         }
     };
     let none = tr.t("value-none");
-    let mut groups: Vec<Group> = Vec::new();
-    let mut group_sums: Vec<Vec<Money>> = Vec::new();
-    for l in &items {
-        let stage = stage_of(l.stage_id);
-        let row = || Row {
-            id: l.id,
-            cells: columns
-                .iter()
-                .map(|c| cell(c, l, &opts, &stage, ctx.lang, &tz))
-                .collect(),
-            archived: l.archived_at.is_some(),
+    let row = |l: &Lead| Row {
+        id: l.id,
+        cells: columns
+            .iter()
+            .map(|c| cell(c, l, &opts, &stage_of(l.stage_id), ctx.lang, &tz))
+            .collect(),
+        archived: l.archived_at.is_some(),
+    };
+    let groups = if items.is_empty() && search.group.is_empty() {
+        Vec::new()
+    } else if search.group.is_empty() {
+        vec![Group {
+            label: String::new(),
+            count: total,
+            sums: String::new(),
+            rows: items.iter().map(row).collect(),
+            shown: items.len() as i64,
+        }]
+    } else {
+        let sums = match state.app.lead_group_sums(&actor, &p, &search.group).await {
+            Ok(s) => s,
+            Err(AppError::Invalid(_)) => Vec::new(),
+            Err(e) => return error_page(&ctx, e),
         };
-        for key in group_keys(&search.group, l, &opts, &stage, &none) {
-            let i = match groups.iter().position(|g| g.label == key) {
-                Some(i) => i,
-                None => {
-                    groups.push(Group {
-                        label: key,
-                        count: 0,
-                        sums: String::new(),
-                        rows: vec![],
-                    });
-                    group_sums.push(vec![]);
-                    groups.len() - 1
-                }
-            };
-            groups[i].count += 1;
-            groups[i].rows.push(row());
-            add_sum(&mut group_sums[i], l.expected_revenue());
-        }
-    }
-    for (g, s) in groups.iter_mut().zip(&group_sums) {
-        g.sums = sums_text(s);
-    }
-    if !search.group.is_empty() {
-        groups.sort_by(|a, b| a.label.cmp(&b.label));
-    }
+        let labels = Labels {
+            options: &opts,
+            stage_of: &stage_of,
+            none: &none,
+        };
+        list_groups::build(&search.group, &sums, &items, &labels, &row)
+    };
     let query = search.query_string();
     let path = if kind == "leads" {
         "/leads"

@@ -13,6 +13,7 @@ pub mod lead_fields;
 pub mod lead_form;
 pub mod lead_search;
 pub mod leads_list;
+pub mod list_groups;
 pub mod page;
 pub mod search_bar;
 pub mod settings;

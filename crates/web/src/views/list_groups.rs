@@ -1,0 +1,147 @@
+//! Grouped lists (R3.2): the groups' counts and sums come from one SQL aggregate over every
+//! matching record; the rows under each group are the first ones of the list (a preview, as
+//! in Odoo), so a group may show fewer rows than it counts.
+
+use sen_domain::money::{CurrencyCode, Money};
+use sen_store::leads::{GroupSum, Lead};
+
+use super::display::format_money;
+use super::lead_fields::LeadOptions;
+
+pub struct Row {
+    pub id: i64,
+    pub cells: Vec<String>,
+    pub archived: bool,
+}
+
+pub struct Group {
+    pub label: String,
+    /// Every matching record in the group.
+    pub count: i64,
+    pub sums: String,
+    /// The first rows of the group that the page read.
+    pub rows: Vec<Row>,
+    /// How many of them (`rows.len()`, kept for the template's plural lookup).
+    pub shown: i64,
+}
+
+impl Group {
+    pub fn partial(&self) -> bool {
+        self.shown < self.count
+    }
+}
+
+/// The names behind group keys.
+pub struct Labels<'a> {
+    pub options: &'a LeadOptions,
+    pub stage_of: &'a dyn Fn(i64) -> String,
+    pub none: &'a str,
+}
+
+impl Labels<'_> {
+    /// The label of a group key from SQL (ids as text, months as `YYYY-MM`).
+    fn of_key(&self, group: &str, key: Option<&str>) -> String {
+        let Some(key) = key else {
+            return self.none.to_string();
+        };
+        let id = key.parse::<i64>().ok();
+        let name = match group {
+            "stage" => id.map(|i| (self.stage_of)(i)).unwrap_or_default(),
+            "user" => self.options.user_name(id),
+            "team" => self.options.team_name(id),
+            "source" => self.options.source_name(id),
+            "tag" => id
+                .and_then(|i| self.options.tag_chips(&[i]).into_iter().next())
+                .map(|(n, _)| n)
+                .unwrap_or_default(),
+            _ => key.to_string(),
+        };
+        if name.is_empty() {
+            self.none.to_string()
+        } else {
+            name
+        }
+    }
+
+    /// The labels of the groups a record is in (several tags: several groups).
+    fn of_record(&self, group: &str, l: &Lead) -> Vec<String> {
+        let id = |v: Option<i64>| v.map(|i| i.to_string());
+        let keys: Vec<Option<String>> = match group {
+            "stage" => vec![Some(l.stage_id.to_string())],
+            "user" => vec![id(l.user_id)],
+            "team" => vec![id(l.team_id)],
+            "source" => vec![id(l.source_id)],
+            "closing_month" => vec![l.expected_closing.map(|d| d.format("%Y-%m").to_string())],
+            "tag" if !l.tag_ids.is_empty() => {
+                l.tag_ids.iter().map(|t| Some(t.to_string())).collect()
+            }
+            _ => vec![None],
+        };
+        keys.iter()
+            .map(|k| self.of_key(group, k.as_deref()))
+            .collect()
+    }
+}
+
+fn sums_text(sums: &[Money]) -> String {
+    sums.iter()
+        .map(format_money)
+        .collect::<Vec<_>>()
+        .join(" + ")
+}
+
+/// The groups, sorted by label, with their exact counts and sums and the rows read so far.
+pub fn build(
+    group: &str,
+    sums: &[GroupSum],
+    records: &[Lead],
+    labels: &Labels<'_>,
+    row: &dyn Fn(&Lead) -> Row,
+) -> Vec<Group> {
+    let mut groups: Vec<Group> = Vec::new();
+    let mut money: Vec<Vec<Money>> = Vec::new();
+    let index = |groups: &mut Vec<Group>, money: &mut Vec<Vec<Money>>, label: String| match groups
+        .iter()
+        .position(|g| g.label == label)
+    {
+        Some(i) => i,
+        None => {
+            groups.push(Group {
+                label,
+                count: 0,
+                sums: String::new(),
+                rows: Vec::new(),
+                shown: 0,
+            });
+            money.push(Vec::new());
+            groups.len() - 1
+        }
+    };
+    for s in sums {
+        let i = index(
+            &mut groups,
+            &mut money,
+            labels.of_key(group, s.key.as_deref()),
+        );
+        groups[i].count += s.count;
+        let currency = s.currency.as_deref().and_then(CurrencyCode::parse);
+        if let (Some(currency), Some(minor)) = (currency, s.revenue_minor) {
+            match money[i].iter_mut().find(|m| m.currency == currency) {
+                Some(m) => m.minor = m.minor.saturating_add(minor),
+                None => money[i].push(Money { minor, currency }),
+            }
+        }
+    }
+    for l in records {
+        for label in labels.of_record(group, l) {
+            let i = index(&mut groups, &mut money, label);
+            groups[i].rows.push(row(l));
+        }
+    }
+    for (g, m) in groups.iter_mut().zip(&money) {
+        g.sums = sums_text(m);
+        g.shown = g.rows.len() as i64;
+    }
+    groups.sort_by(|a, b| a.label.cmp(&b.label));
+    groups
+}
