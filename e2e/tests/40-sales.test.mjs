@@ -206,11 +206,28 @@ test('a saved favourite restores filters and grouping, and a shared link opens t
   await context.close();
 });
 
+test('every sales screen at desktop width in each language', async () => {
+  for (const lang of ['vi', 'zh-TW', 'en']) {
+    const { context, page } = await signedIn(lang);
+    await api(page, 'PATCH', '/api/v1/me', { language: lang });
+    for (const [name, path] of [['board', '/pipeline'], ['list', '/opportunities?group=stage'], ['record', '/leads/1'],
+      ['new', '/leads/new?type=lead'], ['settings', '/settings/pipelines/1'], ['teams', '/settings/teams'], ['reasons', '/settings/lost-reasons']]) {
+      await page.goto(`${sen.url}${path}`);
+      assert.equal(await page.getAttribute('html', 'lang'), lang);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 1, `${name} in ${lang} overflows by ${overflow}px`);
+      await shot(page, `49-desktop-${name}-${lang}`);
+    }
+    await context.close();
+  }
+});
+
 test('every sales screen at phone width in each language', async () => {
   for (const lang of ['vi', 'zh-TW', 'en']) {
     const { context, page } = await signedIn(lang, { width: 390, height: 844 });
     await api(page, 'PATCH', '/api/v1/me', { language: lang });
-    for (const [name, path] of [['board', '/pipeline'], ['list', '/opportunities?group=stage'], ['leads', '/leads'], ['record', '/leads/1']]) {
+    for (const [name, path] of [['board', '/pipeline'], ['list', '/opportunities?group=stage'], ['leads', '/leads'], ['record', '/leads/1'],
+      ['new', '/leads/new?type=opportunity'], ['settings', '/settings/pipelines/1'], ['teams', '/settings/teams'], ['tags', '/settings/tags'], ['users', '/users']]) {
       await page.goto(`${sen.url}${path}`);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       const culprits = overflow > 1 ? await page.evaluate(() => [...document.querySelectorAll('body *')]

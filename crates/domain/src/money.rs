@@ -120,6 +120,16 @@ impl Money {
         Ok(Money { minor, currency })
     }
 
+    /// An amount as a person types it on a form: with thousands separators and a currency
+    /// symbol ("78.000 ₫", "NT$78,000", "$1,234.50", "78,000"). A separator followed by exactly
+    /// three digits groups thousands when the currency has no decimals or it is the
+    /// currency's own grouping mark (`.` for VND, `,` for the others); with both marks, the
+    /// last one is the decimal point. The API takes only plain decimals (`parse`).
+    pub fn parse_typed(amount: &str, currency: &str) -> Result<Money, MoneyError> {
+        let code = CurrencyCode::parse(currency).ok_or(MoneyError::UnknownCurrency)?;
+        Money::parse(&plain_decimal(amount, code), currency)
+    }
+
     pub fn zero(currency: CurrencyCode) -> Money {
         Money { minor: 0, currency }
     }
@@ -322,4 +332,39 @@ mod tests {
         assert_eq!(m.percent(50).minor, 501);
         assert_eq!(vnd("78000").unwrap().percent(10).minor, 7_800);
     }
+}
+
+/// What `Money::parse_typed` reads: `amount` without symbols, spaces and thousands marks,
+/// with `.` as the decimal point.
+pub fn plain_decimal(amount: &str, currency: CurrencyCode) -> String {
+    // Symbols and codes people add around an amount; anything else stays and is refused.
+    let mut kept: String = amount.chars().filter(|c| !c.is_whitespace()).collect();
+    for symbol in ["NT$", "US$", "$", "₫", "đ", "VND", "TWD", "USD"] {
+        kept = kept.replace(symbol, "");
+    }
+    kept = kept.replace(&currency.code(), "");
+    let grouping = if currency.code() == "VND" { '.' } else { ',' };
+    let marks: Vec<(usize, char)> = kept
+        .char_indices()
+        .filter(|(_, c)| matches!(c, '.' | ','))
+        .collect();
+    let decimal_at = match marks.as_slice() {
+        [] => None,
+        [(at, mark)] => {
+            let digits_after = kept.len() - at - 1;
+            let groups = digits_after == 3 && (currency.exponent() == 0 || *mark == grouping);
+            (!groups).then_some(*at)
+        }
+        [.., (last_at, last)] => {
+            let mixed = marks.iter().any(|(_, m)| m != last);
+            mixed.then_some(*last_at)
+        }
+    };
+    kept.char_indices()
+        .filter_map(|(i, c)| match c {
+            '.' | ',' if Some(i) == decimal_at => Some('.'),
+            '.' | ',' => None,
+            other => Some(other),
+        })
+        .collect()
 }

@@ -253,3 +253,43 @@ proptest! {
         }
     }
 }
+
+/// Whole units written with a thousands mark every three digits, as people type them.
+fn grouped(n: u64, mark: char) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(mark);
+        }
+        out.push(c);
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn typed_dong_amounts_read_with_either_thousands_mark(n in 0u64..1_000_000_000_000, dot in any::<bool>(), symbol in any::<bool>()) {
+        let mut typed = grouped(n, if dot { '.' } else { ',' });
+        if symbol { typed.push_str(" ₫"); }
+        let m = sen_domain::money::Money::parse_typed(&typed, "VND").unwrap();
+        prop_assert_eq!(m.minor, n as i64);
+    }
+
+    #[test]
+    fn typed_dollar_amounts_read_with_grouping_and_cents(whole in 0u64..1_000_000_000, cents in 0u64..100, twd in any::<bool>()) {
+        let (prefix, code) = if twd { ("NT$", "TWD") } else { ("$", "USD") };
+        let typed = format!("{prefix}{}.{cents:02}", grouped(whole, ','));
+        let m = sen_domain::money::Money::parse_typed(&typed, code).unwrap();
+        prop_assert_eq!(m.minor, (whole * 100 + cents) as i64);
+    }
+
+    #[test]
+    fn typed_amounts_with_letters_are_refused(n in 1u64..1_000_000, word in "[a-zA-Z]{1,5}") {
+        let typed = format!("{n}{word}");
+        prop_assume!(!["VND", "USD", "TWD"].contains(&word.as_str()));
+        prop_assert!(sen_domain::money::Money::parse_typed(&typed, "USD").is_err());
+    }
+}

@@ -156,6 +156,10 @@ impl I18n {
             Invalid::NotFound => self.text(lang, "error-not-found", &[]),
             Invalid::Taken => self.text(lang, "error-taken", &[]),
             Invalid::Type { expected } => {
+                let key = format!("error-type-{}", message_slug(expected));
+                if self.has(lang, &key) {
+                    return self.text(lang, &key, &[]);
+                }
                 self.text(lang, "error-type", &[("expected", expected.clone().into())])
             }
             Invalid::Unknown => self.text(lang, "error-unknown-field", &[]),
@@ -164,9 +168,27 @@ impl I18n {
                 "error-range",
                 &[("min", (*min).into()), ("max", (*max).into())],
             ),
-            Invalid::Message(m) => m.clone(),
+            // Rules word their own messages in English; the catalogs translate the ones
+            // people meet on forms (`error-msg-<the words>`), the rest stay as written.
+            Invalid::Message(m) => {
+                let key = format!("error-msg-{}", message_slug(m));
+                if self.has(lang, &key) {
+                    self.text(lang, &key, &[])
+                } else {
+                    m.clone()
+                }
+            }
         }
     }
+}
+
+/// An English message as a catalog key: lower-case words joined by `-`.
+fn message_slug(m: &str) -> String {
+    m.to_lowercase()
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 /// A translator bound to one language, handed to templates.

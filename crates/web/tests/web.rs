@@ -2163,3 +2163,22 @@ mod settings_pages;
 
 #[path = "web/grouped_lists.rs"]
 mod grouped_lists;
+
+#[test]
+fn rule_messages_are_shown_in_the_readers_language() {
+    use sen_domain::errors::Invalid;
+    let i18n = sen_web::i18n::I18n::load();
+    let nan = Invalid::Message("not a number".into());
+    assert_eq!(i18n.invalid("vi", &nan), "Nhập một con số, VD: 78.000.");
+    assert_eq!(i18n.invalid("zh-TW", &nan), "請輸入數字，例如 78,000。");
+    let int = Invalid::Type {
+        expected: "integer".into(),
+    };
+    assert_eq!(i18n.invalid("vi", &int), "Nhập một số nguyên.");
+    // A message the catalogs do not know stays as the rule wrote it.
+    let other = Invalid::Message("something new".into());
+    assert_eq!(i18n.invalid("vi", &other), "something new");
+}
+
+#[path = "web/lead_pages.rs"]
+mod lead_pages;

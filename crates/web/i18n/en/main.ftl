@@ -183,3 +183,21 @@ profile-token-last-used = Last used
 profile-token-never-used = Never
 profile-token-name-required = Give the token a name.
 profile-token-revoke-confirm = Revoke the token “{ $name }”? Scripts using it will stop working.
+
+# Rules' own messages, by their English words (i18n.rs: message_slug)
+error-msg-not-a-number = Enter a number, e.g. 78,000.
+error-msg-not-a-date-yyyy-mm-dd = Enter a date.
+error-msg-not-an-iso-4217-currency = Choose a currency from the list.
+error-msg-use-letters-digits-and-only = Use only letters, digits and - _ / .
+error-msg-a-company-cannot-belong-to-another-company = A company cannot belong to another company.
+error-msg-required-before-entering-this-stage = Required before entering this stage.
+error-msg-choose-another-stage-of-the-same-pipeline = Choose another stage of the same pipeline.
+error-msg-the-current-password-is-wrong = The current password is wrong.
+error-msg-only-an-admin-can-change-this = Only an administrator can change this.
+error-msg-not-a-stage-of-this-pipeline = This stage is not in this pipeline.
+error-msg-not-a-stage-of-this-lead-s-pipeline = This stage is not in the record's pipeline.
+error-msg-the-lead-s-contact-fields-are-not-valid-for-a-contact = The lead's contact details are not valid for a contact; correct them or choose no customer.
+error-msg-a-record-cannot-merge-with-itself = A record cannot be merged with itself.
+error-msg-not-a-deal-pipeline = Choose a pipeline of opportunities.
+error-msg-this-pipeline-has-no-stages = This pipeline has no stages yet.
+error-type-integer = Enter a whole number.

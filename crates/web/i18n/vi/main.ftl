@@ -183,3 +183,21 @@ profile-token-last-used = Lần dùng gần nhất
 profile-token-never-used = Chưa từng dùng
 profile-token-name-required = Hãy đặt tên cho mã.
 profile-token-revoke-confirm = Thu hồi mã “{ $name }”? Các script đang dùng mã này sẽ ngừng hoạt động.
+
+# Rules' own messages, by their English words (i18n.rs: message_slug)
+error-msg-not-a-number = Nhập một con số, VD: 78.000.
+error-msg-not-a-date-yyyy-mm-dd = Nhập một ngày hợp lệ.
+error-msg-not-an-iso-4217-currency = Chọn một loại tiền trong danh sách.
+error-msg-use-letters-digits-and-only = Chỉ dùng chữ, số và các ký tự - _ / .
+error-msg-a-company-cannot-belong-to-another-company = Một công ty không thể thuộc một công ty khác.
+error-msg-required-before-entering-this-stage = Cần điền trước khi chuyển sang giai đoạn này.
+error-msg-choose-another-stage-of-the-same-pipeline = Chọn một giai đoạn khác trong cùng quy trình.
+error-msg-the-current-password-is-wrong = Mật khẩu hiện tại không đúng.
+error-msg-only-an-admin-can-change-this = Chỉ quản trị viên mới thay đổi được mục này.
+error-msg-not-a-stage-of-this-pipeline = Giai đoạn này không thuộc quy trình này.
+error-msg-not-a-stage-of-this-lead-s-pipeline = Giai đoạn này không thuộc quy trình của hồ sơ.
+error-msg-the-lead-s-contact-fields-are-not-valid-for-a-contact = Thông tin liên hệ của tiềm năng chưa hợp lệ để tạo liên hệ; hãy sửa lại hoặc chọn không liên kết khách hàng.
+error-msg-a-record-cannot-merge-with-itself = Không thể gộp một hồ sơ với chính nó.
+error-msg-not-a-deal-pipeline = Hãy chọn một quy trình cơ hội.
+error-msg-this-pipeline-has-no-stages = Quy trình này chưa có giai đoạn nào.
+error-type-integer = Nhập một số nguyên.

@@ -183,3 +183,21 @@ profile-token-last-used = 上次使用
 profile-token-never-used = 從未使用
 profile-token-name-required = 請為權杖命名。
 profile-token-revoke-confirm = 確定要撤銷權杖「{ $name }」嗎？使用此權杖的指令碼將無法再運作。
+
+# Rules' own messages, by their English words (i18n.rs: message_slug)
+error-msg-not-a-number = 請輸入數字，例如 78,000。
+error-msg-not-a-date-yyyy-mm-dd = 請輸入有效的日期。
+error-msg-not-an-iso-4217-currency = 請從清單中選擇幣別。
+error-msg-use-letters-digits-and-only = 只能使用字母、數字與 - _ / .
+error-msg-a-company-cannot-belong-to-another-company = 公司不能隸屬於另一家公司。
+error-msg-required-before-entering-this-stage = 進入此階段前必須填寫。
+error-msg-choose-another-stage-of-the-same-pipeline = 請選擇同一流程中的其他階段。
+error-msg-the-current-password-is-wrong = 目前的密碼不正確。
+error-msg-only-an-admin-can-change-this = 只有系統管理員可以修改此項目。
+error-msg-not-a-stage-of-this-pipeline = 此階段不屬於這個流程。
+error-msg-not-a-stage-of-this-lead-s-pipeline = 此階段不屬於這筆紀錄的流程。
+error-msg-the-lead-s-contact-fields-are-not-valid-for-a-contact = 線索的聯絡資訊不足以建立聯絡人；請修正，或選擇不連結客戶。
+error-msg-a-record-cannot-merge-with-itself = 紀錄不能與自己合併。
+error-msg-not-a-deal-pipeline = 請選擇商機流程。
+error-msg-this-pipeline-has-no-stages = 此流程還沒有任何階段。
+error-type-integer = 請輸入整數。

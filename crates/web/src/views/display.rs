@@ -100,35 +100,46 @@ pub fn company_ids<'a>(entries: impl IntoIterator<Item = (&'a str, Option<&'a st
 /// currencies as `1,234.50 EUR`. Exact: built from the integer minor units.
 pub fn format_money(m: &sen_domain::money::Money) -> String {
     let code = m.currency.code();
+    let number = amount_text(m, code != "TWD");
+    match code.as_str() {
+        "VND" => format!("{number} ₫"),
+        "TWD" => with_sign(&number, "NT$"),
+        "USD" => with_sign(&number, "$"),
+        _ => format!("{number} {code}"),
+    }
+}
+
+fn with_sign(number: &str, symbol: &str) -> String {
+    match number.strip_prefix('-') {
+        Some(n) => format!("-{symbol}{n}"),
+        None => format!("{symbol}{number}"),
+    }
+}
+
+/// The amount as people write it, without a symbol: thousands grouped with `.` for VND
+/// and `,` for the others, decimals when the currency has them (`always`) or when they are
+/// not zero. Forms show this too, and `Money::parse_typed` reads it back.
+pub fn amount_text(m: &sen_domain::money::Money, always: bool) -> String {
     let exp = m.currency.exponent();
     let scale = 10_i128.pow(exp);
     let v = i128::from(m.minor);
     let (whole, frac) = (v.abs() / scale, v.abs() % scale);
     let sign = if v < 0 { "-" } else { "" };
-    let group = |sep: char| {
-        let digits = whole.to_string();
-        let mut out = String::new();
-        for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
-                out.push(sep);
-            }
-            out.push(c);
+    let sep = if m.currency.code() == "VND" { '.' } else { ',' };
+    let digits = whole.to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(sep);
         }
-        out
-    };
-    let decimals = |always: bool| {
-        if exp == 0 || (!always && frac == 0) {
-            String::new()
-        } else {
-            format!(".{:0width$}", frac, width = exp as usize)
-        }
-    };
-    match code.as_str() {
-        "VND" => format!("{sign}{} ₫", group('.')),
-        "TWD" => format!("{sign}NT${}{}", group(','), decimals(false)),
-        "USD" => format!("{sign}${}{}", group(','), decimals(true)),
-        _ => format!("{sign}{}{} {code}", group(','), decimals(true)),
+        grouped.push(c);
     }
+    let decimals = if exp == 0 || (!always && frac == 0) {
+        String::new()
+    } else {
+        format!(".{:0width$}", frac, width = exp as usize)
+    };
+    format!("{sign}{grouped}{decimals}")
 }
 
 /// A date the way the reader's language writes it: 23/11/2026, 2026/11/23, Nov 23, 2026.
@@ -158,6 +169,22 @@ mod tests {
         assert_eq!(money("999", "VND"), "999 ₫");
         assert_eq!(money("1234567.5", "EUR"), "1,234,567.50 EUR");
         assert_eq!(money("0", "USD"), "$0.00");
+    }
+
+    #[test]
+    fn forms_show_amounts_that_read_back_unchanged() {
+        for (a, c, shown) in [
+            ("78000", "VND", "78.000"),
+            ("78000", "TWD", "78,000"),
+            ("1234567.5", "USD", "1,234,567.50"),
+            ("12.05", "USD", "12.05"),
+            ("999", "VND", "999"),
+        ] {
+            let m = Money::parse(a, c).unwrap();
+            let text = amount_text(&m, false);
+            assert_eq!(text, shown);
+            assert_eq!(Money::parse_typed(&text, c), Ok(m), "{text} {c}");
+        }
     }
 
     #[test]

@@ -163,7 +163,7 @@ pub fn field(tr: Tr<'_>, o: &LeadOptions, v: &LeadValues, name: &'static str) ->
         ),
         "expected_revenue" => {
             let (amount, cur) = match &v.expected_revenue {
-                Some(m) => (m.amount(), m.currency.code()),
+                Some(m) => (super::display::amount_text(m, false), m.currency.code()),
                 None => (String::new(), o.workspace_currency.clone()),
             };
             let mut fv = f("money", amount);
@@ -262,7 +262,7 @@ pub fn patch_from_form(form: &FormData, names: &[&str]) -> Result<LeadPatch, Fie
                 let cur = form.get("currency").unwrap_or_default();
                 p.expected_revenue = Some(match opt("expected_revenue") {
                     None => None,
-                    Some(a) => match Money::parse(&a.replace([' ', '\u{a0}'], ""), &cur) {
+                    Some(a) => match Money::parse_typed(&a, &cur) {
                         Ok(m) => Some(m),
                         Err(err) => {
                             e.add("expected_revenue", money_error(err));

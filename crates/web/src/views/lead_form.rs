@@ -19,7 +19,7 @@ use super::contacts::{param, query_pairs};
 use super::display::{format_money, format_time};
 use super::forms::{FieldView, FormData, Section, attach_errors};
 use super::lead_fields::{LeadOptions, add_new_tags, field, patch_from_form};
-use super::page::{PageCtx, PageId, Shell, Signed, error_page, render};
+use super::page::{PageCtx, PageId, Shell, Signed, error_page, render_form};
 use crate::i18n::Tr;
 use crate::state::AppState;
 
@@ -282,6 +282,7 @@ async fn form_page(
     nav: String,
 ) -> Response {
     let tr = ctx.tr();
+    let refused = errors.is_some();
     let lead = &l.lead;
     let mut sections = sections(tr, &l.opts, values, &customer);
     let other_errors = errors
@@ -372,7 +373,7 @@ async fn form_page(
             .map(|m| format_money(&m))
             .unwrap_or_default(),
     };
-    render(&page)
+    render_form(&page, refused)
 }
 
 /// `GET /leads/{id}`.
@@ -513,7 +514,7 @@ async fn new_form(
         .filter(|p| p.kind == want)
         .map(|p| (p.id, p.name, Some(p.id) == pipeline_id))
         .collect();
-    render(&NewPage {
+    let page = NewPage {
         shell: ctx.shell(
             if kind == "lead" {
                 "leads"
@@ -530,7 +531,8 @@ async fn new_form(
         sections,
         other_errors,
         kind: kind.to_string(),
-    })
+    };
+    render_form(&page, errors.is_some())
 }
 
 /// `GET /leads/new?type=&pipeline=`.

@@ -245,6 +245,7 @@ pub async fn list_page(
         let labels = Labels {
             options: &opts,
             stage_of: &stage_of,
+            stage_rank: &|id| stages.iter().position(|s| s.0 == id).unwrap_or(usize::MAX),
             none: &none,
         };
         list_groups::build(&search.group, &sums, &items, &labels, &row)

@@ -35,6 +35,8 @@ impl Group {
 pub struct Labels<'a> {
     pub options: &'a LeadOptions,
     pub stage_of: &'a dyn Fn(i64) -> String,
+    /// A stage's place among all stages (pipelines in order, stages in order).
+    pub stage_rank: &'a dyn Fn(i64) -> usize,
     pub none: &'a str,
 }
 
@@ -61,6 +63,15 @@ impl Labels<'_> {
         } else {
             name
         }
+    }
+
+    /// Where a group goes: stages in pipeline order, the rest by label, "none" last.
+    fn rank(&self, group: &str, key: Option<&str>) -> (bool, usize) {
+        let stage = key
+            .filter(|_| group == "stage")
+            .and_then(|k| k.parse::<i64>().ok())
+            .map(|id| (self.stage_rank)(id));
+        (key.is_none(), stage.unwrap_or(0))
     }
 
     /// The labels of the groups a record is in (several tags: several groups).
@@ -100,28 +111,37 @@ pub fn build(
 ) -> Vec<Group> {
     let mut groups: Vec<Group> = Vec::new();
     let mut money: Vec<Vec<Money>> = Vec::new();
-    let index = |groups: &mut Vec<Group>, money: &mut Vec<Vec<Money>>, label: String| match groups
-        .iter()
-        .position(|g| g.label == label)
-    {
-        Some(i) => i,
-        None => {
-            groups.push(Group {
-                label,
-                count: 0,
-                sums: String::new(),
-                rows: Vec::new(),
-                shown: 0,
-            });
-            money.push(Vec::new());
-            groups.len() - 1
+    let mut ranks: Vec<(bool, usize)> = Vec::new();
+    let index = |groups: &mut Vec<Group>,
+                 money: &mut Vec<Vec<Money>>,
+                 ranks: &mut Vec<(bool, usize)>,
+                 label: String,
+                 rank: (bool, usize)| {
+        match groups.iter().position(|g| g.label == label) {
+            Some(i) => i,
+            None => {
+                groups.push(Group {
+                    label,
+                    count: 0,
+                    sums: String::new(),
+                    rows: Vec::new(),
+                    shown: 0,
+                });
+                money.push(Vec::new());
+                ranks.push(rank);
+                groups.len() - 1
+            }
         }
     };
     for s in sums {
+        let key = s.key.as_deref();
+        let label = labels.of_key(group, key);
         let i = index(
             &mut groups,
             &mut money,
-            labels.of_key(group, s.key.as_deref()),
+            &mut ranks,
+            label,
+            labels.rank(group, key),
         );
         groups[i].count += s.count;
         let currency = s.currency.as_deref().and_then(CurrencyCode::parse);
@@ -134,7 +154,13 @@ pub fn build(
     }
     for l in records {
         for label in labels.of_record(group, l) {
-            let i = index(&mut groups, &mut money, label);
+            let i = index(
+                &mut groups,
+                &mut money,
+                &mut ranks,
+                label,
+                (false, usize::MAX),
+            );
             groups[i].rows.push(row(l));
         }
     }
@@ -142,6 +168,7 @@ pub fn build(
         g.sums = sums_text(m);
         g.shown = g.rows.len() as i64;
     }
-    groups.sort_by(|a, b| a.label.cmp(&b.label));
-    groups
+    let mut ordered: Vec<((bool, usize), Group)> = ranks.into_iter().zip(groups).collect();
+    ordered.sort_by(|(ra, a), (rb, b)| ra.cmp(rb).then_with(|| a.label.cmp(&b.label)));
+    ordered.into_iter().map(|(_, g)| g).collect()
 }

@@ -245,6 +245,17 @@ pub struct ErrorPage {
     pub message: String,
 }
 
+/// A form page: 422 when it comes back with refused fields (so scripts and tests see the
+/// failure), else 200.
+pub fn render_form(t: &impl Template, refused: bool) -> Response {
+    let status = if refused {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    (status, render(t)).into_response()
+}
+
 /// After a form succeeded: a redirect, or for a dialog posted by htmx a full navigation
 /// (`HX-Redirect`) so the next page does not land inside the dialog.
 pub fn go(ctx: &PageCtx, url: &str) -> Response {

@@ -14,7 +14,7 @@ use sen_domain::lookup::{AppliesTo, LookupValues, TAG_COLORS};
 use sen_store::lookups::{Lookup, LookupKind};
 
 use super::forms::{FieldView, FormData, attach_errors};
-use super::page::{PageCtx, Shell, Signed, error_page, render};
+use super::page::{PageCtx, Shell, Signed, error_page, render_form};
 use crate::i18n::Tr;
 use crate::state::AppState;
 
@@ -104,12 +104,7 @@ impl SettingsPage {
             .editor
             .as_ref()
             .is_some_and(|e| !e.errors.is_empty() || e.fields.iter().any(|f| !f.error.is_empty()));
-        let status = if refused {
-            axum::http::StatusCode::UNPROCESSABLE_ENTITY
-        } else {
-            axum::http::StatusCode::OK
-        };
-        (status, render(&self)).into_response()
+        render_form(&self, refused)
     }
 
     pub fn may_change(actor: &Actor) -> bool {

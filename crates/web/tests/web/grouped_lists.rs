@@ -41,6 +41,21 @@ story!(
             );
         }
         assert_eq!(seen, 2_100, "every record is in a stage group");
+        // Stage groups come in the pipeline's order, not alphabetically.
+        let groups: Vec<&str> = page.text.split("class=\"group-row\"").skip(1).collect();
+        let order: Vec<usize> = pipeline["stages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|s| {
+                let name = s["name"].as_str().unwrap();
+                groups.iter().position(|g| g.contains(name))
+            })
+            .collect();
+        assert!(
+            order.len() >= 3 && order.windows(2).all(|w| w[0] < w[1]),
+            "{order:?}"
+        );
         assert!(
             page.text.contains("dòng đầu"),
             "groups say they show their first rows"
