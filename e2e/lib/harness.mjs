@@ -182,3 +182,16 @@ export async function apiCall(page, url, method, path, body) {
   const text = await res.text();
   return { status: res.status(), body: text ? JSON.parse(text) : null };
 }
+
+/**
+ * Sets up a fresh server's workspace through the API (`POST /api/v1/setup`); throws with the
+ * server's answer if it is refused.
+ */
+export async function setUpWorkspace(url, body) {
+  const res = await fetch(`${url}/api/v1/setup`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Origin: url },
+    body: JSON.stringify(body),
+  });
+  if (res.status !== 201) throw new Error(`setup answered ${res.status}: ${await res.text()}`);
+}

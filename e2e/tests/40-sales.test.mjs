@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { apiCall, launchBrowser, shot, signIn, startSen } from '../lib/harness.mjs';
+import { apiCall, launchBrowser, setUpWorkspace, shot, signIn, startSen } from '../lib/harness.mjs';
 
 let sen;
 let browser;
@@ -15,15 +15,10 @@ const ADMIN = { name: '王美玲', email: 'meiling@sen.tw', password: 'mi-ma-hen
 before(async () => {
   sen = await startSen();
   browser = await launchBrowser();
-  const res = await fetch(`${sen.url}/api/v1/setup`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Origin: sen.url },
-    body: JSON.stringify({
-      workspace_name: '高雄織品', language: 'zh-TW', currency: 'TWD', time_zone: 'Asia/Taipei',
-      admin: ADMIN,
-    }),
+  await setUpWorkspace(sen.url, {
+    workspace_name: '高雄織品', language: 'zh-TW', currency: 'TWD', time_zone: 'Asia/Taipei',
+    admin: ADMIN,
   });
-  assert.equal(res.status, 201, await res.text());
 });
 
 after(async () => {

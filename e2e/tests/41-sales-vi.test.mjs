@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { apiCall, launchBrowser, shot, signIn, startSen } from '../lib/harness.mjs';
+import { apiCall, launchBrowser, setUpWorkspace, shot, signIn, startSen } from '../lib/harness.mjs';
 
 let sen;
 let browser;
@@ -15,15 +15,10 @@ const ADMIN = { name: 'Nguyễn Thu Chi', email: 'chi@caresoft.vn', password: 'm
 before(async () => {
   sen = await startSen();
   browser = await launchBrowser();
-  const res = await fetch(`${sen.url}/api/v1/setup`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Origin: sen.url },
-    body: JSON.stringify({
-      workspace_name: 'Caresoft', language: 'vi', currency: 'VND', time_zone: 'Asia/Ho_Chi_Minh',
-      admin: ADMIN,
-    }),
+  await setUpWorkspace(sen.url, {
+    workspace_name: 'Caresoft', language: 'vi', currency: 'VND', time_zone: 'Asia/Ho_Chi_Minh',
+    admin: ADMIN,
   });
-  assert.equal(res.status, 201, await res.text());
 });
 
 after(async () => {

@@ -86,12 +86,21 @@ impl App {
         Ok(Cond::Or(any))
     }
 
+    /// What a list's parameters select, for this actor: (access scope, filter, search).
+    async fn selection(
+        &self,
+        actor: &Actor,
+        p: &ListParams,
+    ) -> AppResult<(Cond, Option<Cond>, search::SearchQuery)> {
+        let filter = user_filter(actor, p.filter.as_deref(), &lead::filter_fields())?;
+        let query = search::parse_query(p.q.as_deref().unwrap_or(""));
+        Ok((self.lead_scope(actor).await?, filter, query))
+    }
+
     pub async fn list_leads(&self, actor: &Actor, p: &ListParams) -> AppResult<Page<Lead>> {
         let limit = list::check_limit(p.limit)?;
         let sort = list::parse_sort(p.sort.as_deref(), lead::SORTABLE)?;
-        let filter = user_filter(actor, p.filter.as_deref(), &lead::filter_fields())?;
-        let query = search::parse_query(p.q.as_deref().unwrap_or(""));
-        let scope = self.lead_scope(actor).await?;
+        let (scope, filter, query) = self.selection(actor, p).await?;
         let spec = ListSpec {
             scope: &scope,
             filter: filter.as_ref(),
@@ -116,9 +125,7 @@ impl App {
         p: &ListParams,
         group: &str,
     ) -> AppResult<Vec<store::GroupSum>> {
-        let filter = user_filter(actor, p.filter.as_deref(), &lead::filter_fields())?;
-        let query = search::parse_query(p.q.as_deref().unwrap_or(""));
-        let scope = self.lead_scope(actor).await?;
+        let (scope, filter, query) = self.selection(actor, p).await?;
         let spec = ListSpec {
             scope: &scope,
             filter: filter.as_ref(),

@@ -19,6 +19,7 @@ settings-campaigns-intro = Marketing campaigns you want to measure.
 settings-users = Users and roles
 settings-users-intro = Who can sign in, and what each role may see and change.
 settings-add = Add
+settings-name = Name
 settings-empty = Nothing here yet.
 settings-read-only = Only managers and administrators can change these settings.
 settings-delete-confirm = Delete “{ $name }”? Records that use it keep working without it. Deactivating keeps it in the history instead.

@@ -19,6 +19,7 @@ settings-campaigns-intro = Các chiến dịch marketing bạn muốn đo hiệu
 settings-users = Người dùng và vai trò
 settings-users-intro = Ai được đăng nhập, và mỗi vai trò được xem, được sửa những gì.
 settings-add = Thêm
+settings-name = Tên
 settings-empty = Chưa có gì ở đây.
 settings-read-only = Chỉ quản lý và quản trị viên mới thay đổi được các thiết lập này.
 settings-delete-confirm = Xóa “{ $name }”? Các hồ sơ đang dùng vẫn hoạt động bình thường, chỉ không còn mục này. Nếu muốn giữ lại trong lịch sử, hãy ngừng sử dụng thay vì xóa.

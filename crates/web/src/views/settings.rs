@@ -227,7 +227,7 @@ fn applies_options(tr: Tr<'_>, selected: Option<AppliesTo>) -> Vec<(String, Stri
 
 fn lookup_fields(tr: Tr<'_>, kind: LookupKind, v: &LookupValues) -> Vec<FieldView> {
     let mut fields =
-        vec![FieldView::new("name", tr.t("field-name"), "text", v.name.clone()).required()];
+        vec![FieldView::new("name", tr.t("settings-name"), "text", v.name.clone()).required()];
     if kind == LookupKind::Tag {
         fields.push(
             FieldView::new("color", tr.t("settings-color"), "select", "")
@@ -289,7 +289,7 @@ async fn lookup_page(
         Err(e) => return error_page(ctx, e),
     };
     let mut page = SettingsPage::new(ctx, actor, section);
-    page.headers = vec![tr.t("field-name")];
+    page.headers = vec![tr.t("settings-name")];
     if kind == LookupKind::LostReason {
         page.headers.push(tr.t("settings-applies-to"));
     }

@@ -40,7 +40,7 @@ fn pipeline_fields(
     creating: bool,
 ) -> Vec<FieldView> {
     let mut fields =
-        vec![FieldView::new("name", tr.t("field-name"), "text", v.name.clone()).required()];
+        vec![FieldView::new("name", tr.t("settings-name"), "text", v.name.clone()).required()];
     if creating {
         fields.push(
             FieldView::new("kind", tr.t("settings-pipeline-kind"), "select", "")
@@ -168,7 +168,7 @@ async fn pipelines_page(
     let team_names: Vec<(i64, String)> = teams.into_iter().map(|t| (t.id, t.name)).collect();
     let mut page = SettingsPage::new(ctx, actor, "pipelines");
     page.headers = vec![
-        tr.t("field-name"),
+        tr.t("settings-name"),
         tr.t("settings-pipeline-kind"),
         tr.t("settings-stages"),
         tr.t("settings-number-prefix"),

@@ -29,7 +29,7 @@ fn team_fields(tr: Tr<'_>, t: &TeamInput, users: &[(i64, String)]) -> Vec<FieldV
             .map(|(id, name)| (id.to_string(), name.clone(), t.leader_id == Some(*id))),
     );
     vec![
-        FieldView::new("name", tr.t("field-name"), "text", t.name.clone()).required(),
+        FieldView::new("name", tr.t("settings-name"), "text", t.name.clone()).required(),
         FieldView::new("leader_id", tr.t("settings-team-leader"), "select", "").options(leaders),
         FieldView::new("member_ids", tr.t("settings-team-members"), "multi", "").options(
             users
@@ -110,7 +110,7 @@ async fn teams_page(
     };
     let mut page = SettingsPage::new(ctx, actor, "teams");
     page.headers = vec![
-        tr.t("field-name"),
+        tr.t("settings-name"),
         tr.t("settings-team-leader"),
         tr.t("settings-team-members"),
         tr.t("field-active"),
