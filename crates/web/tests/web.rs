@@ -1775,6 +1775,11 @@ story!(
 );
 
 const API_ROUTES: &[(&str, &str)] = &[
+    ("get", "/api/v1/saved-views"),
+    ("post", "/api/v1/saved-views"),
+    ("get", "/api/v1/saved-views/{id}"),
+    ("patch", "/api/v1/saved-views/{id}"),
+    ("delete", "/api/v1/saved-views/{id}"),
     ("post", "/api/v1/setup"),
     ("post", "/api/v1/auth/login"),
     ("post", "/api/v1/auth/logout"),
@@ -2182,3 +2187,6 @@ fn rule_messages_are_shown_in_the_readers_language() {
 
 #[path = "web/lead_pages.rs"]
 mod lead_pages;
+
+#[path = "web/saved_views_api.rs"]
+mod saved_views_api;

@@ -8,6 +8,7 @@ pub mod leads;
 pub mod lookups;
 pub mod pipelines;
 pub mod rates;
+pub mod saved_views;
 pub mod session;
 pub mod teams;
 pub mod timeline;
@@ -134,6 +135,12 @@ pub fn router() -> (axum::Router<AppState>, OpenApi) {
         .routes(routes!(rates::list))
         .routes(routes!(rates::set, rates::delete))
         .routes(routes!(timeline::timeline))
+        .routes(routes!(saved_views::list, saved_views::create))
+        .routes(routes!(
+            saved_views::get,
+            saved_views::update,
+            saved_views::delete
+        ))
         .routes(routes!(teams::list, teams::create))
         .routes(routes!(teams::get, teams::update, teams::delete))
         .routes(routes!(pipelines::list, pipelines::create))
