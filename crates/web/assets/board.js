@@ -97,11 +97,17 @@
       if (res.status === 200) {
         card.dataset.version = res.body.version;
         card.dataset.stage = stage;
-        // Settled: the card as the server now renders it, and the columns' new figures.
-        Promise.all([refreshCard(card.dataset.id), loadHeads()]).then(function (done) {
+        // Settled: the card as the server now renders it (`cardMs`), and the columns' new
+        // figures (`ms`, both done). The benchmark reads this event.
+        var cardMs = 0;
+        var cardDone = refreshCard(card.dataset.id).then(function (fresh) {
+          cardMs = performance.now() - t0;
+          return fresh;
+        });
+        Promise.all([cardDone, loadHeads()]).then(function (done) {
           if (res.body.outcome === "won") celebrate(done[0]);
           document.dispatchEvent(new CustomEvent("sen:move-settled", {
-            detail: { id: card.dataset.id, ms: performance.now() - t0 }
+            detail: { id: card.dataset.id, cardMs: cardMs, ms: performance.now() - t0 }
           }));
         });
         return;
