@@ -334,37 +334,81 @@ mod tests {
     }
 }
 
-/// What `Money::parse_typed` reads: `amount` without symbols, spaces and thousands marks,
-/// with `.` as the decimal point.
-pub fn plain_decimal(amount: &str, currency: CurrencyCode) -> String {
-    // Symbols and codes people add around an amount; anything else stays and is refused.
-    let mut kept: String = amount.chars().filter(|c| !c.is_whitespace()).collect();
-    for symbol in ["NT$", "US$", "$", "₫", "đ", "VND", "TWD", "USD"] {
-        kept = kept.replace(symbol, "");
+/// The symbols people write around an amount of a currency (compared without case).
+fn symbols_of(code: &str) -> &'static [&'static str] {
+    match code {
+        "VND" => &["vnđ", "vnd", "₫", "đ"],
+        "TWD" => &["twd", "nt$", "$"],
+        "USD" => &["usd", "us$", "$"],
+        _ => &[],
     }
-    kept = kept.replace(&currency.code(), "");
-    let grouping = if currency.code() == "VND" { '.' } else { ',' };
-    let marks: Vec<(usize, char)> = kept
-        .char_indices()
-        .filter(|(_, c)| matches!(c, '.' | ','))
-        .collect();
-    let decimal_at = match marks.as_slice() {
-        [] => None,
-        [(at, mark)] => {
-            let digits_after = kept.len() - at - 1;
-            let groups = digits_after == 3 && (currency.exponent() == 0 || *mark == grouping);
-            (!groups).then_some(*at)
+}
+
+/// Digits grouped by thousands: 1–3 digits, then groups of exactly 3.
+fn well_grouped(groups: &[&str]) -> bool {
+    let digits = |g: &str| !g.is_empty() && g.chars().all(|c| c.is_ascii_digit());
+    match groups.split_first() {
+        Some((first, rest)) => {
+            digits(first) && first.len() <= 3 && rest.iter().all(|g| digits(g) && g.len() == 3)
         }
-        [.., (last_at, last)] => {
-            let mixed = marks.iter().any(|(_, m)| m != last);
-            mixed.then_some(*last_at)
-        }
+        None => false,
+    }
+}
+
+/// What `Money::parse_typed` reads: `amount` without its currency's symbol, spaces and
+/// thousands marks, with `.` as the decimal point. Anything it cannot read for certain
+/// (another currency's symbol, groups that are not of three digits, two decimal points) is
+/// returned unchanged, so `Money::parse` refuses it.
+pub fn plain_decimal(amount: &str, currency: CurrencyCode) -> String {
+    let mut kept: String = amount
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_lowercase();
+    let code = currency.code();
+    let mut stripped = kept.replace(&code.to_lowercase(), "");
+    for symbol in symbols_of(&code) {
+        stripped = stripped.replace(symbol, "");
+    }
+    kept = stripped;
+    let (sign, body) = match kept.strip_prefix(['-', '+']) {
+        Some(rest) => (&kept[..1], rest),
+        None => ("", kept.as_str()),
     };
-    kept.char_indices()
-        .filter_map(|(i, c)| match c {
-            '.' | ',' if Some(i) == decimal_at => Some('.'),
-            '.' | ',' => None,
-            other => Some(other),
-        })
-        .collect()
+    let marks: Vec<char> = body.chars().filter(|c| matches!(c, '.' | ',')).collect();
+    let unreadable = || amount.to_string();
+    let Some(&last) = marks.last() else {
+        return kept.clone();
+    };
+    let mixed = marks.iter().any(|m| *m != last);
+    let (whole, decimals) = if mixed {
+        // "1.234.567,89" / "1,234,567.89": the last mark is the decimal point.
+        match body.rsplit_once(last) {
+            Some((w, d)) => (w, Some(d)),
+            None => return unreadable(),
+        }
+    } else if marks.len() == 1 {
+        let (w, d) = body.split_once(last).unwrap_or((body, ""));
+        // "78.000", "78,000": thousands when three digits follow and the currency has
+        // fewer decimals than that; otherwise a decimal point ("12.50", "12,5").
+        if d.len() == 3 && currency.exponent() < 3 {
+            (body, None)
+        } else {
+            (w, Some(d))
+        }
+    } else {
+        (body, None)
+    };
+    let grouping = if mixed { marks[0] } else { last };
+    let groups: Vec<&str> = whole.split(grouping).collect();
+    let single_group = groups.len() == 1;
+    if !single_group && !well_grouped(&groups) {
+        return unreadable();
+    }
+    let mut out = format!("{sign}{}", groups.concat());
+    if let Some(d) = decimals {
+        out.push('.');
+        out.push_str(d);
+    }
+    out
 }

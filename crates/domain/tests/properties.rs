@@ -293,3 +293,23 @@ proptest! {
         prop_assert!(sen_domain::money::Money::parse_typed(&typed, "USD").is_err());
     }
 }
+
+#[test]
+fn typed_amounts_that_cannot_be_read_for_certain_are_refused() {
+    use sen_domain::money::Money;
+    let minor = |a: &str, c: &str| Money::parse_typed(a, c).map(|m| m.minor);
+    // Another currency's symbol is not dropped silently.
+    assert!(minor("78.000 ₫", "USD").is_err());
+    assert!(minor("12.345 USD", "VND").is_err());
+    // Groups must be of three digits; one decimal point at most.
+    assert!(minor("1,2,3", "USD").is_err());
+    assert!(minor("1.5.0", "VND").is_err());
+    assert!(minor("1,234.5.6", "USD").is_err());
+    // Vietnamese spellings of the đồng, and three digits after a mark are thousands.
+    assert_eq!(minor("78.000 VNĐ", "VND"), Ok(78_000));
+    assert_eq!(minor("78.000 vnd", "VND"), Ok(78_000));
+    assert_eq!(minor("5.000", "USD"), Ok(500_000));
+    assert_eq!(minor("1.234.567,89", "USD"), Ok(123_456_789));
+    assert_eq!(minor("12,5", "USD"), Ok(1_250));
+    assert!(minor("-1.000", "VND").is_err());
+}

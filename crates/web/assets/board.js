@@ -25,11 +25,14 @@
   }
 
   // Replaces the column heads (counts, sums, bars) with the server's; a promise.
+  // Answers can arrive out of order after quick moves: only the latest request's is used.
+  var headsAsked = 0;
   function loadHeads() {
+    var mine = ++headsAsked;
     return fetch("/pipeline/" + pipeline + "/heads" + qs(), { headers: { "HX-Request": "true" } })
       .then(function (r) { return r.ok ? r.text() : ""; })
       .then(function (html) {
-        if (!html) return;
+        if (!html || mine !== headsAsked) return;
         fragment(html).querySelectorAll(".column-head").forEach(function (h) {
           var old = document.getElementById(h.id);
           if (old) { old.replaceWith(h); if (window.htmx) window.htmx.process(h); }
@@ -104,8 +107,11 @@
           cardMs = performance.now() - t0;
           return fresh;
         });
-        Promise.all([cardDone, loadHeads()]).then(function (done) {
-          if (res.body.outcome === "won") celebrate(done[0]);
+        var heads = loadHeads().catch(function () { return null; });
+        cardDone.catch(function () { return null; }).then(function (fresh) {
+          if (res.body.outcome === "won") celebrate(fresh || card);
+          return heads;
+        }).then(function () {
           document.dispatchEvent(new CustomEvent("sen:move-settled", {
             detail: { id: card.dataset.id, cardMs: cardMs, ms: performance.now() - t0 }
           }));

@@ -55,8 +55,14 @@ impl FormData {
 /// `path` when it is a path on this site (never another site, no control characters),
 /// else `fallback`: for "back" links carried in forms and query strings.
 pub fn local_path_or(path: Option<String>, fallback: &str) -> String {
-    path.filter(|b| b.starts_with('/') && !b.starts_with("//") && !b.chars().any(char::is_control))
-        .unwrap_or_else(|| fallback.to_string())
+    // Browsers read `/\host` like `//host`: another site. Backslashes never appear in our paths.
+    path.filter(|b| {
+        b.starts_with('/')
+            && !b.starts_with("//")
+            && !b.contains('\\')
+            && !b.chars().any(char::is_control)
+    })
+    .unwrap_or_else(|| fallback.to_string())
 }
 
 /// The `?back=` of a dialog opened from another page.

@@ -74,10 +74,11 @@ impl Labels<'_> {
         (key.is_none(), stage.unwrap_or(0))
     }
 
-    /// The labels of the groups a record is in (several tags: several groups).
-    fn of_record(&self, group: &str, l: &Lead) -> Vec<String> {
+    /// The keys of the groups a record is in (several tags: several groups), written as
+    /// the SQL aggregate writes them.
+    fn keys_of(group: &str, l: &Lead) -> Vec<Option<String>> {
         let id = |v: Option<i64>| v.map(|i| i.to_string());
-        let keys: Vec<Option<String>> = match group {
+        match group {
             "stage" => vec![Some(l.stage_id.to_string())],
             "user" => vec![id(l.user_id)],
             "team" => vec![id(l.team_id)],
@@ -87,10 +88,7 @@ impl Labels<'_> {
                 l.tag_ids.iter().map(|t| Some(t.to_string())).collect()
             }
             _ => vec![None],
-        };
-        keys.iter()
-            .map(|k| self.of_key(group, k.as_deref()))
-            .collect()
+        }
     }
 }
 
@@ -109,40 +107,32 @@ pub fn build(
     labels: &Labels<'_>,
     row: &dyn Fn(&Lead) -> Row,
 ) -> Vec<Group> {
+    // Groups are told apart by their key (two pipelines may both have a "New" stage, two
+    // colleagues the same name); the label is only what the reader sees.
+    let mut keys: Vec<Option<String>> = Vec::new();
     let mut groups: Vec<Group> = Vec::new();
     let mut money: Vec<Vec<Money>> = Vec::new();
-    let mut ranks: Vec<(bool, usize)> = Vec::new();
-    let index = |groups: &mut Vec<Group>,
-                 money: &mut Vec<Vec<Money>>,
-                 ranks: &mut Vec<(bool, usize)>,
-                 label: String,
-                 rank: (bool, usize)| {
-        match groups.iter().position(|g| g.label == label) {
+    let mut index =
+        |key: Option<&str>, groups: &mut Vec<Group>, money: &mut Vec<Vec<Money>>| match keys
+            .iter()
+            .position(|k| k.as_deref() == key)
+        {
             Some(i) => i,
             None => {
+                keys.push(key.map(String::from));
                 groups.push(Group {
-                    label,
+                    label: labels.of_key(group, key),
                     count: 0,
                     sums: String::new(),
                     rows: Vec::new(),
                     shown: 0,
                 });
                 money.push(Vec::new());
-                ranks.push(rank);
                 groups.len() - 1
             }
-        }
-    };
+        };
     for s in sums {
-        let key = s.key.as_deref();
-        let label = labels.of_key(group, key);
-        let i = index(
-            &mut groups,
-            &mut money,
-            &mut ranks,
-            label,
-            labels.rank(group, key),
-        );
+        let i = index(s.key.as_deref(), &mut groups, &mut money);
         groups[i].count += s.count;
         let currency = s.currency.as_deref().and_then(CurrencyCode::parse);
         if let (Some(currency), Some(minor)) = (currency, s.revenue_minor) {
@@ -153,17 +143,15 @@ pub fn build(
         }
     }
     for l in records {
-        for label in labels.of_record(group, l) {
-            let i = index(
-                &mut groups,
-                &mut money,
-                &mut ranks,
-                label,
-                (false, usize::MAX),
-            );
+        for key in Labels::keys_of(group, l) {
+            let i = index(key.as_deref(), &mut groups, &mut money);
             groups[i].rows.push(row(l));
         }
     }
+    let ranks: Vec<(bool, usize)> = keys
+        .iter()
+        .map(|k| labels.rank(group, k.as_deref()))
+        .collect();
     for (g, m) in groups.iter_mut().zip(&money) {
         g.sums = sums_text(m);
         g.shown = g.rows.len() as i64;

@@ -271,6 +271,9 @@ fn values_of(l: &Lookup) -> LookupValues {
 
 struct LookupForm<'a> {
     editing: Option<&'a Lookup>,
+    /// The version the person's form was based on (kept through a refusal, so a stale
+    /// edit stays stale).
+    version: Option<i64>,
     values: LookupValues,
     errors: Option<FieldErrors>,
     other: Vec<String>,
@@ -322,7 +325,9 @@ async fn lookup_page(
             .map(|e| attach_errors(&mut fields, &e, tr))
             .unwrap_or_default();
         errors.extend(form.other);
-        let editing = form.editing.map(|l| (l.id, l.version, l.name.as_str()));
+        let editing = form
+            .editing
+            .map(|l| (l.id, form.version.unwrap_or(l.version), l.name.as_str()));
         page.editor = Some(editor(tr, &base, editing, fields, errors));
     }
     page.respond()
@@ -346,6 +351,7 @@ pub async fn lookups_page(
     };
     let form = LookupForm {
         editing: None,
+        version: None,
         values: new_values(),
         errors: None,
         other: Vec::new(),
@@ -374,6 +380,7 @@ pub async fn lookup_create(
             Outcome::Form(errors, other) => {
                 let form = LookupForm {
                     editing: None,
+                    version: None,
                     values,
                     errors: Some(errors),
                     other,
@@ -414,6 +421,7 @@ pub async fn lookup_edit(
     };
     let form = LookupForm {
         editing: Some(&item),
+        version: None,
         values: values_of(&item),
         errors: None,
         other: Vec::new(),
@@ -434,7 +442,8 @@ pub async fn lookup_update(
     };
     let form = FormData::parse(&body);
     let values = lookup_values(kind.0, &form);
-    let version = form.id("version").unwrap_or(item.version);
+    // A form without a version cannot prove it saw the current values.
+    let version = form.id("version").unwrap_or(0);
     match state
         .app
         .update_lookup(&actor, kind.0, item.id, version, values.clone())
@@ -445,6 +454,7 @@ pub async fn lookup_update(
             Outcome::Form(errors, other) => {
                 let form = LookupForm {
                     editing: Some(&item),
+                    version: Some(version),
                     values,
                     errors: Some(errors),
                     other,

@@ -131,6 +131,8 @@ fn stage_summary(tr: Tr<'_>, s: &Stage) -> String {
 }
 
 struct PipelineForm<'a> {
+    /// The version the person's form was based on, kept through a refusal.
+    version: Option<i64>,
     editing: Option<&'a Pipeline>,
     values: PipelineValues,
     errors: FieldErrors,
@@ -140,6 +142,7 @@ struct PipelineForm<'a> {
 impl PipelineForm<'_> {
     fn blank() -> Self {
         PipelineForm {
+            version: None,
             editing: None,
             values: PipelineValues {
                 kind: Some(PipelineKind::Deal),
@@ -215,7 +218,9 @@ async fn pipelines_page(
         let mut fields = pipeline_fields(tr, &form.values, &team_names, form.editing.is_none());
         let mut errors = attach_errors(&mut fields, &form.errors, tr);
         errors.extend(form.other);
-        let editing = form.editing.map(|p| (p.id, p.version, p.name.as_str()));
+        let editing = form
+            .editing
+            .map(|p| (p.id, form.version.unwrap_or(p.version), p.name.as_str()));
         page.editor = Some(editor(tr, BASE, editing, fields, errors));
     }
     page.respond()
@@ -285,7 +290,8 @@ pub async fn update_submit(
     };
     let form = FormData::parse(&body);
     let values = pipeline_values(&form, PipelineKind::parse(&p.kind));
-    let version = form.id("version").unwrap_or(p.version);
+    // A form without a version cannot prove it saw the current values.
+    let version = form.id("version").unwrap_or(0);
     match state
         .app
         .update_pipeline(&actor, id, version, values.clone())
@@ -295,6 +301,7 @@ pub async fn update_submit(
         Err(e) => match outcome(&ctx, e) {
             Outcome::Form(errors, other) => {
                 let form = PipelineForm {
+                    version: Some(version),
                     editing: Some(&p),
                     values,
                     errors,
@@ -327,6 +334,7 @@ pub async fn delete_submit(
                     values: values_of(&p),
                     errors,
                     other,
+                    ..PipelineForm::blank()
                 };
                 pipelines_page(&state, &ctx, &actor, form).await
             }

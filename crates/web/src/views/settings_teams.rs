@@ -69,6 +69,8 @@ fn input_of(t: &Team) -> TeamInput {
 }
 
 struct TeamForm<'a> {
+    /// The version the person's form was based on, kept through a refusal.
+    version: Option<i64>,
     editing: Option<&'a Team>,
     input: TeamInput,
     errors: FieldErrors,
@@ -78,6 +80,7 @@ struct TeamForm<'a> {
 impl TeamForm<'_> {
     fn blank() -> Self {
         TeamForm {
+            version: None,
             editing: None,
             input: TeamInput {
                 active: true,
@@ -140,7 +143,9 @@ async fn teams_page(
         let mut fields = team_fields(tr, &form.input, &users);
         let mut errors = attach_errors(&mut fields, &form.errors, tr);
         errors.extend(form.other);
-        let editing = form.editing.map(|t| (t.id, t.version, t.name.as_str()));
+        let editing = form
+            .editing
+            .map(|t| (t.id, form.version.unwrap_or(t.version), t.name.as_str()));
         page.editor = Some(editor(tr, BASE, editing, fields, errors));
     }
     page.respond()
@@ -206,7 +211,8 @@ pub async fn update_submit(
     };
     let form = FormData::parse(&body);
     let input = team_input(&form);
-    let version = form.id("version").unwrap_or(team.version);
+    // A form without a version cannot prove it saw the current values.
+    let version = form.id("version").unwrap_or(0);
     match state
         .app
         .update_team(&actor, id, version, input.clone())
@@ -216,6 +222,7 @@ pub async fn update_submit(
         Err(e) => match outcome(&ctx, e) {
             Outcome::Form(errors, other) => {
                 let form = TeamForm {
+                    version: Some(version),
                     editing: Some(&team),
                     input,
                     errors,

@@ -93,6 +93,13 @@ story!(
             .get(&format!("/stages/{}/edit?back=//evil.example", stages[0]))
             .await;
         assert!(!evil.text.contains("evil.example"));
+        let slash = c
+            .get(&format!("/stages/{}/edit?back=/%5Cevil.example", stages[0]))
+            .await;
+        assert!(
+            !slash.text.contains("evil.example"),
+            "/\\host is another site"
+        );
 
         // Rename keeps the kind; a stale version is refused with a message.
         let version = after["version"].as_i64().unwrap().to_string();
@@ -126,6 +133,14 @@ story!(
             "{}",
             stale.text
         );
+        // The refused form keeps the version it was based on: saving it again stays refused.
+        assert!(
+            stale
+                .text
+                .contains(&format!("name=\"version\" value=\"{version}\""))
+        );
+        let no_version = c.form(&back, &[("_csrf", &csrf), ("name", "Cũ")]).await;
+        assert_eq!(no_version.status, StatusCode::UNPROCESSABLE_ENTITY);
 
         // The last lead pipeline is not deleted; the reason is shown on the page.
         let pipelines = c.get("/api/v1/pipelines").await.json();
