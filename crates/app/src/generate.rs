@@ -117,9 +117,21 @@ impl App {
             .into_iter()
             .find(|p| p.kind == "deal")
             .ok_or(AppError::NotFound)?;
-        if pipeline.stages.len() < 4 {
-            return Err(AppError::Conflict("pipeline_needs_four_stages"));
-        }
+        // Three open stages in board order and the won stage, wherever it sits.
+        let open: Vec<(i64, i64)> = pipeline
+            .stages
+            .iter()
+            .filter(|s| !s.is_won)
+            .take(3)
+            .map(|s| (s.id, s.probability))
+            .collect();
+        let won = pipeline.stages.iter().find(|s| s.is_won);
+        let (Some(won), 3) = (won, open.len()) else {
+            return Err(AppError::Conflict(
+                "pipeline_needs_three_stages_and_a_won_one",
+            ));
+        };
+        let stages = [open[0], open[1], open[2], (won.id, won.probability)];
         let setup = self.generate_people_and_lookups(&admin, seed).await?;
         let mut rng = Seeded::new(seed);
         let companies = (opportunities / 5).max(1);
@@ -127,12 +139,6 @@ impl App {
             .generate_companies(companies, &mut rng, setup.admin)
             .await?;
         let today = now().date_naive();
-        let stages: Vec<(i64, i64)> = pipeline
-            .stages
-            .iter()
-            .take(4)
-            .map(|s| (s.id, s.probability))
-            .collect();
         let mut done = 0;
         while done < opportunities {
             let n = BATCH.min(opportunities - done);
@@ -257,7 +263,13 @@ impl App {
             let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
             async move {
                 let mut ids = Vec::new();
+                let existing = self.list_lookups(kind).await?;
                 for (i, name) in names.into_iter().enumerate() {
+                    // Reuse what the workspace already has, so a rerun never trips on names.
+                    if let Some(l) = existing.iter().find(|l| l.name == name) {
+                        ids.push(l.id);
+                        continue;
+                    }
                     let v = LookupValues {
                         name,
                         active: true,

@@ -4,17 +4,17 @@
 //! this is an addition.
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::{RawQuery, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
-use sen_app::saved_views::ViewInput;
+use sen_app::saved_views::{PAGES, ViewInput};
 use sen_store::saved_views::SavedView;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::extract::{Auth, IdPath, JsonBody};
-use crate::problem::{ApiResult, Problem};
+use crate::problem::{ApiError, ApiResult, Problem};
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -68,6 +68,7 @@ pub struct SavedViewList {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[allow(dead_code)] // describes the query in the OpenAPI document; read by hand
 pub struct PageFilter {
     /// Only the views of this page.
     pub page: Option<String>,
@@ -91,15 +92,32 @@ pub struct SavedViewPatch {
 
 /// Your views and the shared ones, your own first.
 #[utoipa::path(get, path = "/api/v1/saved-views", tag = "saved-views", params(PageFilter),
-    responses((status = 200, description = "OK", body = SavedViewList), (status = 401, description = "Not signed in (problem+json)", body = Problem)))]
+    responses((status = 200, description = "OK", body = SavedViewList), (status = 401, description = "Not signed in (problem+json)", body = Problem),
+              (status = 422, description = "Unknown page (problem+json)", body = Problem)))]
 pub async fn list(
     State(state): State<AppState>,
     auth: Auth,
-    Query(f): Query<PageFilter>,
+    RawQuery(query): RawQuery,
 ) -> ApiResult<Json<SavedViewList>> {
+    // Read by hand: a repeated or odd parameter must still answer problem+json.
+    let page = serde_urlencoded::from_str::<Vec<(String, String)>>(query.as_deref().unwrap_or(""))
+        .unwrap_or_default()
+        .into_iter()
+        .find(|(k, _)| k == "page")
+        .map(|(_, v)| v);
+    if let Some(p) = &page
+        && !PAGES.contains(&p.as_str())
+    {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation",
+            "The request has invalid fields",
+        )
+        .field("page", format!("one of: {}", PAGES.join(", "))));
+    }
     let items: Vec<SavedViewOut> = state
         .app
-        .saved_views(auth.actor(), f.page.as_deref())
+        .saved_views(auth.actor(), page.as_deref())
         .await?
         .into_iter()
         .map(SavedViewOut::from)
@@ -150,7 +168,8 @@ pub async fn get(
     Ok(Json(state.app.saved_view(auth.actor(), id).await?.into()))
 }
 
-/// Rename, share or unshare (the owner or an admin), mark or unmark as your default.
+/// Rename, share or unshare (the owner, or an admin for a shared view), mark or unmark as
+/// your default.
 #[utoipa::path(patch, path = "/api/v1/saved-views/{id}", tag = "saved-views", params(("id" = i64, Path)), request_body = SavedViewPatch,
     responses((status = 200, description = "OK", body = SavedViewOut), (status = 404, description = "No such view (problem+json)", body = Problem),
               (status = 403, description = "A colleague's view (problem+json)", body = Problem),

@@ -75,6 +75,11 @@ story!(
             .await;
         assert_eq!(wrong_type.error_fields(), vec!["name"]);
         assert_eq!(c.get("/api/v1/saved-views").await.json()["total"], 1);
+        let odd = c.get("/api/v1/saved-views?page=calendar&page=x").await;
+        assert_eq!(
+            (odd.status, odd.error_fields()),
+            (StatusCode::UNPROCESSABLE_ENTITY, vec!["page".to_string()])
+        );
         assert_eq!(
             c.send(Method::DELETE, &path, None).await.status,
             StatusCode::NO_CONTENT
