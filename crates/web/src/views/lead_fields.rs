@@ -214,6 +214,18 @@ pub fn field(tr: Tr<'_>, o: &LeadOptions, v: &LeadValues, name: &'static str) ->
 /// Reads the named fields of a submitted form into a patch. Fields not on the form are
 /// left as they are; wrong values are collected, each under its field's name.
 pub fn patch_from_form(form: &FormData, names: &[&str]) -> Result<LeadPatch, FieldErrors> {
+    let (p, e) = read_form(form, names);
+    if e.is_empty() { Ok(p) } else { Err(e) }
+}
+
+/// What the person typed over `base`, for showing a refused form again: the fields that
+/// could be read keep their new values (a refused one comes back empty, its message beside it).
+pub fn typed_over(form: &FormData, names: &[&str], base: &LeadValues) -> LeadValues {
+    read_form(form, names).0.apply(base)
+}
+
+/// The form's fields as a patch, and the fields that could not be read.
+fn read_form(form: &FormData, names: &[&str]) -> (LeadPatch, FieldErrors) {
     let mut p = LeadPatch::default();
     let mut e = FieldErrors::new();
     let opt = |k: &str| form.get(k).filter(|v| !v.is_empty());
@@ -289,7 +301,7 @@ pub fn patch_from_form(form: &FormData, names: &[&str]) -> Result<LeadPatch, Fie
             _ => {}
         }
     }
-    if e.is_empty() { Ok(p) } else { Err(e) }
+    (p, e)
 }
 
 pub fn money_error(err: MoneyError) -> Invalid {

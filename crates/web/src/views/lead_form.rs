@@ -18,7 +18,7 @@ use super::board_actions::customer_of;
 use super::contacts::{param, query_pairs};
 use super::display::{format_money, format_time};
 use super::forms::{FieldView, FormData, Section, attach_errors};
-use super::lead_fields::{LeadOptions, add_new_tags, field, patch_from_form};
+use super::lead_fields::{LeadOptions, add_new_tags, field, patch_from_form, typed_over};
 use super::page::{PageCtx, PageId, Shell, Signed, error_page, render_form};
 use crate::i18n::Tr;
 use crate::state::AppState;
@@ -419,7 +419,7 @@ pub async fn update_submit(
     let mut patch = match parsed {
         Ok(p) => p,
         Err(e) => {
-            let values = l.lead.values();
+            let values = typed_over(&form, &editable_fields(), &l.lead.values());
             return form_page(
                 &state,
                 &ctx,
@@ -585,7 +585,7 @@ pub async fn create_submit(
                 &ctx,
                 kind,
                 pipeline_id,
-                &LeadValues::default(),
+                &typed_over(&form, &editable_fields(), &LeadValues::default()),
                 customer,
                 Some(&e),
             )

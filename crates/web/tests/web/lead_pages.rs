@@ -48,6 +48,10 @@ story!(
             .await;
         assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(bad.text.contains("Nhập một con số"), "{}", bad.text);
+        assert!(
+            bad.text.contains("value=\"Sai số tiền\""),
+            "what was typed stays"
+        );
         assert_eq!(c.get("/api/v1/leads").await.json()["total"], before);
     }
 );
