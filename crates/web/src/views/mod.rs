@@ -141,6 +141,10 @@ pub fn router() -> Router<AppState> {
             post(settings_pipelines::delete_submit),
         )
         .route(
+            "/settings/pipelines/{id}/stages",
+            post(settings_pipelines::add_stage),
+        )
+        .route(
             "/settings/pipelines/{id}/stages/{stage}/{direction}",
             post(settings_pipelines::move_stage),
         )

@@ -78,6 +78,8 @@ pub struct SettingsPage {
     pub editor: Option<Editor>,
     /// Extra HTML below the table (a pipeline's stages), already rendered.
     pub extra: String,
+    /// Something on the page outside the editor was refused (a new stage's name).
+    pub refused: bool,
 }
 
 impl SettingsPage {
@@ -95,15 +97,16 @@ impl SettingsPage {
             rows: Vec::new(),
             editor: None,
             extra: String::new(),
+            refused: false,
         }
     }
 
     /// The page; 422 when the form came back refused, so scripts see the failure too.
     pub fn respond(self) -> Response {
-        let refused = self
-            .editor
-            .as_ref()
-            .is_some_and(|e| !e.errors.is_empty() || e.fields.iter().any(|f| !f.error.is_empty()));
+        let refused = self.refused
+            || self.editor.as_ref().is_some_and(|e| {
+                !e.errors.is_empty() || e.fields.iter().any(|f| !f.error.is_empty())
+            });
         render_form(&self, refused)
     }
 

@@ -107,6 +107,7 @@ pub struct StagesView {
     pub stages: Vec<(Stage, String)>,
     pub may_change: bool,
     pub back: String,
+    pub stage_error: String,
 }
 
 fn stage_summary(tr: Tr<'_>, s: &Stage) -> String {
@@ -137,6 +138,8 @@ struct PipelineForm<'a> {
     values: PipelineValues,
     errors: FieldErrors,
     other: Vec<String>,
+    /// Why the new stage's name was refused.
+    stage_error: String,
 }
 
 impl PipelineForm<'_> {
@@ -150,6 +153,7 @@ impl PipelineForm<'_> {
             },
             errors: FieldErrors::new(),
             other: Vec::new(),
+            stage_error: String::new(),
         }
     }
 }
@@ -208,7 +212,9 @@ async fn pipelines_page(
                 .collect(),
             may_change,
             back: format!("{BASE}/{}", p.id),
+            stage_error: form.stage_error.clone(),
         };
+        page.refused = !form.stage_error.is_empty();
         page.extra = match view.render() {
             Ok(html) => html,
             Err(e) => return error_page(ctx, AppError::Internal(e.to_string())),
@@ -306,6 +312,7 @@ pub async fn update_submit(
                     values,
                     errors,
                     other,
+                    stage_error: String::new(),
                 };
                 pipelines_page(&state, &ctx, &actor, form).await
             }
@@ -371,4 +378,36 @@ pub async fn move_stage(
         Ok(_) => Redirect::to(&format!("{BASE}/{id}#stage-{stage}")).into_response(),
         Err(e) => error_page(&ctx, e),
     }
+}
+
+/// `POST /settings/pipelines/{id}/stages`: a new stage at the end; a refused name is shown
+/// beside the field on this page.
+pub async fn add_stage(
+    State(state): State<AppState>,
+    Signed { ctx, actor }: Signed,
+    PageId(id): PageId,
+    body: Bytes,
+) -> Response {
+    let form = FormData::parse(&body);
+    let values = sen_domain::pipeline::StageValues {
+        name: form.get("name").unwrap_or_default(),
+        probability: 10,
+        ..Default::default()
+    };
+    let refusal = match state.app.add_stage(&actor, id, values).await {
+        Ok(_) => return Redirect::to(&format!("{BASE}/{id}")).into_response(),
+        Err(AppError::Invalid(e)) => super::lead_dialogs::problem_text(&ctx, &AppError::Invalid(e)),
+        Err(e) => return error_page(&ctx, e),
+    };
+    let p = match state.app.get_pipeline(id).await {
+        Ok(p) => p,
+        Err(e) => return error_page(&ctx, e),
+    };
+    let form = PipelineForm {
+        editing: Some(&p),
+        values: values_of(&p),
+        stage_error: refusal,
+        ..PipelineForm::blank()
+    };
+    pipelines_page(&state, &ctx, &actor, form).await
 }

@@ -78,13 +78,29 @@ story!(
         let back = format!("/settings/pipelines/{id}");
         let added = c
             .form(
-                &format!("/pipeline/{id}/stages"),
-                &[("_csrf", &csrf), ("name", "Ký hợp đồng"), ("back", &back)],
+                &format!("{back}/stages"),
+                &[("_csrf", &csrf), ("name", "Ký hợp đồng")],
             )
             .await;
         assert_eq!(location(&added), back);
         let shown = c.get(&back).await;
         assert!(shown.text.contains("Ký hợp đồng") && shown.text.contains("DL-"));
+        // A name of spaces only is refused beside the field, and no stage is added.
+        let count = |p: &Value| p["stages"].as_array().unwrap().len();
+        let before = count(&c.get(&format!("/api/v1/pipelines/{id}")).await.json());
+        let blank = c
+            .form(
+                &format!("{back}/stages"),
+                &[("_csrf", &csrf), ("name", "   ")],
+            )
+            .await;
+        assert_eq!(blank.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(blank.text.contains("id=\"e-new-stage\""), "{}", blank.text);
+        assert!(blank.text.contains("Trường này là bắt buộc"));
+        assert_eq!(
+            count(&c.get(&format!("/api/v1/pipelines/{id}")).await.json()),
+            before
+        );
         let edit = c
             .get(&format!("/stages/{}/edit?back={back}", stages[0]))
             .await;
