@@ -254,85 +254,6 @@ pub fn round_div(n: i128, d: i128) -> i64 {
     i64::try_from(q).unwrap_or(if q < 0 { i64::MIN } else { i64::MAX })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn vnd(s: &str) -> Result<Money, MoneyError> {
-        Money::parse(s, "VND")
-    }
-
-    #[test]
-    fn seed_004_tshirt_order_is_78000_dong() {
-        let m = vnd("78000").unwrap();
-        assert_eq!(m.minor, 78_000);
-        assert_eq!(m.amount(), "78000");
-    }
-
-    #[test]
-    fn usd_keeps_cents_exactly() {
-        let m = Money::parse("1234.5", "USD").unwrap();
-        assert_eq!(m.minor, 123_450);
-        assert_eq!(m.amount(), "1234.50");
-        assert_eq!(
-            Money::parse("0.1", "USD").unwrap().minor + Money::parse("0.2", "USD").unwrap().minor,
-            30
-        );
-    }
-
-    #[test]
-    fn refuses_what_is_not_an_exact_amount() {
-        assert_eq!(vnd("abc"), Err(MoneyError::NotANumber));
-        assert_eq!(vnd("1e5"), Err(MoneyError::NotANumber));
-        assert_eq!(vnd("1,000"), Err(MoneyError::NotANumber));
-        assert_eq!(vnd("12."), Err(MoneyError::NotANumber));
-        assert_eq!(vnd(""), Err(MoneyError::NotANumber));
-        assert_eq!(vnd("-5"), Err(MoneyError::Negative));
-        assert_eq!(vnd("1.5"), Err(MoneyError::TooPrecise { max_decimals: 0 }));
-        assert_eq!(vnd("99999999999999999999"), Err(MoneyError::TooLarge));
-        assert_eq!(
-            Money::parse("1000000000000", "CLF").map(|m| m.minor),
-            Ok(10_000_000_000_000_000)
-        );
-        assert_eq!(vnd("1000000000001"), Err(MoneyError::TooLarge));
-        assert_eq!(Money::parse("1", "XYZ"), Err(MoneyError::UnknownCurrency));
-        assert_eq!(Money::parse("1", "usd"), Err(MoneyError::UnknownCurrency));
-    }
-
-    #[test]
-    fn trailing_zeros_beyond_the_exponent_are_fine() {
-        assert_eq!(vnd("78000.000").unwrap().minor, 78_000);
-        assert_eq!(vnd("-0").unwrap().minor, 0);
-    }
-
-    #[test]
-    fn milli_units_compare_across_currencies() {
-        assert_eq!(vnd("78000").unwrap().milli(), 78_000_000);
-        assert_eq!(Money::parse("12.5", "USD").unwrap().milli(), 12_500);
-        assert_eq!(decimal_milli("1000000"), Some(1_000_000_000));
-        assert_eq!(decimal_milli("0.0015"), Some(1));
-        assert_eq!(decimal_milli("x"), None);
-    }
-
-    #[test]
-    fn usd_counts_in_dong_at_the_rate_set() {
-        let usd = CurrencyCode::parse("USD").unwrap();
-        let vnd_c = CurrencyCode::parse("VND").unwrap();
-        let rate = parse_rate("25400").unwrap();
-        assert_eq!(convert(123_450, usd, vnd_c, rate), 31_356_300);
-        assert_eq!(format_rate(parse_rate("0.0393").unwrap()), "0.0393");
-        assert_eq!(parse_rate("0"), None);
-        assert_eq!(parse_rate("-1"), None);
-        assert_eq!(parse_rate("1.1234567"), None);
-    }
-
-    #[test]
-    fn weighted_amount_rounds_half_away_from_zero() {
-        let m = vnd("1001").unwrap();
-        assert_eq!(m.percent(50).minor, 501);
-        assert_eq!(vnd("78000").unwrap().percent(10).minor, 7_800);
-    }
-}
 
 /// The symbols people write around an amount of a currency (compared without case).
 fn symbols_of(code: &str) -> &'static [&'static str] {
@@ -411,4 +332,84 @@ pub fn plain_decimal(amount: &str, currency: CurrencyCode) -> String {
         out.push_str(d);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vnd(s: &str) -> Result<Money, MoneyError> {
+        Money::parse(s, "VND")
+    }
+
+    #[test]
+    fn seed_004_tshirt_order_is_78000_dong() {
+        let m = vnd("78000").unwrap();
+        assert_eq!(m.minor, 78_000);
+        assert_eq!(m.amount(), "78000");
+    }
+
+    #[test]
+    fn usd_keeps_cents_exactly() {
+        let m = Money::parse("1234.5", "USD").unwrap();
+        assert_eq!(m.minor, 123_450);
+        assert_eq!(m.amount(), "1234.50");
+        assert_eq!(
+            Money::parse("0.1", "USD").unwrap().minor + Money::parse("0.2", "USD").unwrap().minor,
+            30
+        );
+    }
+
+    #[test]
+    fn refuses_what_is_not_an_exact_amount() {
+        assert_eq!(vnd("abc"), Err(MoneyError::NotANumber));
+        assert_eq!(vnd("1e5"), Err(MoneyError::NotANumber));
+        assert_eq!(vnd("1,000"), Err(MoneyError::NotANumber));
+        assert_eq!(vnd("12."), Err(MoneyError::NotANumber));
+        assert_eq!(vnd(""), Err(MoneyError::NotANumber));
+        assert_eq!(vnd("-5"), Err(MoneyError::Negative));
+        assert_eq!(vnd("1.5"), Err(MoneyError::TooPrecise { max_decimals: 0 }));
+        assert_eq!(vnd("99999999999999999999"), Err(MoneyError::TooLarge));
+        assert_eq!(
+            Money::parse("1000000000000", "CLF").map(|m| m.minor),
+            Ok(10_000_000_000_000_000)
+        );
+        assert_eq!(vnd("1000000000001"), Err(MoneyError::TooLarge));
+        assert_eq!(Money::parse("1", "XYZ"), Err(MoneyError::UnknownCurrency));
+        assert_eq!(Money::parse("1", "usd"), Err(MoneyError::UnknownCurrency));
+    }
+
+    #[test]
+    fn trailing_zeros_beyond_the_exponent_are_fine() {
+        assert_eq!(vnd("78000.000").unwrap().minor, 78_000);
+        assert_eq!(vnd("-0").unwrap().minor, 0);
+    }
+
+    #[test]
+    fn milli_units_compare_across_currencies() {
+        assert_eq!(vnd("78000").unwrap().milli(), 78_000_000);
+        assert_eq!(Money::parse("12.5", "USD").unwrap().milli(), 12_500);
+        assert_eq!(decimal_milli("1000000"), Some(1_000_000_000));
+        assert_eq!(decimal_milli("0.0015"), Some(1));
+        assert_eq!(decimal_milli("x"), None);
+    }
+
+    #[test]
+    fn usd_counts_in_dong_at_the_rate_set() {
+        let usd = CurrencyCode::parse("USD").unwrap();
+        let vnd_c = CurrencyCode::parse("VND").unwrap();
+        let rate = parse_rate("25400").unwrap();
+        assert_eq!(convert(123_450, usd, vnd_c, rate), 31_356_300);
+        assert_eq!(format_rate(parse_rate("0.0393").unwrap()), "0.0393");
+        assert_eq!(parse_rate("0"), None);
+        assert_eq!(parse_rate("-1"), None);
+        assert_eq!(parse_rate("1.1234567"), None);
+    }
+
+    #[test]
+    fn weighted_amount_rounds_half_away_from_zero() {
+        let m = vnd("1001").unwrap();
+        assert_eq!(m.percent(50).minor, 501);
+        assert_eq!(vnd("78000").unwrap().percent(10).minor, 7_800);
+    }
 }
