@@ -254,7 +254,6 @@ pub fn round_div(n: i128, d: i128) -> i64 {
     i64::try_from(q).unwrap_or(if q < 0 { i64::MIN } else { i64::MAX })
 }
 
-
 /// The symbols people write around an amount of a currency (compared without case).
 fn symbols_of(code: &str) -> &'static [&'static str] {
     match code {
