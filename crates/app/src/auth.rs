@@ -161,6 +161,8 @@ impl App {
         .await?;
         self.create_default_pipelines(&mut tx, language.as_str())
             .await?;
+        self.create_default_activity_types(&mut tx, language.as_str())
+            .await?;
         let session = self.start_session(&mut tx, id, now).await?;
         tx.commit().await?;
         self.finish_session(session, id).await

@@ -44,6 +44,8 @@ pub struct Column {
     /// currencies with a rate an admin set are counted in the workspace currency.
     pub other_currencies: Vec<(Money, Money)>,
     pub stale: i64,
+    /// Records by their most urgent open activity: overdue, due today, planned.
+    pub activity: (i64, i64, i64),
     pub cards: Vec<Lead>,
     pub next_cursor: Option<String>,
 }
@@ -169,6 +171,9 @@ fn column_of(
     let mine: Vec<&board::StageSums> = sums.iter().filter(|s| s.stage_id == stage.id).collect();
     let count = mine.iter().map(|s| s.count).sum();
     let stale = mine.iter().map(|s| s.stale).sum();
+    let activity = mine.iter().fold((0, 0, 0), |(o, t, p), s| {
+        (o + s.overdue, t + s.today, p + s.planned)
+    });
     let mut expected = Money::zero(currency);
     let mut weighted = Money::zero(currency);
     let mut other = Vec::new();
@@ -210,6 +215,7 @@ fn column_of(
         weighted_revenue: weighted,
         other_currencies: other,
         stale,
+        activity,
         cards: vec![],
         next_cursor: None,
     }

@@ -273,6 +273,7 @@ impl App {
         let current = self
             .for_write(&mut tx, actor, id, &access::contacts_delete(actor))
             .await?;
+        sen_store::activities::delete_of_record(&mut tx, RECORD, id).await?;
         store::delete(&mut tx, id).await?;
         change_log::write(
             &mut tx,

@@ -4,6 +4,7 @@ use sen_domain::contact::ContactValues;
 use sen_domain::errors::Invalid;
 use sen_domain::lead::{LeadType, LeadValues, Outcome};
 use sen_domain::merge::{self, RankFacts};
+use sen_store::{activities, messages};
 use sen_store::change_log::{self, Entry};
 use sen_store::leads::{self as store, Lead, Write};
 use sen_store::pipelines::{self, Pipeline};
@@ -157,8 +158,12 @@ impl App {
         let others: Vec<&&Lead> = ranked.iter().skip(1).collect();
         for other in &others {
             store::move_history(tx, other.id, kept.id).await?;
+            // Activities and timeline posts stay with the record that survives.
+            activities::move_to(tx, "lead", other.id, kept.id).await?;
+            messages::move_to(tx, "lead", other.id, kept.id).await?;
             store::delete(tx, other.id).await?;
         }
+        activities::refresh_lead(tx, kept.id).await?;
         let numbers: Vec<String> = others.iter().map(|l| l.number.clone()).collect();
         change_log::write(
             tx,

@@ -11,6 +11,8 @@ pub enum Current {
     Stage(Box<sen_store::pipelines::Stage>),
     Lookup(Box<sen_store::lookups::Lookup>),
     Lead(Box<sen_store::leads::Lead>),
+    ActivityType(Box<sen_store::activities::ActivityType>),
+    Activity(Box<sen_store::activities::Activity>),
 }
 
 /// What a use case can answer instead of its result. `web` maps each kind to a status.

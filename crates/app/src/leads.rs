@@ -792,6 +792,7 @@ impl App {
         let mut tx = self.db.begin().await?;
         let l = self.lead_for_write(&mut tx, actor, id).await?;
         access::require_manager(actor)?;
+        sen_store::activities::delete_of_record(&mut tx, RECORD, id).await?;
         store::delete(&mut tx, id).await?;
         change_log::write(
             &mut tx,

@@ -3,6 +3,8 @@
 //! call these and nothing else.
 
 pub mod access;
+pub mod activities;
+pub mod activity_types;
 pub mod auth;
 pub mod board;
 pub mod bulk;
@@ -17,6 +19,7 @@ pub mod leads;
 pub mod limiter;
 pub mod rates;
 pub mod sales_setup;
+pub mod timeline;
 pub mod saved_views;
 pub mod secrets;
 pub mod users;

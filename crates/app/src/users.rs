@@ -287,6 +287,10 @@ impl App {
             // A new password or a deactivation ends the user's other sessions.
             store_auth::delete_user_sessions(&mut tx, id, keep_session.as_deref()).await?;
         }
+        if let Some(tz) = &c.time_zone {
+            // "Overdue" and "today" follow the assignee to their new zone.
+            self.rezone_activities(&mut tx, id, tz).await?;
+        }
         tx.commit().await?;
         self.user_view(id).await
     }

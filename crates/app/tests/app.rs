@@ -676,3 +676,6 @@ mod board;
 
 #[path = "app/saved_views.rs"]
 mod saved_views;
+
+#[path = "app/activities.rs"]
+mod activities;

@@ -134,6 +134,11 @@ async fn open_db(args: &DbArgs) -> Result<Db> {
         }
     };
     db.migrate().await.context("applying migrations")?;
+    // A workspace made before activity types existed gets the usual ones once.
+    App::new(db.clone())
+        .ensure_activity_types()
+        .await
+        .map_err(|e| anyhow::anyhow!("adding the default activity types: {e}"))?;
     Ok(db)
 }
 

@@ -384,6 +384,7 @@ pub const SORTABLE: &[&str] = &[
     "priority",
     "probability",
     "expected_revenue",
+    "next_activity",
     "id",
 ];
 
@@ -441,6 +442,8 @@ pub fn filter_fields() -> Vec<FieldDef> {
         FieldDef::new("converted_at", DateTime),
         FieldDef::new("stage_changed_at", DateTime),
         FieldDef::new("created_by", UserRef),
+        FieldDef::new("activity_state", DayState),
+        FieldDef::new("next_activity", Date),
     ]);
     f
 }

@@ -6,6 +6,7 @@
 #[macro_use]
 mod choice;
 
+pub mod activity;
 pub mod contact;
 pub mod errors;
 pub mod filter;

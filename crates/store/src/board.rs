@@ -25,6 +25,10 @@ pub struct StageSums {
     /// Σ revenue × probability (divide by 100 for the weighted amount).
     pub weighted_centi_minor: Option<i64>,
     pub stale: i64,
+    /// Records whose most urgent open activity is overdue / due today / planned.
+    pub overdue: i64,
+    pub today: i64,
+    pub planned: i64,
 }
 
 pub struct BoardSpec<'a> {
@@ -87,6 +91,21 @@ fn stale_expr(stages: &[Stage], now: DateTime<Utc>) -> Sql {
     sql
 }
 
+/// The activity bar's three counts (see `sen_domain::activity::state_at`).
+fn activity_counts(sql: &mut Sql, now: DateTime<Utc>) {
+    sql.push("CAST(SUM(CASE WHEN l.activity_day_end <= ")
+        .bind(now)
+        .push(" THEN 1 ELSE 0 END) AS BIGINT) AS overdue, ");
+    sql.push("CAST(SUM(CASE WHEN l.activity_day_start <= ")
+        .bind(now)
+        .push(" AND l.activity_day_end > ")
+        .bind(now)
+        .push(" THEN 1 ELSE 0 END) AS BIGINT) AS today, ");
+    sql.push("CAST(SUM(CASE WHEN l.activity_day_start > ")
+        .bind(now)
+        .push(" THEN 1 ELSE 0 END) AS BIGINT) AS planned");
+}
+
 /// Counts and sums per stage and currency.
 pub async fn sums(db: &Db, spec: &BoardSpec<'_>, stages: &[Stage]) -> Result<Vec<StageSums>> {
     let mut sql = Sql::new(
@@ -94,7 +113,9 @@ pub async fn sums(db: &Db, spec: &BoardSpec<'_>, stages: &[Stage]) -> Result<Vec
          CAST(SUM(l.revenue_minor * l.probability) AS BIGINT) AS weighted_centi_minor, CAST(",
     );
     sql.append(stale_expr(stages, spec.now));
-    sql.push(" AS BIGINT) AS stale FROM leads l JOIN stages s ON s.id = l.stage_id");
+    sql.push(" AS BIGINT) AS stale, ");
+    activity_counts(&mut sql, spec.now);
+    sql.push(" FROM leads l JOIN stages s ON s.id = l.stage_id");
     sql.append(where_clause(db.backend(), spec)?);
     sql.push(" GROUP BY l.stage_id, l.currency");
     db.fetch_all(&sql).await

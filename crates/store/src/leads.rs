@@ -71,6 +71,10 @@ pub struct Lead {
     pub created_by: Option<i64>,
     pub updated_at: DateTime<Utc>,
     pub updated_by: Option<i64>,
+    /// The most urgent open activity: its due date and due day (UTC bounds).
+    pub activity_due: Option<NaiveDate>,
+    pub activity_day_start: Option<DateTime<Utc>>,
+    pub activity_day_end: Option<DateTime<Utc>>,
     #[sqlx(skip)]
     pub tag_ids: Vec<i64>,
 }
@@ -137,6 +141,11 @@ impl Listed for Lead {
                     .map(|d| d.to_string())
                     .unwrap_or_default(),
             ),
+            "next_activity" => KeyValue::Text(
+                self.activity_due
+                    .map(|d| d.to_string())
+                    .unwrap_or_else(|| NO_ACTIVITY.into()),
+            ),
             "priority" => KeyValue::Int(self.priority),
             "probability" => KeyValue::Int(self.probability),
             "expected_revenue" => {
@@ -153,7 +162,8 @@ pub(crate) const COLUMNS: &str = "l.id, l.number, l.type, l.name, l.pipeline_id,
     l.revenue_minor, l.currency, l.probability, l.probability_manual, l.expected_closing, l.due_date, l.source_id, \
     l.medium_id, l.campaign_id, l.referred_by, l.description, l.custom, l.assigned_at, l.converted_at, \
     l.converted_by, l.closed_at, l.closed_by, l.stage_changed_at, l.name_fold, l.version, l.archived_at, \
-    l.created_at, l.created_by, l.updated_at, l.updated_by";
+    l.created_at, l.created_by, l.updated_at, l.updated_by, l.activity_due, l.activity_day_start, \
+    l.activity_day_end";
 
 const FROM: &str = " FROM leads l JOIN stages s ON s.id = l.stage_id";
 
@@ -162,6 +172,9 @@ pub(crate) const SEARCH: SearchIndex = SearchIndex {
     text: "l.search_text",
     fts_table: "leads_fts",
 };
+
+/// The sort key of a record without an open activity: after every date.
+const NO_ACTIVITY: &str = "9999-12-31";
 
 /// Where each filterable lead field lives.
 pub fn field_target(field: &str) -> Option<Target> {
@@ -208,6 +221,9 @@ pub fn field_target(field: &str) -> Option<Target> {
         ("converted_at", "l.converted_at"),
         ("stage_changed_at", "l.stage_changed_at"),
         ("created_by", "l.created_by"),
+        ("next_activity", "l.activity_due"),
+        ("activity_day_start", "l.activity_day_start"),
+        ("activity_day_end", "l.activity_day_end"),
     ];
     Some(match field {
         "type" => Target::Column("l.type"),
@@ -248,6 +264,10 @@ fn sort_expr(field: &str) -> SortExpr {
         },
         "expected_closing" => SortExpr {
             expr: "COALESCE(CAST(l.expected_closing AS TEXT), '')",
+            kind: KeyKind::Text,
+        },
+        "next_activity" => SortExpr {
+            expr: "COALESCE(CAST(l.activity_due AS TEXT), '9999-12-31')",
             kind: KeyKind::Text,
         },
         "priority" => SortExpr {

@@ -1,5 +1,6 @@
 //! Persistence for Sen CRM on SQLite and PostgreSQL. The only crate that writes SQL.
 
+pub mod activities;
 pub mod auth;
 pub mod board;
 pub mod change_log;
@@ -10,6 +11,7 @@ pub mod error;
 pub mod filter_sql;
 pub mod leads;
 pub mod listing;
+pub mod messages;
 pub mod lookups;
 pub mod pipelines;
 pub mod rates;

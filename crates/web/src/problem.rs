@@ -88,6 +88,15 @@ impl ApiError {
         e
     }
 
+    /// Names the fields of a nested object `prefix.<field>`.
+    pub fn prefixed(mut self, prefix: &str) -> Self {
+        self.problem.errors = std::mem::take(&mut self.problem.errors)
+            .into_iter()
+            .map(|(k, v)| (format!("{prefix}.{k}"), v))
+            .collect();
+        self
+    }
+
     pub fn bad_request(field: &str, message: impl Into<String>) -> Self {
         ApiError::new(
             StatusCode::BAD_REQUEST,
@@ -143,6 +152,12 @@ fn current_json(current: Current) -> serde_json::Value {
         Current::Stage(s) => serde_json::to_value(StageOut::from(*s)),
         Current::Lookup(l) => serde_json::to_value(LookupOut::from(*l)),
         Current::Lead(l) => serde_json::to_value(crate::api::leads::LeadOut::from(*l)),
+        Current::ActivityType(t) => {
+            serde_json::to_value(crate::api::activity_types::ActivityTypeOut::from(*t))
+        }
+        Current::Activity(a) => {
+            serde_json::to_value(crate::api::activities::ActivityOut::from(*a))
+        }
     };
     value.unwrap_or_default()
 }

@@ -20,6 +20,10 @@ pub enum FieldType {
     UserRef,
     RecordRef,
     TagSet,
+    /// An activity state (`"overdue"`, `"today"`, `"planned"`) of a record whose most urgent
+    /// open activity's due day is stored as `<base>_day_start` / `<base>_day_end` (for a
+    /// field named `<base>_state`); rewritten here into comparisons of those with now.
+    DayState,
 }
 
 impl FieldType {
@@ -37,6 +41,7 @@ impl FieldType {
             FieldType::UserRef => "a user id or `me`",
             FieldType::RecordRef => "a record id",
             FieldType::TagSet => "a tag name or id",
+            FieldType::DayState => "\"overdue\", \"today\" or \"planned\"",
         }
     }
 }
@@ -114,6 +119,15 @@ pub enum Cond {
     IsTrue {
         field: FieldDef,
     },
+}
+
+/// The two instant fields a `DayState` field is derived from.
+fn day_fields(def: &FieldDef) -> (FieldDef, FieldDef) {
+    let base = def.name.strip_suffix("_state").unwrap_or(&def.name);
+    (
+        FieldDef::new(&format!("{base}_day_start"), FieldType::DateTime),
+        FieldDef::new(&format!("{base}_day_end"), FieldType::DateTime),
+    )
 }
 
 /// Checks a positioned tree; errors point into the text it was parsed from.
@@ -254,6 +268,17 @@ impl Checker<'_> {
     ) -> Result<Cond, FilterError> {
         let def = self.field(field)?;
         let ordered = !matches!(op.node, Op::Eq | Op::Ne);
+        if def.ty == FieldType::DayState && !ordered {
+            let cond = match value.node {
+                Value::Null => self.day_state_none(def),
+                _ => self.day_state(def, value)?,
+            };
+            return Ok(if op.node == Op::Ne {
+                Cond::Not(Box::new(cond))
+            } else {
+                cond
+            });
+        }
         if def.ty == FieldType::TagSet {
             return Err(mismatch(
                 format!(
@@ -282,7 +307,7 @@ impl Checker<'_> {
         }
         let unordered = matches!(
             def.ty,
-            FieldType::Bool | FieldType::UserRef | FieldType::RecordRef
+            FieldType::Bool | FieldType::UserRef | FieldType::RecordRef | FieldType::DayState
         );
         if ordered && unordered {
             return Err(mismatch(
@@ -325,6 +350,13 @@ impl Checker<'_> {
                 extra.node.to_string(),
             ));
         }
+        if def.ty == FieldType::DayState {
+            let parts = values
+                .iter()
+                .map(|v| self.day_state(def, v))
+                .collect::<Result<_, _>>()?;
+            return Ok(Cond::Or(parts));
+        }
         let scalars = values
             .iter()
             .map(|v| {
@@ -345,6 +377,42 @@ impl Checker<'_> {
             field: def.clone(),
             values: scalars,
         })
+    }
+
+    /// `x_state = "overdue"` etc. as conditions on `x_day_start` / `x_day_end` and now.
+    fn day_state(&self, def: &FieldDef, value: &Spanned<Value>) -> Result<Cond, FilterError> {
+        let (start, end) = day_fields(def);
+        let now = Scalar::DateTime(self.ctx.now);
+        let cmp = |field: &FieldDef, op: Op| Cond::Compare {
+            field: field.clone(),
+            op,
+            value: now.clone(),
+        };
+        match &value.node {
+            Value::Text(s) if s == "overdue" => Ok(cmp(&end, Op::Le)),
+            Value::Text(s) if s == "today" => {
+                Ok(Cond::And(vec![cmp(&start, Op::Le), cmp(&end, Op::Gt)]))
+            }
+            Value::Text(s) if s == "planned" => Ok(cmp(&start, Op::Gt)),
+            _ => Err(mismatch(
+                format!(
+                    "field `{}` expects {}, found {}",
+                    def.name,
+                    def.ty.expects(),
+                    describe(&value.node)
+                ),
+                value.pos,
+                value.node.to_string(),
+            )),
+        }
+    }
+
+    /// `x_state = null`: no open activity.
+    fn day_state_none(&self, def: &FieldDef) -> Cond {
+        Cond::IsNull {
+            field: day_fields(def).1,
+            negated: false,
+        }
     }
 
     /// Coerces a non-null value to the field's type.

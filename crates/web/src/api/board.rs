@@ -76,7 +76,7 @@ pub struct BoardStage {
     pub weighted_revenue: MoneyJson,
     /// Records in other currencies, summed per currency (never mixed in).
     pub other_currencies: Vec<CurrencySums>,
-    /// Activity states (activities arrive with #5; zero until then).
+    /// Records by the state of their most urgent open activity (in its assignee's time zone).
     pub activity: ActivityCounts,
     pub stale: i64,
     pub cards: Vec<LeadOut>,
@@ -106,9 +106,9 @@ impl From<Column> for BoardStage {
                 })
                 .collect(),
             activity: ActivityCounts {
-                overdue: 0,
-                today: 0,
-                planned: 0,
+                overdue: c.activity.0,
+                today: c.activity.1,
+                planned: c.activity.2,
             },
             stale: c.stale,
             cards: c.cards.into_iter().map(LeadOut::from).collect(),

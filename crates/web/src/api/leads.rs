@@ -114,6 +114,11 @@ pub struct LeadOut {
     pub created_by: Option<i64>,
     pub updated_at: DateTime<Utc>,
     pub updated_by: Option<i64>,
+    /// The state of the most urgent open activity (`overdue`, `today`, `planned`), in its
+    /// assignee's time zone; null without one.
+    pub activity_state: Option<String>,
+    /// The due date of that activity.
+    pub next_activity: Option<NaiveDate>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub duplicates: Option<Vec<LeadDuplicateOut>>,
 }
@@ -173,6 +178,15 @@ impl From<Lead> for LeadOut {
             created_by: l.created_by,
             updated_at: l.updated_at,
             updated_by: l.updated_by,
+            activity_state: match (l.activity_day_start, l.activity_day_end) {
+                (Some(s), Some(e)) => Some(
+                    sen_domain::activity::state_at(chrono::Utc::now(), s, e)
+                        .as_str()
+                        .to_string(),
+                ),
+                _ => None,
+            },
+            next_activity: l.activity_due,
             duplicates: None,
         }
     }

@@ -1,6 +1,8 @@
 //! The JSON API under `/api/v1`, described by the OpenAPI document built from these
 //! handlers (`GET /api/openapi.json`).
 
+pub mod activities;
+pub mod activity_types;
 pub mod board;
 pub mod contacts;
 pub mod events;
@@ -97,7 +99,7 @@ impl Modify for Security {
     info(title = "Sen CRM API", description = "The JSON API of Sen CRM. Errors are application/problem+json.", license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later")),
     modifiers(&Security),
     security(("bearer" = []), ("session" = [])),
-    tags((name = "session"), (name = "users"), (name = "contacts"), (name = "teams"), (name = "pipelines"), (name = "lookups"), (name = "leads"))
+    tags((name = "session"), (name = "users"), (name = "contacts"), (name = "teams"), (name = "pipelines"), (name = "lookups"), (name = "leads"), (name = "activities"))
 )]
 struct ApiDoc;
 
@@ -135,6 +137,19 @@ pub fn router() -> (axum::Router<AppState>, OpenApi) {
         .routes(routes!(rates::list))
         .routes(routes!(rates::set, rates::delete))
         .routes(routes!(timeline::timeline))
+        .routes(routes!(activity_types::list, activity_types::create))
+        .routes(routes!(
+            activity_types::get,
+            activity_types::update,
+            activity_types::delete
+        ))
+        .routes(routes!(activities::list, activities::create))
+        .routes(routes!(
+            activities::get,
+            activities::update,
+            activities::delete
+        ))
+        .routes(routes!(activities::done))
         .routes(routes!(saved_views::list, saved_views::create))
         .routes(routes!(
             saved_views::get,

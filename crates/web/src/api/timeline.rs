@@ -1,8 +1,11 @@
-//! `GET /api/v1/records/{type}/{id}/timeline`: a record's tracked changes, newest first.
+//! `GET /api/v1/records/{type}/{id}/timeline`: a record's tracked changes and posts (done
+//! activities with their feedback; notes and e-mails), newest first.
 
 use axum::Json;
 use axum::extract::{Path, State};
 use chrono::{DateTime, Utc};
+use sen_app::timeline::TimelineItem;
+use sen_domain::activity::RecordType;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -12,25 +15,68 @@ use crate::problem::{ApiError, ApiResult, Problem};
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct ChangeOut {
+pub struct TimelineItemOut {
     pub id: i64,
-    /// `change` for a tracked field change (notes, e-mails and activities come later).
+    /// `change` (a tracked field change), `activity` (an activity done), `note`, `email`.
     pub kind: String,
-    pub field: String,
+    /// Changes: the field and its old and new values.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub old_value: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_value: Option<String>,
+    /// Posts: the subject (an activity's summary or type) and body (its feedback).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub activity_type_id: Option<i64>,
+    /// Who (a user id).
     pub changed_by: Option<i64>,
     pub changed_at: DateTime<Utc>,
 }
 
+impl From<TimelineItem> for TimelineItemOut {
+    fn from(i: TimelineItem) -> Self {
+        match i {
+            TimelineItem::Change(c) => TimelineItemOut {
+                id: c.id,
+                kind: "change".into(),
+                field: Some(c.field),
+                old_value: c.old_value,
+                new_value: c.new_value,
+                subject: None,
+                body: None,
+                activity_type_id: None,
+                changed_by: c.changed_by,
+                changed_at: c.changed_at,
+            },
+            TimelineItem::Message(m) => TimelineItemOut {
+                id: m.id,
+                kind: m.kind,
+                field: None,
+                old_value: None,
+                new_value: None,
+                subject: m.subject,
+                body: m.body,
+                activity_type_id: m.activity_type_id,
+                changed_by: m.author_id,
+                changed_at: m.created_at,
+            },
+        }
+    }
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Timeline {
-    pub items: Vec<ChangeOut>,
+    pub items: Vec<TimelineItemOut>,
     pub next_cursor: Option<String>,
 }
 
-/// The timeline of a lead (or contact): tracked changes with who and when, newest first,
-/// `limit` per page, `cursor` from the previous page.
+/// The timeline of a lead (or contact): tracked changes and posts with who and when, newest
+/// first, `limit` per page, `cursor` from the previous page.
 #[utoipa::path(get, path = "/api/v1/records/{type}/{id}/timeline", tag = "leads",
     params(("type" = String, Path, description = "`lead` or `contact`"), ("id" = i64, Path), ListQuery),
     responses((status = 200, description = "OK", body = Timeline), (status = 404, description = "No such record, or one you may not see (problem+json)", body = Problem),
@@ -42,42 +88,14 @@ pub async fn timeline(
     query: ListQuery,
 ) -> ApiResult<Json<Timeline>> {
     let id: i64 = id.parse().map_err(|_| ApiError::not_found())?;
+    let rt = RecordType::parse(&kind).ok_or_else(ApiError::not_found)?;
     let params = query.params()?;
-    let before = match params.cursor.as_deref() {
-        None | Some("") => None,
-        Some(c) => Some(
-            c.parse::<i64>()
-                .map_err(|_| ApiError::bad_request("cursor", "not a cursor of this timeline"))?,
-        ),
-    };
-    let (items, next) = match kind.as_str() {
-        "lead" => {
-            state
-                .app
-                .lead_timeline(auth.actor(), id, params.limit, before)
-                .await?
-        }
-        "contact" => {
-            state
-                .app
-                .contact_timeline(auth.actor(), id, params.limit, before)
-                .await?
-        }
-        _ => return Err(ApiError::not_found()),
-    };
+    let (items, next) = state
+        .app
+        .record_timeline(auth.actor(), rt, id, params.limit, params.cursor.as_deref())
+        .await?;
     Ok(Json(Timeline {
-        items: items
-            .into_iter()
-            .map(|c| ChangeOut {
-                id: c.id,
-                kind: "change".into(),
-                field: c.field,
-                old_value: c.old_value,
-                new_value: c.new_value,
-                changed_by: c.changed_by,
-                changed_at: c.changed_at,
-            })
-            .collect(),
-        next_cursor: next.map(|n| n.to_string()),
+        items: items.into_iter().map(TimelineItemOut::from).collect(),
+        next_cursor: next,
     }))
 }

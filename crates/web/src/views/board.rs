@@ -115,7 +115,7 @@ fn head_view(c: &Column) -> HeadView {
             .map(|(e, _)| format_money(e))
             .collect(),
         stale: c.stale,
-        activity: (0, 0, 0),
+        activity: c.activity,
     }
 }
 

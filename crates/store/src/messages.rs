@@ -1,0 +1,97 @@
+//! Timeline posts kept beside the change log: done activities (with their feedback) now,
+//! notes and e-mails as they arrive.
+
+use chrono::{DateTime, Utc};
+
+use crate::conn::Conn;
+use crate::db::Tx;
+use crate::error::Result;
+use crate::sql::Sql;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Message {
+    pub id: i64,
+    pub record_type: String,
+    pub record_id: i64,
+    pub kind: String,
+    pub author_id: Option<i64>,
+    pub activity_type_id: Option<i64>,
+    pub subject: Option<String>,
+    pub body: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+pub struct NewMessage<'a> {
+    pub record_type: &'a str,
+    pub record_id: i64,
+    pub kind: &'a str,
+    pub author_id: i64,
+    pub activity_type_id: Option<i64>,
+    pub subject: Option<&'a str>,
+    pub body: Option<&'a str>,
+}
+
+pub async fn insert(tx: &mut Tx, m: NewMessage<'_>, now: DateTime<Utc>) -> Result<i64> {
+    let (id,): (i64,) = tx
+        .fetch_one(&Sql::insert_returning_id(
+            "messages",
+            vec![
+                ("record_type", m.record_type.into()),
+                ("record_id", m.record_id.into()),
+                ("kind", m.kind.into()),
+                ("author_id", m.author_id.into()),
+                ("activity_type_id", m.activity_type_id.into()),
+                ("subject", m.subject.into()),
+                ("body", m.body.into()),
+                ("created_at", now.into()),
+            ],
+        ))
+        .await?;
+    Ok(id)
+}
+
+/// A record's posts, newest first, at most `limit`, older than `before` (time, id) if given.
+pub async fn of_record(
+    conn: &mut impl Conn,
+    record_type: &str,
+    record_id: i64,
+    before: Option<(DateTime<Utc>, i64)>,
+    limit: i64,
+) -> Result<Vec<Message>> {
+    let mut sql = Sql::with(
+        "SELECT id, record_type, record_id, kind, author_id, activity_type_id, subject, body, \
+         created_at FROM messages WHERE record_type = $1 AND record_id = $2",
+        vec![record_type.into(), record_id.into()],
+    );
+    if let Some((t, id)) = before {
+        sql.push(" AND (created_at < ")
+            .bind(t)
+            .push(" OR (created_at = ")
+            .bind(t)
+            .push(" AND id < ")
+            .bind(id)
+            .push("))");
+    }
+    sql.push(" ORDER BY created_at DESC, id DESC LIMIT ")
+        .bind(limit);
+    conn.all(&sql).await
+}
+
+/// Gives a record's posts to another record (merge).
+pub async fn move_to(tx: &mut Tx, record_type: &str, from_id: i64, to_id: i64) -> Result<()> {
+    tx.execute(&Sql::with(
+        "UPDATE messages SET record_id = $1 WHERE record_type = $2 AND record_id = $3",
+        vec![to_id.into(), record_type.into(), from_id.into()],
+    ))
+    .await?;
+    Ok(())
+}
+
+pub async fn delete_of_record(tx: &mut Tx, record_type: &str, record_id: i64) -> Result<()> {
+    tx.execute(&Sql::with(
+        "DELETE FROM messages WHERE record_type = $1 AND record_id = $2",
+        vec![record_type.into(), record_id.into()],
+    ))
+    .await?;
+    Ok(())
+}
