@@ -495,9 +495,7 @@ impl App {
         if record_type != RecordType::Lead {
             return;
         }
-        if let Ok(Some(l)) =
-            sen_store::leads::get(&mut &self.db, record_id, &access::all()).await
-        {
+        if let Ok(Some(l)) = sen_store::leads::get(&mut &self.db, record_id, &access::all()).await {
             self.publish_lead("updated", &l);
         }
     }

@@ -4,12 +4,12 @@ use sen_domain::contact::ContactValues;
 use sen_domain::errors::Invalid;
 use sen_domain::lead::{LeadType, LeadValues, Outcome};
 use sen_domain::merge::{self, RankFacts};
-use sen_store::{activities, messages};
 use sen_store::change_log::{self, Entry};
 use sen_store::leads::{self as store, Lead, Write};
 use sen_store::pipelines::{self, Pipeline};
 use sen_store::sql::Arg;
 use sen_store::{Tx, contacts};
+use sen_store::{activities, messages};
 
 use crate::App;
 use crate::access::{self, Actor};

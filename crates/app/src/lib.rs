@@ -19,9 +19,9 @@ pub mod leads;
 pub mod limiter;
 pub mod rates;
 pub mod sales_setup;
-pub mod timeline;
 pub mod saved_views;
 pub mod secrets;
+pub mod timeline;
 pub mod users;
 
 use std::sync::Arc;

@@ -42,7 +42,9 @@ choice!(
 );
 
 /// The icons a type may show (names of the design system's icons).
-pub const ICONS: &[&str] = &["phone", "mail", "users", "check", "upload", "clock", "file", "flag"];
+pub const ICONS: &[&str] = &[
+    "phone", "mail", "users", "check", "upload", "clock", "file", "flag",
+];
 
 pub const MAX_SUMMARY: usize = 200;
 pub const MAX_NOTE: usize = 10_000;

@@ -270,7 +270,9 @@ pub async fn of_record(
     if !include_done {
         sql.push(" AND a.done_at IS NULL");
     }
-    sql.push(" ORDER BY CASE WHEN a.done_at IS NULL THEN 0 ELSE 1 END, a.day_end, a.done_at DESC, a.id");
+    sql.push(
+        " ORDER BY CASE WHEN a.done_at IS NULL THEN 0 ELSE 1 END, a.day_end, a.done_at DESC, a.id",
+    );
     conn.all(&sql).await
 }
 
@@ -351,12 +353,7 @@ pub async fn refresh_lead(tx: &mut Tx, lead_id: i64) -> Result<()> {
 }
 
 /// Gives a record's activities to another record (a merge keeps them on the survivor).
-pub async fn move_to(
-    tx: &mut Tx,
-    record_type: &str,
-    from_id: i64,
-    to_id: i64,
-) -> Result<()> {
+pub async fn move_to(tx: &mut Tx, record_type: &str, from_id: i64, to_id: i64) -> Result<()> {
     tx.execute(&Sql::with(
         "UPDATE activities SET record_id = $1 WHERE record_type = $2 AND record_id = $3",
         vec![to_id.into(), record_type.into(), from_id.into()],

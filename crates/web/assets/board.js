@@ -37,6 +37,7 @@
           var old = document.getElementById(h.id);
           if (old) { old.replaceWith(h); if (window.htmx) window.htmx.process(h); }
         });
+        markBars();
       });
   }
 
@@ -139,6 +140,38 @@
   }
 
   // The requirements dialog saved: the move is done.
+  // A colour of a column's activity bar shows only that column's records in that state;
+  // the same colour again shows them all (Odoo's progress bar).
+  var activityFilter = {}; // stage id -> "overdue" | "today" | "planned"
+  function markBars() {
+    document.querySelectorAll(".activity-bar[data-stage]").forEach(function (bar) {
+      var f = activityFilter[bar.dataset.stage] || "";
+      bar.querySelectorAll(".seg[data-activity]").forEach(function (s) {
+        s.setAttribute("aria-pressed", String(s.dataset.activity === f));
+      });
+      var col = column(bar.dataset.stage);
+      if (col) col.classList.toggle("activity-filtered", !!f);
+    });
+  }
+  board.addEventListener("click", function (e) {
+    var seg = e.target.closest && e.target.closest(".activity-bar .seg[data-activity]");
+    if (!seg) return;
+    var stage = seg.closest(".activity-bar").dataset.stage;
+    var want = activityFilter[stage] === seg.dataset.activity ? "" : seg.dataset.activity;
+    var extra = "stage_id=" + stage + (want ? "&activity=" + want : "");
+    fetch("/pipeline/" + pipeline + "/more" + qs(extra), { headers: { "HX-Request": "true" }, credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (html) {
+        var cards = cardsOf(stage);
+        if (html === null || !cards) return;
+        cards.innerHTML = "";
+        cards.appendChild(fragment(html));
+        if (window.htmx) window.htmx.process(cards);
+        activityFilter[stage] = want;
+        markBars();
+      });
+  });
+
   document.body.addEventListener("board-moved", function (e) {
     var d = e.detail || {};
     pending = null;

@@ -19,6 +19,7 @@ const CATALOGS: &[(&str, &[&str])] = &[
             include_str!("../i18n/vi/main.ftl"),
             include_str!("../i18n/vi/sales.ftl"),
             include_str!("../i18n/vi/settings.ftl"),
+            include_str!("../i18n/vi/activities.ftl"),
         ],
     ),
     (
@@ -27,6 +28,7 @@ const CATALOGS: &[(&str, &[&str])] = &[
             include_str!("../i18n/zh-TW/main.ftl"),
             include_str!("../i18n/zh-TW/sales.ftl"),
             include_str!("../i18n/zh-TW/settings.ftl"),
+            include_str!("../i18n/zh-TW/activities.ftl"),
         ],
     ),
     (
@@ -35,6 +37,7 @@ const CATALOGS: &[(&str, &[&str])] = &[
             include_str!("../i18n/en/main.ftl"),
             include_str!("../i18n/en/sales.ftl"),
             include_str!("../i18n/en/settings.ftl"),
+            include_str!("../i18n/en/activities.ftl"),
         ],
     ),
 ];

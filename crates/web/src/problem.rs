@@ -155,9 +155,7 @@ fn current_json(current: Current) -> serde_json::Value {
         Current::ActivityType(t) => {
             serde_json::to_value(crate::api::activity_types::ActivityTypeOut::from(*t))
         }
-        Current::Activity(a) => {
-            serde_json::to_value(crate::api::activities::ActivityOut::from(*a))
-        }
+        Current::Activity(a) => serde_json::to_value(crate::api::activities::ActivityOut::from(*a)),
     };
     value.unwrap_or_default()
 }

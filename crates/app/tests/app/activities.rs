@@ -94,7 +94,12 @@ story!(
         let deal = opportunity(&app, &me, "Linda Wu", Some(lan.user_id)).await;
         let today = today_in("Asia/Taipei");
         let planned = app
-            .schedule_activity(&lan, RecordType::Lead, deal, on(call, days(today, 3), lan.user_id))
+            .schedule_activity(
+                &lan,
+                RecordType::Lead,
+                deal,
+                on(call, days(today, 3), lan.user_id),
+            )
             .await
             .unwrap();
         assert_eq!(state_of(&planned), State::Planned);
@@ -112,7 +117,12 @@ story!(
             .unwrap();
         assert_eq!(state_of(&due_today), State::Today);
         let late = app
-            .schedule_activity(&me, RecordType::Lead, deal, on(call, days(today, -1), lan.user_id))
+            .schedule_activity(
+                &me,
+                RecordType::Lead,
+                deal,
+                on(call, days(today, -1), lan.user_id),
+            )
             .await
             .unwrap();
         assert_eq!(state_of(&late), State::Overdue);
@@ -258,7 +268,11 @@ story!(
         };
         assert_eq!(
             (m.kind.as_str(), m.subject.as_deref(), m.body.as_deref()),
-            ("activity", Some("Gọi phụ huynh"), Some("Phụ huynh muốn học bổng"))
+            (
+                "activity",
+                Some("Gọi phụ huynh"),
+                Some("Phụ huynh muốn học bổng")
+            )
         );
         // Done twice is refused; the lead now shows the e-mail.
         assert!(matches!(
@@ -306,9 +320,14 @@ story!(
         app.schedule_activity(&lan, RecordType::Lead, mine, on(call, today, lan.user_id))
             .await
             .unwrap();
-        app.schedule_activity(&lan, RecordType::Lead, mine, on(call, days(today, -2), lan.user_id))
-            .await
-            .unwrap();
+        app.schedule_activity(
+            &lan,
+            RecordType::Lead,
+            mine,
+            on(call, days(today, -2), lan.user_id),
+        )
+        .await
+        .unwrap();
         // Lan cannot see Minh's deal, so she cannot plan on it.
         assert!(matches!(
             app.schedule_activity(&lan, RecordType::Lead, theirs, on(call, today, lan.user_id))
@@ -343,8 +362,13 @@ story!(
         assert_eq!(overdue.len(), 1);
         // Minh may not change Lan's activity on a deal he cannot see.
         assert!(matches!(
-            app.update_activity(&minh, overdue[0].id, overdue[0].version, ActivityPatch::default())
-                .await,
+            app.update_activity(
+                &minh,
+                overdue[0].id,
+                overdue[0].version,
+                ActivityPatch::default()
+            )
+            .await,
             Err(AppError::NotFound)
         ));
         // A deleted deal takes its activities with it.

@@ -184,8 +184,9 @@ pub async fn list(
     auth: Auth,
     RawQuery(query): RawQuery,
 ) -> ApiResult<Json<ActivityList>> {
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query.as_deref().unwrap_or(""))
-        .map_err(|e| ApiError::bad_request("query", e.to_string()))?;
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str(query.as_deref().unwrap_or(""))
+            .map_err(|e| ApiError::bad_request("query", e.to_string()))?;
     let text = |name: &str| {
         pairs
             .iter()
@@ -200,8 +201,18 @@ pub async fn list(
                 .ok_or_else(|| ApiError::bad_request("record_type", "one of: lead, contact"))?,
             id,
         )),
-        (Some(_), None) => return Err(ApiError::bad_request("record_id", "give it with record_type")),
-        (None, Some(_)) => return Err(ApiError::bad_request("record_type", "give it with record_id")),
+        (Some(_), None) => {
+            return Err(ApiError::bad_request(
+                "record_id",
+                "give it with record_type",
+            ));
+        }
+        (None, Some(_)) => {
+            return Err(ApiError::bad_request(
+                "record_type",
+                "give it with record_id",
+            ));
+        }
     };
     let state_filter = match text("state") {
         None => None,

@@ -37,6 +37,8 @@ pub struct CardView {
     pub version: i64,
     pub stage_id: i64,
     pub outcome: String,
+    /// The most urgent open activity's state (`overdue`, `today`, `planned`), or empty.
+    pub activity: String,
     /// The stages it can be moved to (id, name, current).
     pub stages: Vec<(i64, String, bool)>,
 }
@@ -75,6 +77,12 @@ pub fn card_view(l: &Lead, pipeline: &Pipeline, o: &LeadOptions) -> CardView {
         version: l.version,
         stage_id: l.stage_id,
         outcome: l.outcome.clone(),
+        activity: match (l.activity_day_start, l.activity_day_end) {
+            (Some(s), Some(e)) => sen_domain::activity::state_at(Utc::now(), s, e)
+                .as_str()
+                .to_string(),
+            _ => String::new(),
+        },
         stages: pipeline
             .stages
             .iter()
@@ -347,7 +355,21 @@ pub async fn more(
     let pairs = query_pairs(&uri);
     let mut bq = board_query(&uri, &ctx, &pipeline);
     bq.params.stage_id = super::contacts::param(&pairs, "stage_id").parse().ok();
-    bq.params.cursor = Some(super::contacts::param(&pairs, "cursor"));
+    // No cursor: the column's first cards (a column filtered by an activity colour).
+    bq.params.cursor = Some(super::contacts::param(&pairs, "cursor")).filter(|c| !c.is_empty());
+    // A colour of the column's activity bar: only the records in that state.
+    let activity = super::contacts::param(&pairs, "activity");
+    let mut query = bq.search.query_string();
+    if let Some(st) = sen_domain::activity::State::parse(&activity)
+        .filter(|s| *s != sen_domain::activity::State::Done)
+    {
+        let cond = format!("activity_state = \"{}\"", st.as_str());
+        bq.params.filter = Some(match bq.params.filter.take() {
+            Some(f) => format!("({f}) and {cond}"),
+            None => cond,
+        });
+        query = format!("{query}&activity={}", st.as_str());
+    }
     let opts = LeadOptions::load(&state.app).await;
     match state.app.board(&actor, &bq.params).await {
         Ok(b) => {
@@ -361,7 +383,7 @@ pub async fn more(
                     .iter()
                     .map(|l| card_view(l, &pipeline, &opts))
                     .collect(),
-                more_url: more_url(&pipeline, c, &bq.search.query_string()),
+                more_url: more_url(&pipeline, c, &query),
                 pipeline,
             })
         }

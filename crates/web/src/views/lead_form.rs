@@ -8,7 +8,9 @@ use axum::extract::{Path, State};
 use axum::http::Uri;
 use axum::response::{IntoResponse, Redirect, Response};
 use sen_app::leads::Placement;
+use sen_app::timeline::TimelineItem;
 use sen_app::{Actor, AppError};
+use sen_domain::activity::RecordType;
 use sen_domain::errors::FieldErrors;
 use sen_domain::lead::{LeadType, LeadValues};
 use sen_store::leads::Lead;
@@ -95,7 +97,10 @@ pub struct FormPage {
     pub other_errors: Vec<String>,
     pub notice: String,
     pub duplicates: Vec<(i64, String, String, String)>,
-    pub timeline: Vec<(String, String)>,
+    pub timeline: Vec<TimelineRow>,
+    pub activities: Vec<super::activities::ActivityRow>,
+    pub back: String,
+    pub one_click: bool,
     pub can_delete: bool,
     pub prev: String,
     pub next: String,
@@ -201,6 +206,13 @@ fn timeline_text(
     format!("{label}: {} → {}", value(&c.old_value), value(&c.new_value))
 }
 
+/// One line of the timeline: what happened, who and when, and a post's text.
+pub struct TimelineRow {
+    pub what: String,
+    pub when: String,
+    pub body: String,
+}
+
 struct Loaded {
     lead: Lead,
     pipeline: Pipeline,
@@ -304,26 +316,44 @@ async fn form_page(
         })
         .collect();
     let tz = ctx.time_zone();
+    let names = super::activities::Names::load(state).await;
     let timeline = state
         .app
-        .lead_timeline(actor, lead.id, Some(50), None)
+        .record_timeline(actor, RecordType::Lead, lead.id, Some(50), None)
         .await
         .map(|(items, _)| items)
         .unwrap_or_default()
         .iter()
-        .map(|c| {
-            let who = l.opts.user_name(c.changed_by);
-            let when = format_time(c.changed_at, &tz, ctx.lang);
-            (
-                timeline_text(tr, c, &l.opts, &l.pipeline),
-                if who.is_empty() {
+        .map(|item| {
+            let (what, by, at, body) = match item {
+                TimelineItem::Change(c) => (
+                    timeline_text(tr, c, &l.opts, &l.pipeline),
+                    c.changed_by,
+                    c.changed_at,
+                    String::new(),
+                ),
+                TimelineItem::Message(m) => (
+                    names.post_text(tr, m),
+                    m.author_id,
+                    m.created_at,
+                    m.body.clone().unwrap_or_default(),
+                ),
+            };
+            let who = l.opts.user_name(by);
+            let when = format_time(at, &tz, ctx.lang);
+            TimelineRow {
+                what,
+                when: if who.is_empty() {
                     when
                 } else {
                     format!("{who}, {when}")
                 },
-            )
+                body,
+            }
         })
         .collect();
+    let activities =
+        super::activities::record_rows(state, ctx, actor, RecordType::Lead, lead.id).await;
     let (prev, next) = neighbours(state, actor, ctx, &nav, lead.id).await;
     let list_href = if lead.kind == "lead" {
         "/leads"
@@ -359,6 +389,9 @@ async fn form_page(
         notice,
         duplicates,
         timeline,
+        activities,
+        back: format!("/leads/{}", lead.id),
+        one_click: false,
         can_delete: actor.role.sees_all(),
         prev,
         next,

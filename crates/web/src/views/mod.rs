@@ -2,6 +2,7 @@
 //! JavaScript; with htmx, fragments are swapped in place (`HX-Request` → fragment).
 
 pub mod account;
+pub mod activities;
 pub mod board;
 pub mod board_actions;
 pub mod contact_form;
@@ -124,6 +125,21 @@ pub fn router() -> Router<AppState> {
             "/leads/{id}/requirements",
             get(board_actions::requirements_page),
         )
+        .route("/leads/{id}/activities", get(activities::lead_dialog))
+        .route(
+            "/activities",
+            get(activities::mine_page).post(activities::create_submit),
+        )
+        .route("/activities/new", get(activities::new_page))
+        .route(
+            "/activities/{id}/edit",
+            get(activities::edit_page).post(activities::edit_submit),
+        )
+        .route(
+            "/activities/{id}/done",
+            get(activities::done_page).post(activities::done_submit),
+        )
+        .route("/activities/{id}/cancel", post(activities::cancel_submit))
         .route("/views", post(search_bar::save_submit))
         .route("/views/{id}/default", post(search_bar::default_submit))
         .route("/views/{id}/delete", post(search_bar::delete_submit))
