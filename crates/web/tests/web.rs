@@ -1775,6 +1775,17 @@ story!(
 );
 
 const API_ROUTES: &[(&str, &str)] = &[
+    ("get", "/api/v1/activity-types"),
+    ("post", "/api/v1/activity-types"),
+    ("get", "/api/v1/activity-types/{id}"),
+    ("patch", "/api/v1/activity-types/{id}"),
+    ("delete", "/api/v1/activity-types/{id}"),
+    ("get", "/api/v1/activities"),
+    ("post", "/api/v1/activities"),
+    ("get", "/api/v1/activities/{id}"),
+    ("patch", "/api/v1/activities/{id}"),
+    ("delete", "/api/v1/activities/{id}"),
+    ("post", "/api/v1/activities/{id}/done"),
     ("get", "/api/v1/saved-views"),
     ("post", "/api/v1/saved-views"),
     ("get", "/api/v1/saved-views/{id}"),
@@ -2190,3 +2201,6 @@ mod lead_pages;
 
 #[path = "web/saved_views_api.rs"]
 mod saved_views_api;
+
+#[path = "web/activities_api.rs"]
+mod activities_api;

@@ -19,6 +19,7 @@ use super::page::{PageCtx, PageId, Shell, Signed, error_page, render};
 
 use crate::i18n::Tr;
 use crate::state::AppState;
+use sen_domain::activity::RecordType;
 
 #[derive(Template)]
 #[template(path = "contacts/form.html")]
@@ -39,6 +40,10 @@ pub struct FormPage {
     /// For a company: the people who work there (id, name, job position).
     pub people: Vec<(i64, String, String)>,
     pub notice: String,
+    /// Open activities (the record's panel).
+    pub activities: Vec<super::activities::ActivityRow>,
+    pub back: String,
+    pub one_click: bool,
 }
 
 async fn options(
@@ -338,6 +343,11 @@ async fn form_page(state: &AppState, ctx: &PageCtx, actor: &Actor, s: FormState<
     } else {
         StatusCode::OK
     };
+    let activities = if s.id == 0 {
+        Vec::new()
+    } else {
+        super::activities::record_rows(state, ctx, actor, RecordType::Contact, s.id).await
+    };
     let page = FormPage {
         shell: ctx.shell("contacts", heading.clone()),
         id: s.id,
@@ -353,6 +363,9 @@ async fn form_page(state: &AppState, ctx: &PageCtx, actor: &Actor, s: FormState<
         history,
         people,
         notice: s.notice,
+        activities,
+        back: format!("/contacts/{}", s.id),
+        one_click: false,
     };
     (status, render(&page)).into_response()
 }

@@ -13,6 +13,7 @@ pub const CHIPS: &[(&str, &str)] = &[
     ("won", "outcome = \"won\""),
     ("lost", "outcome = \"lost\""),
     ("stale", ""),
+    ("overdue", "activity_state = \"overdue\""),
     ("month", ""),
     ("archived", "archived"),
 ];
@@ -30,6 +31,7 @@ pub const COLUMNS: &[&str] = &[
     "expected_revenue",
     "probability",
     "expected_closing",
+    "next_activity",
     "priority",
     "tags",
     "email",

@@ -31,6 +31,7 @@ const SORTABLE: &[(&str, &str)] = &[
     ("expected_revenue", "expected_revenue"),
     ("probability", "probability"),
     ("expected_closing", "expected_closing"),
+    ("next_activity", "next_activity"),
     ("priority", "priority"),
     ("created_at", "created_at"),
 ];
@@ -113,6 +114,10 @@ fn cell(col: &str, l: &Lead, o: &LeadOptions, stage: &str, lang: &str, tz: &str)
         "probability" => format!("{} %", l.probability),
         "expected_closing" => l
             .expected_closing
+            .map(|d| format_date(d, lang))
+            .unwrap_or_default(),
+        "next_activity" => l
+            .activity_due
             .map(|d| format_date(d, lang))
             .unwrap_or_default(),
         "priority" => "★".repeat(l.priority.clamp(0, 3) as usize),

@@ -18,6 +18,7 @@ pub mod list_groups;
 pub mod page;
 pub mod search_bar;
 pub mod settings;
+pub mod settings_activity_types;
 pub mod settings_pipelines;
 pub mod settings_teams;
 pub mod stage_admin;
@@ -163,6 +164,18 @@ pub fn router() -> Router<AppState> {
         .route(
             "/settings/pipelines/{id}/stages/{stage}/{direction}",
             post(settings_pipelines::move_stage),
+        )
+        .route(
+            "/settings/activity-types",
+            get(settings_activity_types::list_page).post(settings_activity_types::create_submit),
+        )
+        .route(
+            "/settings/activity-types/{id}",
+            get(settings_activity_types::edit_page).post(settings_activity_types::update_submit),
+        )
+        .route(
+            "/settings/activity-types/{id}/delete",
+            post(settings_activity_types::delete_submit),
         )
         .route(
             "/settings/teams",

@@ -22,6 +22,7 @@ use crate::state::AppState;
 const SECTIONS: &[(&str, &str)] = &[
     ("pipelines", "settings-pipelines"),
     ("teams", "settings-teams"),
+    ("activity-types", "settings-tab-activity-types"),
     ("tags", "settings-tags"),
     ("lost-reasons", "settings-lost-reasons"),
     ("sources", "settings-sources"),
