@@ -212,13 +212,24 @@ impl App {
         actor: &Actor,
         input: ActivityInput,
         previous_due: Option<NaiveDate>,
+        creating: bool,
     ) -> AppResult<(ActivityValues, String)> {
         let mut e = FieldErrors::new();
         let ty = store::get_type(tx, input.activity_type_id).await?;
-        if ty.is_none() {
-            e.add("activity_type_id", Invalid::NotFound);
+        match &ty {
+            None => e.add("activity_type_id", Invalid::NotFound),
+            Some(t) if !t.active && creating => e.add(
+                "activity_type_id",
+                Invalid::Message("this activity type is no longer used".into()),
+            ),
+            _ => {}
         }
-        let defaults = ty.as_ref().map(values_of).unwrap_or_default();
+        let mut defaults = ty.as_ref().map(values_of).unwrap_or_default();
+        if !creating {
+            // A change keeps what the person cleared: the type's texts fill new ones only.
+            defaults.summary = None;
+            defaults.note = None;
+        }
         let user_id = input
             .user_id
             .or(defaults.default_user_id)
@@ -276,18 +287,8 @@ impl App {
         input: ActivityInput,
         previous_due: Option<NaiveDate>,
     ) -> AppResult<i64> {
-        let (v, tz) = self.resolve(tx, actor, input, previous_due).await?;
-        let due = v.due_date.expect("validated");
-        let (day_start, day_end) = day_bounds(due, &tz);
-        let row = ActivityRow {
-            activity_type_id: v.activity_type_id,
-            summary: v.summary.as_deref(),
-            note: v.note.as_deref(),
-            due_date: due,
-            user_id: v.user_id.expect("resolved"),
-            day_start,
-            day_end,
-        };
+        let (v, tz) = self.resolve(tx, actor, input, previous_due, true).await?;
+        let row = row_of(&v, &tz);
         let id = store::insert(
             tx,
             record_type.as_str(),
@@ -323,18 +324,8 @@ impl App {
             user_id: Some(patch.user_id.unwrap_or(a.user_id)),
         };
         let mut tx = self.db.begin().await?;
-        let (v, tz) = self.resolve(&mut tx, actor, input, None).await?;
-        let due = v.due_date.expect("validated");
-        let (day_start, day_end) = day_bounds(due, &tz);
-        let row = ActivityRow {
-            activity_type_id: v.activity_type_id,
-            summary: v.summary.as_deref(),
-            note: v.note.as_deref(),
-            due_date: due,
-            user_id: v.user_id.expect("resolved"),
-            day_start,
-            day_end,
-        };
+        let (v, tz) = self.resolve(&mut tx, actor, input, None, false).await?;
+        let row = row_of(&v, &tz);
         if !store::update(&mut tx, id, version, &row, actor.user_id, now()).await? {
             let current = store::get(&mut tx, id).await?.ok_or(AppError::NotFound)?;
             return Err(AppError::Stale(Current::Activity(Box::new(current))));
@@ -352,7 +343,9 @@ impl App {
     pub async fn cancel_activity(&self, actor: &Actor, id: i64) -> AppResult<()> {
         let a = self.activity_for_change(actor, id).await?;
         let mut tx = self.db.begin().await?;
-        store::delete(&mut tx, id).await?;
+        if !store::delete(&mut tx, id).await? {
+            return Err(AppError::Conflict("activity_done"));
+        }
         if a.record_type == RecordType::Lead.as_str() {
             store::refresh_lead(&mut tx, a.record_id).await?;
         }
@@ -381,6 +374,13 @@ impl App {
         let rt = record_type_of(&a);
         let mut tx = self.db.begin().await?;
         let ty = store::get_type(&mut tx, a.activity_type_id).await?;
+        let triggers = ty
+            .as_ref()
+            .is_some_and(|t| t.next_mode == NextMode::Trigger.as_str() && t.next_type_id.is_some());
+        if next.is_some() {
+            // Planning the next step is scheduling on the record: the same rule as schedule.
+            self.check_record(actor, rt, a.record_id, true).await?;
+        }
         let now = now();
         if !store::mark_done(
             &mut tx,
@@ -412,15 +412,28 @@ impl App {
             now,
         )
         .await?;
-        let triggered = ty
+        let triggered = match ty
             .as_ref()
-            .filter(|t| t.next_mode == NextMode::Trigger.as_str())
             .and_then(|t| t.next_type_id)
-            .map(|next_type| ActivityInput {
-                activity_type_id: next_type,
-                user_id: Some(a.user_id),
-                ..Default::default()
-            });
+            .filter(|_| triggers)
+        {
+            Some(next_type) => {
+                // The next type's own default assignee, else the same person while active.
+                let default = store::get_type(&mut tx, next_type)
+                    .await?
+                    .and_then(|n| n.default_user_id);
+                let same = users::by_id(&mut tx, a.user_id)
+                    .await?
+                    .filter(|u| u.active)
+                    .map(|u| u.id);
+                Some(ActivityInput {
+                    activity_type_id: next_type,
+                    user_id: default.or(same).or(Some(actor.user_id)),
+                    ..Default::default()
+                })
+            }
+            None => None,
+        };
         let next_id = match next.or(triggered) {
             Some(input) => Some(
                 self.insert_activity(&mut tx, actor, rt, a.record_id, input, Some(a.due_date))
@@ -498,6 +511,21 @@ impl App {
         if let Ok(Some(l)) = sen_store::leads::get(&mut &self.db, record_id, &access::all()).await {
             self.publish_lead("updated", &l);
         }
+    }
+}
+
+/// The row to write for checked values: the due day's bounds in the assignee's zone.
+fn row_of<'a>(v: &'a ActivityValues, tz: &str) -> ActivityRow<'a> {
+    let due = v.due_date.expect("validated: a due date is required");
+    let (day_start, day_end) = day_bounds(due, tz);
+    ActivityRow {
+        activity_type_id: v.activity_type_id,
+        summary: v.summary.as_deref(),
+        note: v.note.as_deref(),
+        due_date: due,
+        user_id: v.user_id.expect("resolved: an assignee is always chosen"),
+        day_start,
+        day_end,
     }
 }
 

@@ -103,7 +103,12 @@ impl App {
             )
             .into());
         }
-        store::update_type(&mut tx, id, version, &v, now()).await?;
+        if !store::update_type(&mut tx, id, version, &v, now()).await? {
+            let current = store::get_type(&mut tx, id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            return Err(AppError::Stale(Current::ActivityType(Box::new(current))));
+        }
         tx.commit().await?;
         self.activity_type(id).await
     }

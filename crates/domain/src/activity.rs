@@ -5,7 +5,7 @@
 //! due day is kept as the two UTC instants where it begins and ends there (`app` computes
 //! them with the zone database), so the state is a comparison with "now" anywhere.
 
-use chrono::{DateTime, Days, Months, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Days, Months, NaiveDate, Utc};
 
 use crate::errors::{FieldErrors, Invalid, check_len, check_required};
 
@@ -177,8 +177,14 @@ impl ActivityValues {
         if let Some(n) = &self.note {
             check_len(&mut e, "note", n, MAX_NOTE);
         }
-        if self.due_date.is_none() {
-            e.add("due_date", Invalid::Required);
+        match self.due_date {
+            None => e.add("due_date", Invalid::Required),
+            // Both databases store these years alike, and people plan within them.
+            Some(d) if !(1900..=9999).contains(&d.year()) => e.add(
+                "due_date",
+                Invalid::Message("a date between the years 1900 and 9999".into()),
+            ),
+            Some(_) => {}
         }
         e.into_result()
     }
@@ -307,8 +313,13 @@ mod tests {
     }
 
     #[test]
-    fn an_activity_needs_a_due_date() {
+    fn an_activity_needs_a_due_date_within_years_people_plan_in() {
         let e = ActivityValues::default().validate().unwrap_err();
         assert!(e.0.contains_key("due_date"));
+        let far = ActivityValues {
+            due_date: "+10000-01-01".parse().ok(),
+            ..Default::default()
+        };
+        assert!(far.due_date.is_some() && far.validate().is_err());
     }
 }

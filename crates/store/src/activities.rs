@@ -238,10 +238,11 @@ pub async fn mark_done(
         > 0)
 }
 
+/// Cancels an open activity; false when it was done (or gone) meanwhile.
 pub async fn delete(tx: &mut Tx, id: i64) -> Result<bool> {
     Ok(tx
         .execute(&Sql::with(
-            "DELETE FROM activities WHERE id = $1",
+            "DELETE FROM activities WHERE id = $1 AND done_at IS NULL",
             vec![id.into()],
         ))
         .await?
@@ -333,6 +334,13 @@ pub async fn set_day(
 
 /// Rewrites a lead's summary from its open activities: the one that falls due first.
 pub async fn refresh_lead(tx: &mut Tx, lead_id: i64) -> Result<()> {
+    // Lock the lead first: on PostgreSQL (READ COMMITTED) two transactions changing the same
+    // lead's activities then refresh one after the other, each reading the other's rows.
+    tx.execute(&Sql::with(
+        "UPDATE leads SET activity_due = activity_due WHERE id = $1",
+        vec![lead_id.into()],
+    ))
+    .await?;
     let first: Option<(NaiveDate, DateTime<Utc>, DateTime<Utc>)> = tx
         .fetch_optional(&Sql::with(
             "SELECT due_date, day_start, day_end FROM activities WHERE record_type = 'lead' \

@@ -371,6 +371,24 @@ story!(
             .await,
             Err(AppError::NotFound)
         ));
+        // Given work on Minh's deal, Lan may finish it but not plan more on a deal she
+        // cannot see.
+        let given = app
+            .schedule_activity(&me, RecordType::Lead, theirs, on(call, today, lan.user_id))
+            .await
+            .unwrap();
+        assert!(matches!(
+            app.finish_activity(&lan, given.id, None, Some(on(call, today, lan.user_id)))
+                .await,
+            Err(AppError::NotFound)
+        ));
+        app.finish_activity(&lan, given.id, Some("Đã gọi".into()), None)
+            .await
+            .unwrap();
+        assert!(matches!(
+            app.cancel_activity(&lan, given.id).await,
+            Err(AppError::Conflict("activity_done"))
+        ));
         // A deleted deal takes its activities with it.
         app.delete_lead(&me, mine).await.unwrap();
         let m = app.my_activities(&lan).await.unwrap();

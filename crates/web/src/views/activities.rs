@@ -56,7 +56,7 @@ impl ActivityRow {
 /// "Today", "Tomorrow", "2 days overdue", "In 3 days", from the assignee's day.
 fn due_text(tr: Tr<'_>, a: &Activity) -> String {
     let now = sen_app::clock::now();
-    let offset = (now - a.day_start).num_hours().div_euclid(24);
+    let offset = (now - a.day_start).num_seconds().div_euclid(86_400);
     match state_of(a) {
         ActivityState::Today => tr.t("activity-due-today"),
         ActivityState::Overdue => tr.n("activity-due-overdue", offset.max(1)),
@@ -313,11 +313,18 @@ pub fn draft_fields(
         .filter(|t| t.active || Some(t.id) == d.type_id)
         .map(|t| (t.id.to_string(), t.name.clone(), Some(t.id) == d.type_id))
         .collect();
-    let users = names
+    let mut users: Vec<(String, String, bool)> = names
         .users
         .iter()
         .map(|(id, n)| (id.to_string(), n.clone(), Some(*id) == d.user_id))
         .collect();
+    // An assignee no longer active stays chosen (an edit must not reassign silently).
+    if let Some(u) = d
+        .user_id
+        .filter(|u| !names.users.iter().any(|(id, _)| id == u))
+    {
+        users.insert(0, (u.to_string(), format!("#{u}"), true));
+    }
     let name = |field: &'static str| -> &'static str {
         match (prefix, field) {
             ("next", "activity_type_id") => "next.activity_type_id",
