@@ -153,30 +153,19 @@ impl App {
             (None, Some(_)) => None,
             (None, None) => Some(actor.user_id),
         };
-        let now = now();
         let all = store::list(
             &mut &self.db,
             ListSpec {
                 user_id,
                 record: q.record.map(|(t, id)| (t.as_str(), id)),
                 open_only: q.state.is_some_and(|s| s != State::Done),
-                due_before: None,
                 limit: if q.state.is_some() { 10_000 } else { limit },
             },
         )
         .await?;
         Ok(all
             .into_iter()
-            .filter(|a| {
-                q.state.is_none_or(|s| {
-                    let st = if a.done_at.is_some() {
-                        State::Done
-                    } else {
-                        rules::state_at(now, a.day_start, a.day_end)
-                    };
-                    st == s
-                })
-            })
+            .filter(|a| q.state.is_none_or(|s| state_of(a) == s))
             .take(limit as usize)
             .collect())
     }
@@ -189,7 +178,6 @@ impl App {
                 user_id: Some(actor.user_id),
                 record: None,
                 open_only: true,
-                due_before: None,
                 limit: 1_000,
             },
         )

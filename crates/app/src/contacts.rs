@@ -369,17 +369,3 @@ pub(crate) async fn timeline_page(
     };
     Ok((items, next))
 }
-
-impl App {
-    /// A contact's change log, newest first, paged like the lead timeline.
-    pub async fn contact_timeline(
-        &self,
-        actor: &Actor,
-        id: i64,
-        limit: Option<i64>,
-        before: Option<i64>,
-    ) -> AppResult<(Vec<change_log::Change>, Option<i64>)> {
-        self.get_contact(actor, id).await?;
-        timeline_page(&self.db, RECORD, id, limit, before).await
-    }
-}

@@ -64,7 +64,7 @@ impl App {
             .map(TimelineItem::Change)
             .collect();
         items.extend(
-            messages::of_record(&mut &self.db, rt, id, None, i64::MAX)
+            messages::of_record(&mut &self.db, rt, id)
                 .await?
                 .into_iter()
                 .map(TimelineItem::Message),

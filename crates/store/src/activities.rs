@@ -282,8 +282,6 @@ pub struct ListSpec<'a> {
     pub user_id: Option<i64>,
     pub record: Option<(&'a str, i64)>,
     pub open_only: bool,
-    /// Open activities whose due day ends before this instant (overdue) …
-    pub due_before: Option<DateTime<Utc>>,
     pub limit: i64,
 }
 
@@ -300,9 +298,6 @@ pub async fn list(conn: &mut impl Conn, spec: ListSpec<'_>) -> Result<Vec<Activi
     }
     if spec.open_only {
         sql.push(" AND a.done_at IS NULL");
-    }
-    if let Some(t) = spec.due_before {
-        sql.push(" AND a.day_start < ").bind(t);
     }
     sql.push(" ORDER BY CASE WHEN a.done_at IS NULL THEN 0 ELSE 1 END, a.day_end, a.id LIMIT ")
         .bind(spec.limit);

@@ -80,6 +80,14 @@ pub struct Lead {
 }
 
 impl Lead {
+    /// The state of its most urgent open activity at `now`, if it has one.
+    pub fn activity_state(&self, now: DateTime<Utc>) -> Option<sen_domain::activity::State> {
+        match (self.activity_day_start, self.activity_day_end) {
+            (Some(s), Some(e)) => Some(sen_domain::activity::state_at(now, s, e)),
+            _ => None,
+        }
+    }
+
     pub fn expected_revenue(&self) -> Option<Money> {
         match (self.revenue_minor, &self.currency) {
             (Some(minor), Some(c)) => {

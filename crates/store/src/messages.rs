@@ -50,31 +50,20 @@ pub async fn insert(tx: &mut Tx, m: NewMessage<'_>, now: DateTime<Utc>) -> Resul
     Ok(id)
 }
 
-/// A record's posts, newest first, at most `limit`, older than `before` (time, id) if given.
+/// A record's posts, newest first. They stay when the record is deleted, like its change
+/// log (history and audit).
 pub async fn of_record(
     conn: &mut impl Conn,
     record_type: &str,
     record_id: i64,
-    before: Option<(DateTime<Utc>, i64)>,
-    limit: i64,
 ) -> Result<Vec<Message>> {
-    let mut sql = Sql::with(
+    conn.all(&Sql::with(
         "SELECT id, record_type, record_id, kind, author_id, activity_type_id, subject, body, \
-         created_at FROM messages WHERE record_type = $1 AND record_id = $2",
+         created_at FROM messages WHERE record_type = $1 AND record_id = $2 \
+         ORDER BY created_at DESC, id DESC",
         vec![record_type.into(), record_id.into()],
-    );
-    if let Some((t, id)) = before {
-        sql.push(" AND (created_at < ")
-            .bind(t)
-            .push(" OR (created_at = ")
-            .bind(t)
-            .push(" AND id < ")
-            .bind(id)
-            .push("))");
-    }
-    sql.push(" ORDER BY created_at DESC, id DESC LIMIT ")
-        .bind(limit);
-    conn.all(&sql).await
+    ))
+    .await
 }
 
 /// Gives a record's posts to another record (merge).
@@ -82,15 +71,6 @@ pub async fn move_to(tx: &mut Tx, record_type: &str, from_id: i64, to_id: i64) -
     tx.execute(&Sql::with(
         "UPDATE messages SET record_id = $1 WHERE record_type = $2 AND record_id = $3",
         vec![to_id.into(), record_type.into(), from_id.into()],
-    ))
-    .await?;
-    Ok(())
-}
-
-pub async fn delete_of_record(tx: &mut Tx, record_type: &str, record_id: i64) -> Result<()> {
-    tx.execute(&Sql::with(
-        "DELETE FROM messages WHERE record_type = $1 AND record_id = $2",
-        vec![record_type.into(), record_id.into()],
     ))
     .await?;
     Ok(())

@@ -97,6 +97,16 @@ impl ApiError {
         self
     }
 
+    /// 422 naming one field.
+    pub fn unprocessable(field: &str, message: impl Into<String>) -> Self {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation",
+            "The request has invalid fields",
+        )
+        .field(field, message)
+    }
+
     pub fn bad_request(field: &str, message: impl Into<String>) -> Self {
         ApiError::new(
             StatusCode::BAD_REQUEST,

@@ -140,25 +140,12 @@ pub struct ActivityFilter {
 }
 
 fn record_type(v: Option<&str>, field: &str) -> ApiResult<RecordType> {
-    v.and_then(RecordType::parse).ok_or_else(|| {
-        ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "validation",
-            "The request has invalid fields",
-        )
-        .field(field, "one of: lead, contact")
-    })
+    v.and_then(RecordType::parse)
+        .ok_or_else(|| ApiError::unprocessable(field, "one of: lead, contact"))
 }
 
 fn required<T>(v: Option<T>, field: &str) -> ApiResult<T> {
-    v.ok_or_else(|| {
-        ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "validation",
-            "The request has invalid fields",
-        )
-        .field(field, "required")
-    })
+    v.ok_or_else(|| ApiError::unprocessable(field, "required"))
 }
 
 fn query_number(pairs: &[(String, String)], name: &str) -> ApiResult<Option<i64>> {

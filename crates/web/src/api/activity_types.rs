@@ -242,12 +242,7 @@ pub async fn update(
     JsonBody(b): JsonBody<ActivityTypeIn>,
 ) -> ApiResult<Json<ActivityTypeOut>> {
     let Some(version) = b.version else {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "validation",
-            "The request has invalid fields",
-        )
-        .field("version", "required"));
+        return Err(ApiError::unprocessable("version", "required"));
     };
     let current = state.app.activity_type(id).await?;
     let v = apply(b, values_of(&current))?;

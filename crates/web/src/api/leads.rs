@@ -126,6 +126,9 @@ pub struct LeadOut {
 impl From<Lead> for LeadOut {
     fn from(l: Lead) -> Self {
         let money = l.expected_revenue();
+        let activity_state = l
+            .activity_state(sen_app::clock::now())
+            .map(|s| s.as_str().to_string());
         LeadOut {
             expected_revenue: money.map(MoneyJson::from),
             weighted_revenue: money.map(|m| m.percent(l.probability).into()),
@@ -178,14 +181,7 @@ impl From<Lead> for LeadOut {
             created_by: l.created_by,
             updated_at: l.updated_at,
             updated_by: l.updated_by,
-            activity_state: match (l.activity_day_start, l.activity_day_end) {
-                (Some(s), Some(e)) => Some(
-                    sen_domain::activity::state_at(chrono::Utc::now(), s, e)
-                        .as_str()
-                        .to_string(),
-                ),
-                _ => None,
-            },
+            activity_state,
             next_activity: l.activity_due,
             duplicates: None,
         }

@@ -77,12 +77,10 @@ pub fn card_view(l: &Lead, pipeline: &Pipeline, o: &LeadOptions) -> CardView {
         version: l.version,
         stage_id: l.stage_id,
         outcome: l.outcome.clone(),
-        activity: match (l.activity_day_start, l.activity_day_end) {
-            (Some(s), Some(e)) => sen_domain::activity::state_at(Utc::now(), s, e)
-                .as_str()
-                .to_string(),
-            _ => String::new(),
-        },
+        activity: l
+            .activity_state(Utc::now())
+            .map(|s| s.as_str().to_string())
+            .unwrap_or_default(),
         stages: pipeline
             .stages
             .iter()
