@@ -68,7 +68,7 @@ pub struct MyActivities {
 
 impl App {
     /// Checks the actor may see (and, with `write`, change) the record.
-    async fn check_record(
+    pub(crate) async fn check_record(
         &self,
         actor: &Actor,
         record_type: RecordType,
@@ -289,7 +289,45 @@ impl App {
         if record_type == RecordType::Lead {
             store::refresh_lead(tx, record_id).await?;
         }
+        // The assignee is told of work given by someone else; followers of activities too.
+        let ty = store::get_type(&mut *tx, v.activity_type_id).await?;
+        let detail = v.summary.clone().or(ty.map(|t| t.name));
+        let assignee = v.user_id.filter(|u| *u != actor.user_id);
+        self.tell_activity(
+            tx,
+            actor,
+            record_type,
+            record_id,
+            detail.as_deref(),
+            assignee,
+        )
+        .await?;
         Ok(id)
+    }
+
+    async fn tell_activity(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        record_type: RecordType,
+        record_id: i64,
+        detail: Option<&str>,
+        assignee: Option<i64>,
+    ) -> AppResult<()> {
+        let r = self.record_ref_any(tx, record_type, record_id).await?;
+        let news = crate::notify::News {
+            kind: sen_domain::notify::Kind::Activity,
+            record_type: record_type.as_str(),
+            record_id,
+            record_name: &r.name,
+            team_id: r.team_id,
+            actor_id: actor.user_id,
+            detail,
+        };
+        if let Some(u) = assignee {
+            self.notify_user(tx, u, &news).await?;
+        }
+        self.tell_followers(tx, &news, assignee.as_slice()).await
     }
 
     /// Changes an open activity if `version` is still current.
@@ -400,6 +438,8 @@ impl App {
             now,
         )
         .await?;
+        self.tell_activity(&mut tx, actor, rt, a.record_id, subject.as_deref(), None)
+            .await?;
         let triggered = match ty
             .as_ref()
             .and_then(|t| t.next_type_id)

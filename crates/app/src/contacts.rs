@@ -274,6 +274,7 @@ impl App {
             .for_write(&mut tx, actor, id, &access::contacts_delete(actor))
             .await?;
         sen_store::activities::delete_of_record(&mut tx, RECORD, id).await?;
+        sen_store::followers::delete_of_record(&mut tx, RECORD, id).await?;
         store::delete(&mut tx, id).await?;
         change_log::write(
             &mut tx,

@@ -9,6 +9,7 @@ use sen_domain::filter::{Cond, FieldDef, FieldType, Op, Scalar};
 use sen_domain::lead::{self, LeadPatch, LeadType, LeadValues, Outcome};
 use sen_domain::list;
 use sen_domain::lookup::AppliesTo;
+use sen_domain::notify::Kind;
 use sen_domain::search;
 use sen_domain::user::Role;
 use sen_store::change_log::{self, Entry};
@@ -319,6 +320,14 @@ impl App {
             now,
         )
         .await?;
+        let created = store::get(&mut tx, id, &access::all())
+            .await?
+            .ok_or(AppError::NotFound)?;
+        // The creator and the salesperson follow the record from the start.
+        self.auto_follow(&mut tx, RECORD, id, actor.user_id).await?;
+        if let Some(u) = created.user_id {
+            self.lead_assigned(&mut tx, &created, u, actor).await?;
+        }
         let scope = self.lead_scope(actor).await?;
         let duplicates = store::duplicates(&mut tx, Some(id), &d, &scope).await?;
         tx.commit().await?;
@@ -464,6 +473,21 @@ impl App {
                     now,
                 )
                 .await?;
+            }
+        }
+        let after = store::get(&mut tx, id, &access::all())
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if let Some(u) = new.user_id.filter(|u| old.user_id != Some(*u)) {
+            self.lead_assigned(&mut tx, &after, u, actor).await?;
+        }
+        if let Some(t) = &target {
+            if t.is_won && current.outcome == Outcome::Open.as_str() {
+                self.tell_about_lead(&mut tx, &after, Kind::Outcome, actor, Some("won"))
+                    .await?;
+            } else {
+                self.tell_about_lead(&mut tx, &after, Kind::Stage, actor, Some(&t.name))
+                    .await?;
             }
         }
         let scope = self.lead_scope(actor).await?;
@@ -666,6 +690,8 @@ impl App {
         if let Some(f) = feedback {
             change_log::write(tx, log("feedback", l.id, None, Some(f)), actor.user_id, now).await?;
         }
+        self.tell_about_lead(tx, l, Kind::Outcome, actor, Some(outcome.as_str()))
+            .await?;
         Ok(())
     }
 
@@ -744,6 +770,8 @@ impl App {
             )
             .await?;
         }
+        self.tell_about_lead(&mut tx, &l, Kind::Outcome, actor, Some("open"))
+            .await?;
         tx.commit().await?;
         self.lead_after_write(actor, id).await
     }
@@ -793,6 +821,7 @@ impl App {
         let l = self.lead_for_write(&mut tx, actor, id).await?;
         access::require_manager(actor)?;
         sen_store::activities::delete_of_record(&mut tx, RECORD, id).await?;
+        sen_store::followers::delete_of_record(&mut tx, RECORD, id).await?;
         store::delete(&mut tx, id).await?;
         change_log::write(
             &mut tx,

@@ -15,8 +15,12 @@ pub mod demo;
 pub mod error;
 pub mod events;
 pub mod generate;
+pub mod jobs;
 pub mod leads;
 pub mod limiter;
+pub mod mail;
+pub mod notes;
+pub mod notify;
 pub mod rates;
 pub mod sales_setup;
 pub mod saved_views;
@@ -30,12 +34,15 @@ pub use access::Actor;
 pub use error::{AppError, AppResult, Current};
 pub use sen_store::Db;
 
-/// The application: the database plus process-wide state (the sign-in limiter).
+/// The application: the database plus process-wide state (the sign-in limiter, the mail
+/// settings, the live-event channel, the worker's wake-up).
 #[derive(Clone)]
 pub struct App {
     pub db: Db,
     limiter: Arc<limiter::LoginLimiter>,
     events: tokio::sync::broadcast::Sender<events::Event>,
+    mail: Arc<mail::MailConfig>,
+    wake: Arc<tokio::sync::Notify>,
 }
 
 impl App {
@@ -44,6 +51,23 @@ impl App {
             db,
             limiter: Arc::default(),
             events: events::channel(),
+            mail: Arc::default(),
+            wake: Arc::default(),
         }
+    }
+
+    /// The same application sending mail with these settings.
+    pub fn with_mail(mut self, config: mail::MailConfig) -> Self {
+        self.mail = Arc::new(config);
+        self
+    }
+
+    pub fn mail_config(&self) -> &mail::MailConfig {
+        &self.mail
+    }
+
+    /// Tells a sleeping worker of this process that a job was queued.
+    pub(crate) fn wake_worker(&self) {
+        self.wake.notify_one();
     }
 }

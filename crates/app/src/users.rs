@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use sen_domain::errors::{FieldErrors, Invalid, check_required};
-use sen_domain::user::{self, Language, Role};
+use sen_domain::user::{self, Language, NotifyEmail, Role};
 use sen_store::StoreError;
 use sen_store::auth as store_auth;
 use sen_store::sql::Arg;
@@ -25,6 +25,8 @@ pub struct UserView {
     pub language: String,
     pub time_zone: String,
     pub active: bool,
+    /// How the user hears of notifications by e-mail: none, immediate or digest.
+    pub notify_email: String,
     pub created_at: DateTime<Utc>,
 }
 
@@ -38,6 +40,7 @@ impl From<store_users::User> for UserView {
             language: u.language,
             time_zone: u.time_zone,
             active: u.active,
+            notify_email: u.notify_email,
             created_at: u.created_at,
         }
     }
@@ -65,6 +68,7 @@ pub struct UserChanges {
     pub language: Option<String>,
     pub time_zone: Option<String>,
     pub active: Option<bool>,
+    pub notify_email: Option<String>,
 }
 
 fn taken(e: StoreError) -> AppError {
@@ -255,6 +259,18 @@ impl App {
         if let Some(tz) = &c.time_zone {
             check_time_zone(&mut e, "time_zone", Some(tz));
             sets.push(("time_zone", tz.as_str().into()));
+        }
+        if let Some(ne) = &c.notify_email
+            && user::check_choice(
+                &mut e,
+                "notify_email",
+                Some(ne),
+                NotifyEmail::parse,
+                NotifyEmail::choices,
+            )
+            .is_some()
+        {
+            sets.push(("notify_email", ne.as_str().into()));
         }
         if by_admin {
             if let Some(role) = &c.role

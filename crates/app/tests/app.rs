@@ -679,3 +679,9 @@ mod saved_views;
 
 #[path = "app/activities.rs"]
 mod activities;
+
+#[path = "app/smtp_server.rs"]
+mod smtp_server;
+
+#[path = "app/messaging.rs"]
+mod messaging;

@@ -35,6 +35,10 @@ pub enum Invalid {
         min: i64,
         max: i64,
     },
+    /// An `@mention` that names no active user.
+    Mention {
+        name: String,
+    },
     /// Free-form message already written for the reader (e.g. a filter parse error).
     Message(String),
 }
@@ -55,6 +59,7 @@ impl Invalid {
             Invalid::Type { .. } => "invalid_type",
             Invalid::Unknown => "unknown_field",
             Invalid::Range { .. } => "out_of_range",
+            Invalid::Mention { .. } => "unknown_mention",
             Invalid::Message(_) => "invalid",
         }
     }

@@ -15,6 +15,8 @@ pub mod list;
 pub mod lookup;
 pub mod merge;
 pub mod money;
+pub mod note;
+pub mod notify;
 pub mod pipeline;
 pub mod search;
 pub mod user;

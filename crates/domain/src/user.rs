@@ -31,6 +31,15 @@ choice!(
     }
 );
 
+choice!(
+    /// How a user hears of notifications by e-mail: not at all, at once, or in a daily digest.
+    NotifyEmail {
+        None => "none",
+        Immediate => "immediate",
+        Digest => "digest",
+    }
+);
+
 impl Role {
     /// Managers and admins see and change every record.
     pub fn sees_all(self) -> bool {

@@ -18,7 +18,36 @@ pub struct Message {
     pub activity_type_id: Option<i64>,
     pub subject: Option<String>,
     pub body: Option<String>,
+    /// E-mails: the Message-ID sent, and the recipients.
+    pub message_id: Option<String>,
+    pub recipients: Option<String>,
     pub created_at: DateTime<Utc>,
+}
+
+const SELECT: &str = "SELECT id, record_type, record_id, kind, author_id, activity_type_id, \
+    subject, body, message_id, recipients, created_at FROM messages";
+
+pub async fn get(conn: &mut impl Conn, id: i64) -> Result<Option<Message>> {
+    conn.optional(&Sql::with(
+        format!("{SELECT} WHERE id = $1"),
+        vec![id.into()],
+    ))
+    .await
+}
+
+/// Keeps an e-mail post's Message-ID and recipients.
+pub async fn set_email_headers(
+    tx: &mut Tx,
+    id: i64,
+    message_id: &str,
+    recipients: &str,
+) -> Result<()> {
+    tx.execute(&Sql::with(
+        "UPDATE messages SET message_id = $1, recipients = $2 WHERE id = $3",
+        vec![message_id.into(), recipients.into(), id.into()],
+    ))
+    .await?;
+    Ok(())
 }
 
 pub struct NewMessage<'a> {
@@ -58,9 +87,9 @@ pub async fn of_record(
     record_id: i64,
 ) -> Result<Vec<Message>> {
     conn.all(&Sql::with(
-        "SELECT id, record_type, record_id, kind, author_id, activity_type_id, subject, body, \
-         created_at FROM messages WHERE record_type = $1 AND record_id = $2 \
-         ORDER BY created_at DESC, id DESC",
+        format!(
+            "{SELECT} WHERE record_type = $1 AND record_id = $2 ORDER BY created_at DESC, id DESC"
+        ),
         vec![record_type.into(), record_id.into()],
     ))
     .await

@@ -17,6 +17,7 @@ pub struct User {
     pub language: String,
     pub time_zone: String,
     pub active: bool,
+    pub notify_email: String,
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -31,7 +32,7 @@ pub struct NewUser<'a> {
     pub time_zone: &'a str,
 }
 
-const SELECT: &str = "SELECT id, name, email, password_hash, role, language, time_zone, active, version, created_at, updated_at FROM users";
+const SELECT: &str = "SELECT id, name, email, password_hash, role, language, time_zone, active, notify_email, version, created_at, updated_at FROM users";
 
 pub async fn insert(tx: &mut Tx, u: &NewUser<'_>, now: DateTime<Utc>) -> Result<i64> {
     let sql = Sql::with(

@@ -171,6 +171,11 @@ impl I18n {
                 "error-range",
                 &[("min", (*min).into()), ("max", (*max).into())],
             ),
+            Invalid::Mention { name } => self.text(
+                lang,
+                "error-unknown-mention",
+                &[("name", name.clone().into())],
+            ),
             // Rules word their own messages in English; the catalogs translate the ones
             // people meet on forms (`error-msg-<the words>`), the rest stay as written.
             Invalid::Message(m) => {
