@@ -383,13 +383,18 @@ impl App {
         Ok(notifications::unread_count(&mut &self.db, actor.user_id).await?)
     }
 
+    /// One of the actor's notifications.
+    pub async fn get_notification(&self, actor: &Actor, id: i64) -> AppResult<Notification> {
+        notifications::get(&mut &self.db, id)
+            .await?
+            .filter(|n| n.user_id == actor.user_id)
+            .ok_or(AppError::NotFound)
+    }
+
     /// Marks one notification (or all, with `None`) of the actor read; answers how many.
     pub async fn mark_notifications_read(&self, actor: &Actor, id: Option<i64>) -> AppResult<u64> {
         if let Some(id) = id {
-            let n = notifications::get(&mut &self.db, id)
-                .await?
-                .filter(|n| n.user_id == actor.user_id)
-                .ok_or(AppError::NotFound)?;
+            let n = self.get_notification(actor, id).await?;
             if n.read_at.is_some() {
                 return Ok(0);
             }

@@ -7,6 +7,8 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
 use sen_app::App;
 use sen_app::auth::SetupInput;
+use sen_app::jobs::Worker;
+use sen_app::mail::MailConfig;
 use sen_store::Db;
 use tracing_subscriber::EnvFilter;
 
@@ -72,6 +74,13 @@ struct ServeArgs {
     /// Mark cookies Secure (when served behind HTTPS).
     #[arg(long, env = "SEN_SECURE_COOKIES", default_value_t = false)]
     secure_cookies: bool,
+    /// Outgoing mail server: smtp://user:pass@host:587 (STARTTLS) or smtps://…:465 (TLS).
+    /// Without it, mail waits in the outbox (Settings → E-mail).
+    #[arg(long, env = "SEN_SMTP_URL", hide_env_values = true)]
+    smtp_url: Option<String>,
+    /// The sender of outgoing mail, e.g. "Sen CRM <crm@example.com>".
+    #[arg(long, env = "SEN_MAIL_FROM")]
+    mail_from: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -166,7 +175,19 @@ async fn serve(db: Db, args: ServeArgs) -> Result<()> {
         .listen
         .parse()
         .with_context(|| format!("--listen {:?} is not host:port", args.listen))?;
-    let app = App::new(db.clone());
+    let mail = MailConfig::new(args.smtp_url.as_deref(), args.mail_from.as_deref())
+        .map_err(anyhow::Error::msg)?;
+    match &mail.smtp {
+        Some(s) => tracing::info!(host = %s.host, port = s.port, "sending mail through SMTP"),
+        None => tracing::info!("no SMTP server (SEN_SMTP_URL): mail waits in the outbox"),
+    }
+    let app = App::new(db.clone()).with_mail(mail);
+    app.requeue_outbox()
+        .await
+        .map_err(|e| anyhow::anyhow!("queueing the outbox: {e}"))?;
+    // The background worker: mail, notification e-mails, digests, reminders.
+    let (stop_worker, stopped) = tokio::sync::watch::channel(false);
+    let worker = tokio::spawn(Worker::new(app.clone(), sen_web::i18n::worker_texts()).run(stopped));
     let router = sen_web::router(app, args.secure_cookies);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -178,6 +199,9 @@ async fn serve(db: Db, args: ServeArgs) -> Result<()> {
     )
     .with_graceful_shutdown(shutdown_signal())
     .await?;
+    // The worker finishes the job in hand, so a restart sends nothing twice.
+    let _ = stop_worker.send(true);
+    let _ = worker.await;
     // Every acknowledged write was committed before its answer; closing the pools lets
     // SQLite checkpoint its WAL.
     db.close().await;
@@ -304,6 +328,8 @@ impl ServeArgs {
             listen: std::env::var("SEN_LISTEN").unwrap_or_else(|_| "127.0.0.1:8080".into()),
             secure_cookies: std::env::var("SEN_SECURE_COOKIES")
                 .is_ok_and(|v| v == "1" || v == "true"),
+            smtp_url: std::env::var("SEN_SMTP_URL").ok(),
+            mail_from: std::env::var("SEN_MAIL_FROM").ok(),
         }
     }
 }

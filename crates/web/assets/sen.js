@@ -94,3 +94,125 @@
     form.querySelector("#fb-value").value = "";
   });
 })();
+// Rich-text notes: a textarea becomes a small editor (bold, italic, list) whose HTML goes
+// back into the textarea on every change, so the form posts it; without JS the textarea
+// posts plain text. Typing "@" offers the workspace's people to mention.
+(function () {
+  "use strict";
+  function toolbarButton(label, cmd, title) {
+    var b = document.createElement("button");
+    b.type = "button"; b.textContent = label; b.title = title || cmd;
+    b.setAttribute("data-cmd", cmd);
+    return b;
+  }
+  function enhance(area) {
+    if (area.getAttribute("data-enhanced")) return;
+    area.setAttribute("data-enhanced", "1");
+    var bar = document.createElement("div");
+    bar.className = "rich-toolbar";
+    bar.appendChild(toolbarButton("B", "bold"));
+    bar.appendChild(toolbarButton("I", "italic"));
+    bar.appendChild(toolbarButton("•", "insertUnorderedList", "list"));
+    var ed = document.createElement("div");
+    ed.className = "rich-editor";
+    ed.contentEditable = "true";
+    ed.setAttribute("role", "textbox");
+    ed.setAttribute("aria-multiline", "true");
+    ed.setAttribute("data-placeholder", area.getAttribute("placeholder") || "");
+    var label = area.id && document.querySelector('label[for="' + area.id + '"]');
+    if (label) ed.setAttribute("aria-label", label.textContent);
+    area.hidden = true;
+    area.parentNode.insertBefore(bar, area);
+    area.parentNode.insertBefore(ed, area);
+    var sync = function () { area.value = ed.textContent.trim() ? ed.innerHTML : ""; };
+    ed.addEventListener("input", sync);
+    bar.addEventListener("click", function (e) {
+      var b = e.target.closest("button[data-cmd]");
+      if (!b) return;
+      ed.focus();
+      document.execCommand(b.getAttribute("data-cmd"));
+      sync();
+    });
+    var names = (area.getAttribute("data-mentions") || "").split("\n").filter(Boolean);
+    if (names.length) mentions(ed, names, sync);
+  }
+  function mentions(ed, names, sync) {
+    var menu = null, items = [], pick = 0;
+    function close() { if (menu) { menu.remove(); menu = null; } }
+    function query() {
+      var sel = window.getSelection();
+      if (!sel.rangeCount) return null;
+      var node = sel.anchorNode;
+      if (!node || node.nodeType !== 3) return null;
+      var before = node.textContent.slice(0, sel.anchorOffset);
+      var m = /(^|\s)@([^\s@]{0,30})$/.exec(before);
+      return m ? { node: node, start: sel.anchorOffset - m[2].length - 1, text: m[2].toLowerCase() } : null;
+    }
+    function fold(s) { return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d").toLowerCase(); }
+    function insert(name) {
+      var q = query();
+      if (!q) return close();
+      var range = document.createRange();
+      range.setStart(q.node, q.start);
+      range.setEnd(q.node, window.getSelection().anchorOffset);
+      range.deleteContents();
+      var text = document.createTextNode("@" + name + "\u00a0");
+      range.insertNode(text);
+      var sel = window.getSelection();
+      sel.removeAllRanges();
+      var after = document.createRange();
+      after.setStartAfter(text);
+      sel.addRange(after);
+      close();
+      sync();
+    }
+    ed.addEventListener("keyup", function (e) {
+      if (["ArrowDown", "ArrowUp", "Enter", "Escape"].indexOf(e.key) >= 0) return;
+      var q = query();
+      if (!q) return close();
+      items = names.filter(function (n) { return fold(n).indexOf(fold(q.text)) >= 0; }).slice(0, 6);
+      if (!items.length) return close();
+      if (!menu) {
+        menu = document.createElement("ul");
+        menu.className = "mention-menu";
+        menu.setAttribute("role", "listbox");
+        document.body.appendChild(menu);
+        menu.addEventListener("mousedown", function (ev) {
+          var li = ev.target.closest("li");
+          if (li) { ev.preventDefault(); insert(li.textContent); }
+        });
+      }
+      pick = 0;
+      menu.innerHTML = "";
+      items.forEach(function (n, i) {
+        var li = document.createElement("li");
+        li.setAttribute("role", "option");
+        li.textContent = n;
+        li.setAttribute("aria-selected", i === 0 ? "true" : "false");
+        menu.appendChild(li);
+      });
+      var r = window.getSelection().getRangeAt(0).getBoundingClientRect();
+      menu.style.left = (r.left + window.scrollX) + "px";
+      menu.style.top = (r.bottom + window.scrollY + 4) + "px";
+    });
+    ed.addEventListener("keydown", function (e) {
+      if (!menu) return;
+      if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+        e.preventDefault();
+        pick = (pick + (e.key === "ArrowDown" ? 1 : items.length - 1)) % items.length;
+        Array.prototype.forEach.call(menu.children, function (li, i) { li.setAttribute("aria-selected", i === pick ? "true" : "false"); });
+      } else if (e.key === "Enter" || e.key === "Tab") {
+        e.preventDefault();
+        insert(items[pick]);
+      } else if (e.key === "Escape") {
+        close();
+      }
+    });
+    ed.addEventListener("blur", function () { setTimeout(close, 150); });
+  }
+  function all(root) {
+    (root || document).querySelectorAll("textarea[data-rich-editor]").forEach(enhance);
+  }
+  document.addEventListener("DOMContentLoaded", function () { all(); });
+  document.addEventListener("htmx:load", function (e) { all(e.target); });
+})();

@@ -20,6 +20,7 @@ const CATALOGS: &[(&str, &[&str])] = &[
             include_str!("../i18n/vi/sales.ftl"),
             include_str!("../i18n/vi/settings.ftl"),
             include_str!("../i18n/vi/activities.ftl"),
+            include_str!("../i18n/vi/messaging.ftl"),
         ],
     ),
     (
@@ -29,6 +30,7 @@ const CATALOGS: &[(&str, &[&str])] = &[
             include_str!("../i18n/zh-TW/sales.ftl"),
             include_str!("../i18n/zh-TW/settings.ftl"),
             include_str!("../i18n/zh-TW/activities.ftl"),
+            include_str!("../i18n/zh-TW/messaging.ftl"),
         ],
     ),
     (
@@ -38,6 +40,7 @@ const CATALOGS: &[(&str, &[&str])] = &[
             include_str!("../i18n/en/sales.ftl"),
             include_str!("../i18n/en/settings.ftl"),
             include_str!("../i18n/en/activities.ftl"),
+            include_str!("../i18n/en/messaging.ftl"),
         ],
     ),
 ];
@@ -231,4 +234,29 @@ impl I18n {
         static SHARED: std::sync::OnceLock<I18n> = std::sync::OnceLock::new();
         SHARED.get_or_init(I18n::load)
     }
+}
+
+/// The worker writes mail with the same catalogs as the pages.
+impl sen_app::notify::Texts for I18n {
+    fn text(&self, lang: &str, id: &str, args: &[(&str, String)]) -> String {
+        let args: Vec<(&str, FluentValue<'_>)> = args
+            .iter()
+            .map(|(k, v)| (*k, FluentValue::from(v.as_str())))
+            .collect();
+        I18n::text(self, lang, id, &args)
+    }
+}
+
+/// The shared catalogs as the worker's texts.
+struct SharedTexts;
+
+impl sen_app::notify::Texts for SharedTexts {
+    fn text(&self, lang: &str, id: &str, args: &[(&str, String)]) -> String {
+        sen_app::notify::Texts::text(I18n::shared(), lang, id, args)
+    }
+}
+
+/// Texts for the background worker's mail.
+pub fn worker_texts() -> std::sync::Arc<dyn sen_app::notify::Texts> {
+    std::sync::Arc::new(SharedTexts)
 }

@@ -49,8 +49,12 @@ impl Answer {
 
 impl Client {
     fn new(db: Db) -> Self {
+        Self::with_app(App::new(db))
+    }
+
+    fn with_app(app: App) -> Self {
         Client {
-            router: sen_web::router(App::new(db), false),
+            router: sen_web::router(app, false),
             cookie: None,
             csrf: None,
             bearer: None,
@@ -1786,6 +1790,17 @@ const API_ROUTES: &[(&str, &str)] = &[
     ("patch", "/api/v1/activities/{id}"),
     ("delete", "/api/v1/activities/{id}"),
     ("post", "/api/v1/activities/{id}/done"),
+    ("post", "/api/v1/records/{type}/{id}/notes"),
+    ("post", "/api/v1/records/{type}/{id}/messages"),
+    ("get", "/api/v1/followers"),
+    ("post", "/api/v1/followers"),
+    ("delete", "/api/v1/followers"),
+    ("get", "/api/v1/notifications"),
+    ("post", "/api/v1/notifications/{id}/read"),
+    ("post", "/api/v1/notifications/read-all"),
+    ("get", "/api/v1/mails"),
+    ("get", "/api/v1/jobs"),
+    ("post", "/api/v1/jobs/{id}/retry"),
     ("get", "/api/v1/saved-views"),
     ("post", "/api/v1/saved-views"),
     ("get", "/api/v1/saved-views/{id}"),
@@ -2204,3 +2219,11 @@ mod saved_views_api;
 
 #[path = "web/activities_api.rs"]
 mod activities_api;
+
+// The app tests' SMTP server, shared; this binary uses only part of it.
+#[allow(dead_code)]
+#[path = "../../app/tests/app/smtp_server.rs"]
+mod smtp_server;
+
+#[path = "web/messaging_api.rs"]
+mod messaging_api;

@@ -8,7 +8,10 @@ pub mod contacts;
 pub mod events;
 pub mod leads;
 pub mod lookups;
+pub mod mail_admin;
+pub mod notifications;
 pub mod pipelines;
+pub mod posts;
 pub mod rates;
 pub mod saved_views;
 pub mod session;
@@ -99,7 +102,7 @@ impl Modify for Security {
     info(title = "Sen CRM API", description = "The JSON API of Sen CRM. Errors are application/problem+json.", license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later")),
     modifiers(&Security),
     security(("bearer" = []), ("session" = [])),
-    tags((name = "session"), (name = "users"), (name = "contacts"), (name = "teams"), (name = "pipelines"), (name = "lookups"), (name = "leads"), (name = "activities"))
+    tags((name = "session"), (name = "users"), (name = "contacts"), (name = "teams"), (name = "pipelines"), (name = "lookups"), (name = "leads"), (name = "activities"), (name = "timeline"), (name = "followers"), (name = "admin"))
 )]
 struct ApiDoc;
 
@@ -137,6 +140,19 @@ pub fn router() -> (axum::Router<AppState>, OpenApi) {
         .routes(routes!(rates::list))
         .routes(routes!(rates::set, rates::delete))
         .routes(routes!(timeline::timeline))
+        .routes(routes!(posts::note))
+        .routes(routes!(posts::message))
+        .routes(routes!(
+            notifications::list,
+            notifications::follow,
+            notifications::unfollow
+        ))
+        .routes(routes!(notifications::notifications))
+        .routes(routes!(notifications::read_one))
+        .routes(routes!(notifications::read_all))
+        .routes(routes!(mail_admin::mails))
+        .routes(routes!(mail_admin::jobs))
+        .routes(routes!(mail_admin::retry))
         .routes(routes!(activity_types::list, activity_types::create))
         .routes(routes!(
             activity_types::get,

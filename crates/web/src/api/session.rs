@@ -28,6 +28,8 @@ pub struct UserOut {
     pub language: String,
     pub time_zone: String,
     pub active: bool,
+    /// Notifications by e-mail: `none`, `immediate` or `digest` (daily).
+    pub notify_email: String,
     pub created_at: DateTime<Utc>,
 }
 
@@ -41,6 +43,7 @@ impl From<UserView> for UserOut {
             language: u.language,
             time_zone: u.time_zone,
             active: u.active,
+            notify_email: u.notify_email,
             created_at: u.created_at,
         }
     }
@@ -217,6 +220,8 @@ pub struct MePatch {
     pub name: Option<String>,
     pub language: Option<String>,
     pub time_zone: Option<String>,
+    /// `none`, `immediate` or `digest`.
+    pub notify_email: Option<String>,
     /// A new password; needs `current_password`.
     pub password: Option<String>,
     pub current_password: Option<String>,
@@ -236,6 +241,7 @@ pub async fn update_me(
         name: b.name,
         language: b.language,
         time_zone: b.time_zone,
+        notify_email: b.notify_email,
         password: b.password,
         current_password: b.current_password,
         ..Default::default()

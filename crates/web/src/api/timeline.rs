@@ -33,6 +33,11 @@ pub struct TimelineItemOut {
     pub body: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub activity_type_id: Option<i64>,
+    /// E-mails: the Message-ID sent (replies thread on it) and the recipients.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recipients: Option<String>,
     /// Who (a user id).
     pub changed_by: Option<i64>,
     pub changed_at: DateTime<Utc>,
@@ -50,6 +55,8 @@ impl From<TimelineItem> for TimelineItemOut {
                 subject: None,
                 body: None,
                 activity_type_id: None,
+                message_id: None,
+                recipients: None,
                 changed_by: c.changed_by,
                 changed_at: c.changed_at,
             },
@@ -62,6 +69,8 @@ impl From<TimelineItem> for TimelineItemOut {
                 subject: m.subject,
                 body: m.body,
                 activity_type_id: m.activity_type_id,
+                message_id: m.message_id,
+                recipients: m.recipients,
                 changed_by: m.author_id,
                 changed_at: m.created_at,
             },

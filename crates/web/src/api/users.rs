@@ -121,6 +121,7 @@ pub async fn update(
         language: b.language,
         time_zone: b.time_zone,
         active: b.active,
+        notify_email: None,
     };
     Ok(Json(
         state

@@ -7,7 +7,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use sen_app::auth::SetupInput;
-use sen_app::users::UserChanges;
+use sen_app::users::{UserChanges, UserView};
 use sen_app::{Actor, AppError};
 use sen_domain::errors::FieldErrors;
 use sen_domain::user::{Currency, Language};
@@ -315,7 +315,8 @@ pub struct ProfilePage {
     pub notice: String,
 }
 
-fn profile_fields(tr: Tr<'_>, name: &str, lang: &str, tz: &str) -> Vec<FieldView> {
+fn profile_fields(tr: Tr<'_>, u: &UserView) -> Vec<FieldView> {
+    let (name, lang, tz) = (u.name.as_str(), u.language.as_str(), u.time_zone.as_str());
     let langs: Vec<&str> = Language::ALL.iter().map(|l| l.as_str()).collect();
     let mut zones: Vec<&str> = TIME_ZONES.to_vec();
     if !zones.contains(&tz) {
@@ -327,6 +328,14 @@ fn profile_fields(tr: Tr<'_>, name: &str, lang: &str, tz: &str) -> Vec<FieldView
             .options(choices(tr, &langs, "language", lang)),
         FieldView::new("time_zone", tr.t("field-time-zone"), "select", "")
             .options(choices(tr, &zones, "", tz)),
+        FieldView::new("notify_email", tr.t("field-notify-email"), "select", "")
+            .options(choices(
+                tr,
+                &["immediate", "digest", "none"],
+                "notify-email",
+                &u.notify_email,
+            ))
+            .hint(tr.t("hint-notify-email")),
     ]
 }
 
@@ -373,7 +382,7 @@ async fn profile(
     let Some(u) = ctx.user.clone() else {
         return error_page(ctx, AppError::Unauthenticated);
     };
-    let mut fields = profile_fields(tr, &u.name, &u.language, &u.time_zone);
+    let mut fields = profile_fields(tr, &u);
     if let Some(e) = errors {
         attach_errors(&mut fields, e, tr);
     }
@@ -435,6 +444,7 @@ pub async fn profile_submit(
         name: f.get("name"),
         language: f.get("language"),
         time_zone: f.get("time_zone"),
+        notify_email: f.get("notify_email"),
         ..Default::default()
     };
     match state.app.update_me(&actor, changes, None).await {

@@ -92,8 +92,21 @@ impl Names {
             .unwrap_or_else(|| format!("#{id}"))
     }
 
-    /// A timeline post as people read it: "Call done: Call the parents".
+    /// A timeline post as people read it: "Call done: Call the parents", "Note",
+    /// "E-mail to mike@…: Quotation".
     pub fn post_text(&self, tr: Tr<'_>, m: &sen_store::messages::Message) -> String {
+        match m.kind.as_str() {
+            "note" => return tr.t("timeline-note"),
+            "email" => {
+                let head = tr.t1(
+                    "timeline-email",
+                    "to",
+                    m.recipients.as_deref().unwrap_or_default(),
+                );
+                return format!("✉ {head}: {}", m.subject.as_deref().unwrap_or_default());
+            }
+            _ => {}
+        }
         let ty = m
             .activity_type_id
             .and_then(|t| self.type_of(t))

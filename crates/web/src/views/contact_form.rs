@@ -19,7 +19,10 @@ use super::page::{PageCtx, PageId, Shell, Signed, error_page, render};
 
 use crate::i18n::Tr;
 use crate::state::AppState;
+use sen_app::timeline::TimelineItem;
 use sen_domain::activity::RecordType;
+
+use super::chatter::TimelineRow;
 
 #[derive(Template)]
 #[template(path = "contacts/form.html")]
@@ -36,7 +39,8 @@ pub struct FormPage {
     pub duplicates: Vec<(i64, String, String)>,
     /// On a conflict: (field label, value now saved, your value).
     pub conflict: Vec<(String, String, String)>,
-    pub history: Vec<(String, String)>,
+    /// The conversation panel (follow, composer, timeline), rendered.
+    pub chatter: String,
     /// For a company: the people who work there (id, name, job position).
     pub people: Vec<(i64, String, String)>,
     pub notice: String,
@@ -248,8 +252,8 @@ async fn form_page(state: &AppState, ctx: &PageCtx, actor: &Actor, s: FormState<
         });
     }
     let mut people = Vec::new();
-    let (can_edit, can_delete, archived, heading, history) = if s.id == 0 {
-        (true, false, false, tr.t("contacts-new"), vec![])
+    let (can_edit, can_delete, archived, heading, chatter) = if s.id == 0 {
+        (true, false, false, tr.t("contacts-new"), String::new())
     } else {
         let (edit, delete) = state
             .app
@@ -274,46 +278,88 @@ async fn form_page(state: &AppState, ctx: &PageCtx, actor: &Actor, s: FormState<
                     .collect();
             }
         }
-        let log = state
+        let items = state
             .app
-            .contact_history(actor, s.id)
+            .record_timeline(actor, RecordType::Contact, s.id, Some(50), None)
             .await
+            .map(|(items, _)| items)
             .unwrap_or_default();
         let names = Names::load(
             &state.app,
             actor,
-            company_ids(log.iter().flat_map(|h| {
-                [
+            company_ids(items.iter().flat_map(|i| match i {
+                TimelineItem::Change(h) => vec![
                     (h.field.as_str(), h.old_value.as_deref()),
                     (h.field.as_str(), h.new_value.as_deref()),
-                ]
+                ],
+                TimelineItem::Message(_) => vec![],
             })),
         )
         .await;
-        let history = log
+        let posts = super::activities::Names::load(state).await;
+        let users = state.app.user_names().await.unwrap_or_default();
+        let rows = items
             .iter()
-            .rev()
-            .take(20)
-            .map(|h| {
-                let when = format_time(h.changed_at, &actor.time_zone, ctx.lang);
-                let what = match h.field.as_str() {
-                    "created" => tr.t("history-created"),
-                    field => format!(
-                        "{}: {} → {}",
-                        tr.t(&format!("contact-{}", field.replace('_', "-"))),
-                        names.value(tr, field, h.old_value.as_deref()),
-                        names.value(tr, field, h.new_value.as_deref())
+            .map(|item| {
+                let (what, by, at, body, kind) = match item {
+                    TimelineItem::Change(h) => (
+                        match h.field.as_str() {
+                            "created" => tr.t("history-created"),
+                            field => format!(
+                                "{}: {} → {}",
+                                tr.t(&format!("contact-{}", field.replace('_', "-"))),
+                                names.value(tr, field, h.old_value.as_deref()),
+                                names.value(tr, field, h.new_value.as_deref())
+                            ),
+                        },
+                        h.changed_by,
+                        h.changed_at,
+                        String::new(),
+                        "change".to_string(),
+                    ),
+                    TimelineItem::Message(m) => (
+                        posts.post_text(tr, m),
+                        m.author_id,
+                        m.created_at,
+                        m.body.clone().unwrap_or_default(),
+                        m.kind.clone(),
                     ),
                 };
-                (what, when)
+                let when = format_time(at, &actor.time_zone, ctx.lang);
+                let who = by
+                    .and_then(|b| users.iter().find(|(u, _)| *u == b))
+                    .map(|(_, n)| n.clone());
+                TimelineRow {
+                    what,
+                    when: match who {
+                        Some(w) => format!("{w}, {when}"),
+                        None => when,
+                    },
+                    html: kind == "note" || kind == "email",
+                    body,
+                    kind,
+                }
             })
             .collect();
+        let chatter = super::chatter::panel(
+            state,
+            ctx,
+            actor,
+            super::chatter::About {
+                record_type: RecordType::Contact,
+                id: s.id,
+                email_to: current.email.clone(),
+                can_edit: edit,
+            },
+            rows,
+        )
+        .await;
         (
             edit,
             delete,
             current.archived_at.is_some(),
             current.name,
-            history,
+            chatter,
         )
     };
     let conflict = match s.conflict {
@@ -360,7 +406,7 @@ async fn form_page(state: &AppState, ctx: &PageCtx, actor: &Actor, s: FormState<
         archived,
         duplicates: duplicate_rows(tr, &s.duplicates),
         conflict,
-        history,
+        chatter,
         people,
         notice: s.notice,
         activities,

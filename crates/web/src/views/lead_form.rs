@@ -97,7 +97,8 @@ pub struct FormPage {
     pub other_errors: Vec<String>,
     pub notice: String,
     pub duplicates: Vec<(i64, String, String, String)>,
-    pub timeline: Vec<TimelineRow>,
+    /// The conversation panel (follow, composer, timeline), rendered.
+    pub chatter: String,
     pub activities: Vec<super::activities::ActivityRow>,
     pub back: String,
     pub one_click: bool,
@@ -206,12 +207,7 @@ fn timeline_text(
     format!("{label}: {} → {}", value(&c.old_value), value(&c.new_value))
 }
 
-/// One line of the timeline: what happened, who and when, and a post's text.
-pub struct TimelineRow {
-    pub what: String,
-    pub when: String,
-    pub body: String,
-}
+use super::chatter::TimelineRow;
 
 struct Loaded {
     lead: Lead,
@@ -325,18 +321,20 @@ async fn form_page(
         .unwrap_or_default()
         .iter()
         .map(|item| {
-            let (what, by, at, body) = match item {
+            let (what, by, at, body, kind) = match item {
                 TimelineItem::Change(c) => (
                     timeline_text(tr, c, &l.opts, &l.pipeline),
                     c.changed_by,
                     c.changed_at,
                     String::new(),
+                    "change".to_string(),
                 ),
                 TimelineItem::Message(m) => (
                     names.post_text(tr, m),
                     m.author_id,
                     m.created_at,
                     m.body.clone().unwrap_or_default(),
+                    m.kind.clone(),
                 ),
             };
             let who = l.opts.user_name(by);
@@ -348,10 +346,25 @@ async fn form_page(
                 } else {
                     format!("{who}, {when}")
                 },
+                html: kind == "note" || kind == "email",
                 body,
+                kind,
             }
         })
         .collect();
+    let chatter = super::chatter::panel(
+        state,
+        ctx,
+        actor,
+        super::chatter::About {
+            record_type: RecordType::Lead,
+            id: lead.id,
+            email_to: lead.email.clone(),
+            can_edit: true,
+        },
+        timeline,
+    )
+    .await;
     let activities =
         super::activities::record_rows(state, ctx, actor, RecordType::Lead, lead.id).await;
     let (prev, next) = neighbours(state, actor, ctx, &nav, lead.id).await;
@@ -388,7 +401,7 @@ async fn form_page(
         other_errors,
         notice,
         duplicates,
-        timeline,
+        chatter,
         activities,
         back: format!("/leads/{}", lead.id),
         one_click: false,

@@ -5,6 +5,7 @@ pub mod account;
 pub mod activities;
 pub mod board;
 pub mod board_actions;
+pub mod chatter;
 pub mod contact_form;
 pub mod contacts;
 pub mod display;
@@ -15,10 +16,12 @@ pub mod lead_form;
 pub mod lead_search;
 pub mod leads_list;
 pub mod list_groups;
+pub mod notifications;
 pub mod page;
 pub mod search_bar;
 pub mod settings;
 pub mod settings_activity_types;
+pub mod settings_mail;
 pub mod settings_pipelines;
 pub mod settings_teams;
 pub mod stage_admin;
@@ -141,6 +144,21 @@ pub fn router() -> Router<AppState> {
             get(activities::done_page).post(activities::done_submit),
         )
         .route("/activities/{id}/cancel", post(activities::cancel_submit))
+        .route("/records/{kind}/{id}/notes", post(chatter::note_submit))
+        .route("/records/{kind}/{id}/email", post(chatter::email_submit))
+        .route("/records/{kind}/{id}/follow", post(chatter::follow_submit))
+        .route("/notifications", get(notifications::list_page))
+        .route("/notifications/bell", get(notifications::bell))
+        .route(
+            "/notifications/read-all",
+            post(notifications::read_all_submit),
+        )
+        .route("/notifications/{id}/open", post(notifications::open_submit))
+        .route("/settings/mail", get(settings_mail::page))
+        .route(
+            "/settings/mail/jobs/{id}/retry",
+            post(settings_mail::retry_submit),
+        )
         .route("/views", post(search_bar::save_submit))
         .route("/views/{id}/default", post(search_bar::default_submit))
         .route("/views/{id}/delete", post(search_bar::delete_submit))

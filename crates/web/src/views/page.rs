@@ -27,6 +27,8 @@ pub struct Shell {
     pub nav: &'static str,
     pub htmx: String,
     pub title: String,
+    /// The notification bell (with its unread count), rendered.
+    pub bell: String,
 }
 
 impl Shell {
@@ -69,6 +71,8 @@ pub struct PageCtx {
     pub lang: &'static str,
     pub is_htmx: bool,
     pub path: String,
+    /// Unread notifications of the signed-in user (full pages only).
+    pub unread: i64,
 }
 
 impl FromRequestParts<AppState> for PageCtx {
@@ -104,12 +108,17 @@ impl FromRequestParts<AppState> for PageCtx {
             Some(u) => I18n::pick(&u.language),
             None => guest_language(&parts.headers, parts.uri.query()),
         };
+        let unread = match (&auth, is_htmx) {
+            (Some(a), false) => state.app.unread_notifications(&a.actor).await.unwrap_or(0),
+            _ => 0,
+        };
         Ok(PageCtx {
             auth,
             user,
             lang,
             is_htmx,
             path,
+            unread,
         })
     }
 }
@@ -152,6 +161,7 @@ impl PageCtx {
             nav,
             htmx: htmx_file(),
             title,
+            bell: super::notifications::bell_html(self, self.unread),
         }
     }
 

@@ -39,6 +39,11 @@ pub fn tabs(ctx: &PageCtx, actor: &Actor, section: &str) -> Vec<(String, String,
         .collect();
     if actor.role == sen_domain::user::Role::Admin {
         tabs.push(("/users".into(), tr.t("settings-users"), section == "users"));
+        tabs.push((
+            "/settings/mail".into(),
+            tr.t("settings-mail"),
+            section == "mail",
+        ));
     }
     tabs
 }

@@ -1,0 +1,84 @@
+error-unknown-mention = Không có người dùng nào tên { $name } để nhắc đến.
+nav-notifications = Thông báo
+bell-label = { $count ->
+    [0] Thông báo, không có gì mới
+   *[other] Thông báo, { $count } chưa đọc
+}
+notifications-title = Thông báo
+notifications-read-all = Đánh dấu tất cả đã đọc
+notifications-empty = Chưa có thông báo nào. Hãy theo dõi một cơ hội để biết khi nó thay đổi.
+notifications-unread = Chưa đọc
+notify-stage = { $actor } chuyển “{ $record }” sang giai đoạn { $detail }
+notify-outcome-won = { $actor } đã chốt thắng “{ $record }” 🎉
+notify-outcome-lost = { $actor } đánh dấu thua “{ $record }”
+notify-outcome-unqualified = { $actor } đánh dấu “{ $record }” là không tiềm năng
+notify-outcome-open = { $actor } mở lại “{ $record }”
+notify-note = { $actor } ghi chú trong “{ $record }”: { $detail }
+notify-message = { $actor } gửi e-mail từ “{ $record }”: { $detail }
+notify-activity = { $actor } — hoạt động “{ $detail }” trong “{ $record }”
+notify-mention = { $actor } nhắc đến bạn trong “{ $record }”: { $detail }
+notify-assigned = { $actor } giao “{ $record }” cho bạn
+notify-reminder = Nhắc lịch: { $detail } — “{ $record }”
+mail-notification-subject = [Sen CRM] { $line }
+mail-notification-body =
+    Chào { $name },
+
+    { $line }
+
+    Mở Sen CRM để xem chi tiết. Bạn có thể đổi cách nhận thông báo trong Hồ sơ của tôi.
+mail-digest-subject = [Sen CRM] { $count } thông báo mới hôm nay
+mail-digest-body =
+    Chào { $name },
+
+    Đây là những gì đã xảy ra với các hồ sơ bạn theo dõi:
+
+    { $lines }
+
+    Mở Sen CRM để xem chi tiết. Bạn có thể đổi cách nhận thông báo trong Hồ sơ của tôi.
+timeline-note = Ghi chú
+timeline-email = E-mail gửi { $to }
+follow-start = Theo dõi
+follow-following = Đang theo dõi
+follow-stop = Bỏ theo dõi
+followers-count = { $count ->
+    [0] Chưa ai theo dõi
+   *[other] { $count } người theo dõi
+}
+follow-topics = Nhận thông báo khi
+topic-stage = Chuyển giai đoạn
+topic-outcome = Thắng, thua hoặc mở lại
+topic-note = Có ghi chú mới
+topic-message = Có e-mail gửi khách
+topic-activity = Có hoạt động mới
+composer-note = Ghi chú
+composer-note-placeholder = Viết ghi chú… Gõ @ và tên để nhắc đồng nghiệp.
+composer-post-note = Đăng ghi chú
+composer-email = Gửi e-mail cho khách
+composer-field-to = Gửi đến
+composer-field-subject = Tiêu đề
+composer-field-body = Nội dung
+composer-send = Gửi e-mail
+field-notify-email = Thông báo qua e-mail
+hint-notify-email = Thông báo luôn hiện ở biểu tượng chuông; đây là cách nhận thêm qua e-mail.
+notify-email-immediate = Gửi ngay
+notify-email-digest = Tổng hợp mỗi sáng
+notify-email-none = Không gửi e-mail
+settings-mail = E-mail
+mail-smtp-configured = Thư được gửi qua máy chủ SMTP { $server }.
+mail-smtp-none = Chưa cấu hình máy chủ SMTP (SEN_SMTP_URL): thư đang chờ trong hộp thư đi bên dưới và sẽ được gửi khi có máy chủ.
+mail-from = Người gửi: { $from }
+mail-failed-jobs = Tác vụ nền bị lỗi
+mail-job-kind = Loại
+mail-error = Lỗi
+mail-attempts = Số lần thử
+mail-when = Lúc
+mail-retry = Thử lại
+mail-log = Thư đã gửi và đang chờ
+mail-to = Người nhận
+mail-subject = Tiêu đề
+mail-state = Trạng thái
+mail-none = Chưa có thư nào.
+mail-state-queued = Đang chờ gửi
+mail-state-sent = Đã gửi
+mail-state-outbox = Trong hộp thư đi
+mail-state-failed = Gửi thất bại

@@ -1,0 +1,258 @@
+//! The conversation beside a record (lead, opportunity or contact): follow / unfollow with
+//! chosen topics, the note composer (rich text, `@mentions`), sending an e-mail to the
+//! customer, and the timeline of changes and posts.
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::response::{Html, IntoResponse, Response};
+use sen_app::notes::EmailInput;
+use sen_app::{Actor, AppError};
+use sen_domain::activity::RecordType;
+use sen_domain::notify::Topic;
+
+use super::forms::FormData;
+use super::page::{PageCtx, Signed, error_page, go};
+use crate::i18n::Tr;
+use crate::state::AppState;
+
+/// One line of the timeline: what happened, who and when, and a post's text.
+pub struct TimelineRow {
+    pub what: String,
+    pub when: String,
+    pub body: String,
+    /// `body` is sanitised HTML (notes, e-mails), else plain text.
+    pub html: bool,
+    /// `change`, `note`, `email` or `activity`.
+    pub kind: String,
+}
+
+#[derive(Template)]
+#[template(path = "chatter/panel.html")]
+struct Panel {
+    tr: Tr<'static>,
+    csrf: String,
+    record_type: &'static str,
+    id: i64,
+    following: bool,
+    /// (topic, label, chosen)
+    topics: Vec<(&'static str, String, bool)>,
+    followers: Vec<String>,
+    can_email: bool,
+    email_to: String,
+    mention_names: String,
+    rows: Vec<TimelineRow>,
+}
+
+impl Panel {
+    fn t(&self, id: &str) -> String {
+        self.tr.t(id)
+    }
+    fn n(&self, id: &str, count: usize) -> String {
+        self.tr.n(id, count as i64)
+    }
+}
+
+/// The record a panel is about.
+pub struct About {
+    pub record_type: RecordType,
+    pub id: i64,
+    /// The customer's address, offered as the e-mail's recipient.
+    pub email_to: Option<String>,
+    /// The reader may change the record (and so e-mail from it).
+    pub can_edit: bool,
+}
+
+/// The rendered panel, to place in a record page.
+pub async fn panel(
+    state: &AppState,
+    ctx: &PageCtx,
+    actor: &Actor,
+    about: About,
+    rows: Vec<TimelineRow>,
+) -> String {
+    let About {
+        record_type,
+        id,
+        email_to,
+        can_edit,
+    } = about;
+    let tr = ctx.tr();
+    let mine = state
+        .app
+        .my_follow(actor, record_type, id)
+        .await
+        .ok()
+        .flatten();
+    let followers = state
+        .app
+        .list_followers(actor, record_type.as_str(), id)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|f| f.user_name)
+        .collect();
+    let topics = Topic::ALL
+        .iter()
+        .map(|t| {
+            (
+                t.as_str(),
+                tr.t(&format!("topic-{}", t.as_str())),
+                mine.as_ref()
+                    .is_none_or(|f| sen_domain::notify::hears(&f.topics, *t)),
+            )
+        })
+        .collect();
+    let mention_names = state
+        .app
+        .user_names()
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(_, n)| n)
+        .collect::<Vec<_>>()
+        .join("\n");
+    let p = Panel {
+        tr,
+        csrf: ctx
+            .auth
+            .as_ref()
+            .and_then(|a| a.session.as_ref())
+            .map(|s| s.csrf_token.clone())
+            .unwrap_or_default(),
+        record_type: record_type.as_str(),
+        id,
+        following: mine.is_some(),
+        topics,
+        followers,
+        can_email: can_edit,
+        email_to: email_to.unwrap_or_default(),
+        mention_names,
+        rows,
+    };
+    p.render().unwrap_or_else(|e| {
+        tracing::error!(error = %e, "chatter template failed");
+        String::new()
+    })
+}
+
+fn record_of(kind: &str, id: &str) -> Option<(RecordType, i64)> {
+    Some((RecordType::parse(kind)?, id.parse().ok()?))
+}
+
+pub fn record_url(rt: RecordType, id: i64) -> String {
+    match rt {
+        RecordType::Lead => format!("/leads/{id}"),
+        RecordType::Contact => format!("/contacts/{id}"),
+    }
+}
+
+/// A refused post: the reasons, in place under the composer (htmx), or as a page.
+fn refused(ctx: &PageCtx, e: AppError) -> Response {
+    match e {
+        AppError::Invalid(fields) if ctx.is_htmx => {
+            let tr = ctx.tr();
+            let mut items = String::new();
+            for (field, whys) in &fields.0 {
+                for why in whys {
+                    let label = tr.t(&format!("composer-field-{field}"));
+                    let text = tr.i18n.invalid(tr.lang, why);
+                    items.push_str(&format!(
+                        "<li>{}: {}</li>",
+                        askama_escape(&label),
+                        askama_escape(&text)
+                    ));
+                }
+            }
+            Html(format!(
+                "<ul class=\"form-errors\" role=\"alert\">{items}</ul>"
+            ))
+            .into_response()
+        }
+        other => error_page(ctx, other),
+    }
+}
+
+fn askama_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// `POST /records/{type}/{id}/notes`.
+pub async fn note_submit(
+    State(state): State<AppState>,
+    Signed { ctx, actor }: Signed,
+    Path((kind, id)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    let Some((rt, id)) = record_of(&kind, &id) else {
+        return error_page(&ctx, AppError::NotFound);
+    };
+    let form = FormData::parse(&body);
+    match state
+        .app
+        .post_note(&actor, rt, id, form.get("body").as_deref())
+        .await
+    {
+        Ok(_) => go(&ctx, &record_url(rt, id)),
+        Err(e) => refused(&ctx, e),
+    }
+}
+
+/// `POST /records/{type}/{id}/email`.
+pub async fn email_submit(
+    State(state): State<AppState>,
+    Signed { ctx, actor }: Signed,
+    Path((kind, id)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    let Some((rt, id)) = record_of(&kind, &id) else {
+        return error_page(&ctx, AppError::NotFound);
+    };
+    let form = FormData::parse(&body);
+    let to = form.get("to").map(|t| {
+        t.split([',', ';'])
+            .map(|a| a.trim().to_string())
+            .filter(|a| !a.is_empty())
+            .collect()
+    });
+    let input = EmailInput {
+        to,
+        subject: form.get("subject"),
+        body: form.get("body"),
+    };
+    match state.app.send_record_email(&actor, rt, id, input).await {
+        Ok(_) => go(&ctx, &record_url(rt, id)),
+        Err(e) => refused(&ctx, e),
+    }
+}
+
+/// `POST /records/{type}/{id}/follow`: `follow=1` (with `topic` values) or `follow=0`.
+pub async fn follow_submit(
+    State(state): State<AppState>,
+    Signed { ctx, actor }: Signed,
+    Path((kind, id)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    let Some((rt, id)) = record_of(&kind, &id) else {
+        return error_page(&ctx, AppError::NotFound);
+    };
+    let form = FormData::parse(&body);
+    let result = if form.get("follow").as_deref() == Some("0") {
+        state.app.unfollow(&actor, rt.as_str(), id, None).await
+    } else {
+        let topics = form.all("topic");
+        let chosen = (!topics.is_empty() || form.get("topics_sent").is_some()).then_some(topics);
+        state
+            .app
+            .follow(&actor, rt.as_str(), id, None, chosen.as_deref())
+            .await
+            .map(drop)
+    };
+    match result {
+        Ok(()) | Err(AppError::NotFound) => go(&ctx, &record_url(rt, id)),
+        Err(e) => error_page(&ctx, e),
+    }
+}
