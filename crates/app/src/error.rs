@@ -13,6 +13,7 @@ pub enum Current {
     Lead(Box<sen_store::leads::Lead>),
     ActivityType(Box<sen_store::activities::ActivityType>),
     Activity(Box<sen_store::activities::Activity>),
+    Meeting(Box<sen_store::meetings::Meeting>),
 }
 
 /// What a use case can answer instead of its result. `web` maps each kind to a status.

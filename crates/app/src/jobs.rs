@@ -194,6 +194,9 @@ impl Worker {
                     .email_notification(self.texts.as_ref(), id("notification_id")?)
                     .await
             }
+            crate::reminders::REMINDER_JOB => {
+                self.app.send_reminder(self.texts.as_ref(), &payload).await
+            }
             notify::DIGEST_JOB => {
                 self.app
                     .email_digest(self.texts.as_ref(), id("user_id")?)

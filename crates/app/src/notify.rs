@@ -508,14 +508,19 @@ impl App {
         Ok(())
     }
 
-    /// Queues the work that falls due by the clock: each digest user's daily mail once
-    /// their local morning has come. Safe to call often (each job is queued once).
+    /// Queues the work that falls due by the clock: meeting reminders, and each digest
+    /// user's daily mail once their local morning has come. Safe to call often (each job is
+    /// queued once).
     pub async fn schedule_due_work(&self) -> AppResult<usize> {
         self.schedule_due_work_at(now()).await
     }
 
     /// The same, as if the clock said `at` (tests; catching up after downtime).
     pub async fn schedule_due_work_at(&self, at: DateTime<Utc>) -> AppResult<usize> {
+        Ok(self.schedule_digests(at).await? + self.schedule_reminders(at).await?)
+    }
+
+    async fn schedule_digests(&self, at: DateTime<Utc>) -> AppResult<usize> {
         let people = users::list(&mut &self.db).await?;
         let mut tx = self.db.begin().await?;
         let mut queued = 0;

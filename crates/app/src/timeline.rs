@@ -16,6 +16,8 @@ use crate::error::{AppError, AppResult};
 pub enum TimelineItem {
     Change(Change),
     Message(Message),
+    /// A meeting scheduled on the record (shown when it was scheduled).
+    Meeting(sen_store::meetings::Meeting),
 }
 
 impl TimelineItem {
@@ -23,6 +25,7 @@ impl TimelineItem {
         match self {
             TimelineItem::Change(c) => c.changed_at,
             TimelineItem::Message(m) => m.created_at,
+            TimelineItem::Meeting(m) => m.created_at,
         }
     }
 
@@ -31,6 +34,7 @@ impl TimelineItem {
         match self {
             TimelineItem::Change(c) => format!("c{}", c.id),
             TimelineItem::Message(m) => format!("m{}", m.id),
+            TimelineItem::Meeting(m) => format!("e{}", m.id),
         }
     }
 
@@ -38,6 +42,7 @@ impl TimelineItem {
         match self {
             TimelineItem::Change(c) => (c.changed_at, 0, c.id),
             TimelineItem::Message(m) => (m.created_at, 1, m.id),
+            TimelineItem::Meeting(m) => (m.created_at, 2, m.id),
         }
     }
 }
@@ -68,6 +73,12 @@ impl App {
                 .await?
                 .into_iter()
                 .map(TimelineItem::Message),
+        );
+        items.extend(
+            sen_store::meetings::of_record(&mut &self.db, rt, id)
+                .await?
+                .into_iter()
+                .map(TimelineItem::Meeting),
         );
         items.sort_by_key(|i| std::cmp::Reverse(i.order_key()));
         let start = match cursor.map(str::trim).filter(|c| !c.is_empty()) {

@@ -685,3 +685,6 @@ mod smtp_server;
 
 #[path = "app/messaging.rs"]
 mod messaging;
+
+#[path = "app/meetings.rs"]
+mod meetings;

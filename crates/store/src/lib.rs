@@ -15,6 +15,7 @@ pub mod leads;
 pub mod listing;
 pub mod lookups;
 pub mod mails;
+pub mod meetings;
 pub mod messages;
 pub mod notifications;
 pub mod pipelines;

@@ -166,6 +166,7 @@ fn current_json(current: Current) -> serde_json::Value {
             serde_json::to_value(crate::api::activity_types::ActivityTypeOut::from(*t))
         }
         Current::Activity(a) => serde_json::to_value(crate::api::activities::ActivityOut::from(*a)),
+        Current::Meeting(m) => Ok(serde_json::json!({"id": m.id, "version": m.version})),
     };
     value.unwrap_or_default()
 }

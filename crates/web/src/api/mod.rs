@@ -9,6 +9,7 @@ pub mod events;
 pub mod leads;
 pub mod lookups;
 pub mod mail_admin;
+pub mod meetings;
 pub mod notifications;
 pub mod pipelines;
 pub mod posts;
@@ -102,7 +103,7 @@ impl Modify for Security {
     info(title = "Sen CRM API", description = "The JSON API of Sen CRM. Errors are application/problem+json.", license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later")),
     modifiers(&Security),
     security(("bearer" = []), ("session" = [])),
-    tags((name = "session"), (name = "users"), (name = "contacts"), (name = "teams"), (name = "pipelines"), (name = "lookups"), (name = "leads"), (name = "activities"), (name = "timeline"), (name = "followers"), (name = "admin"))
+    tags((name = "session"), (name = "users"), (name = "contacts"), (name = "teams"), (name = "pipelines"), (name = "lookups"), (name = "leads"), (name = "activities"), (name = "timeline"), (name = "followers"), (name = "meetings"), (name = "admin"))
 )]
 struct ApiDoc;
 
@@ -150,6 +151,12 @@ pub fn router() -> (axum::Router<AppState>, OpenApi) {
         .routes(routes!(notifications::notifications))
         .routes(routes!(notifications::read_one))
         .routes(routes!(notifications::read_all))
+        .routes(routes!(meetings::list, meetings::create))
+        .routes(routes!(meetings::get, meetings::update, meetings::delete))
+        .routes(routes!(meetings::answer))
+        .routes(routes!(meetings::ics))
+        .routes(routes!(meetings::feed))
+        .routes(routes!(meetings::revoke_feed))
         .routes(routes!(mail_admin::mails))
         .routes(routes!(mail_admin::jobs))
         .routes(routes!(mail_admin::retry))

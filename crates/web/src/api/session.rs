@@ -53,7 +53,8 @@ impl From<UserView> for UserOut {
 pub struct MeOut {
     #[serde(flatten)]
     pub user: UserOut,
-    /// The secret iCalendar feed (arrives with meetings; null until then).
+    /// The secret iCalendar feed of your meetings and activities, for calendar apps;
+    /// `DELETE /api/v1/me/calendar-feed` revokes it.
     pub calendar_feed_url: Option<String>,
 }
 
@@ -207,11 +208,20 @@ pub async fn logout(
 /// The signed-in user.
 #[utoipa::path(get, path = "/api/v1/me", tag = "session",
     responses((status = 200, description = "OK", body = MeOut), (status = 401, description = "Not signed in (problem+json)", body = Problem)))]
-pub async fn me(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<MeOut>> {
+pub async fn me(
+    State(state): State<AppState>,
+    auth: Auth,
+    headers: HeaderMap,
+) -> ApiResult<Json<MeOut>> {
     let u = state.app.user_view(auth.actor().user_id).await?;
+    let token = state.app.calendar_feed_token(auth.actor()).await?;
     Ok(Json(MeOut {
         user: u.into(),
-        calendar_feed_url: None,
+        calendar_feed_url: Some(super::meetings::feed_url(
+            &headers,
+            state.secure_cookies,
+            &token,
+        )),
     }))
 }
 
@@ -254,9 +264,14 @@ pub async fn update_me(
             jar.get(SESSION_COOKIE).map(|c| c.value()),
         )
         .await?;
+    let token = state.app.calendar_feed_token(auth.actor()).await?;
     Ok(Json(MeOut {
         user: u.into(),
-        calendar_feed_url: None,
+        calendar_feed_url: Some(super::meetings::feed_url(
+            &headers,
+            state.secure_cookies,
+            &token,
+        )),
     }))
 }
 

@@ -17,7 +17,8 @@ use crate::state::AppState;
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TimelineItemOut {
     pub id: i64,
-    /// `change` (a tracked field change), `activity` (an activity done), `note`, `email`.
+    /// `change` (a tracked field change), `activity` (an activity done), `note`, `email`,
+    /// `meeting` (a meeting scheduled on the record; its id is the meeting's).
     pub kind: String,
     /// Changes: the field and its old and new values.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -72,6 +73,20 @@ impl From<TimelineItem> for TimelineItemOut {
                 message_id: m.message_id,
                 recipients: m.recipients,
                 changed_by: m.author_id,
+                changed_at: m.created_at,
+            },
+            TimelineItem::Meeting(m) => TimelineItemOut {
+                id: m.id,
+                kind: "meeting".into(),
+                field: None,
+                old_value: None,
+                new_value: None,
+                subject: Some(m.name),
+                body: m.description,
+                activity_type_id: None,
+                message_id: None,
+                recipients: None,
+                changed_by: m.created_by,
                 changed_at: m.created_at,
             },
         }

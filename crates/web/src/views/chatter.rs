@@ -27,6 +27,55 @@ pub struct TimelineRow {
     pub kind: String,
 }
 
+/// A timeline line before its "who, when" is worded.
+pub struct Parts {
+    pub what: String,
+    pub by: Option<i64>,
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub body: String,
+    pub kind: String,
+}
+
+/// A post (note, e-mail, done activity, meeting) as a timeline line; changes are worded by
+/// each record's page (`None` for them).
+pub fn post_parts(
+    tr: Tr<'_>,
+    names: &super::activities::Names,
+    tz: &str,
+    item: &sen_app::timeline::TimelineItem,
+) -> Option<Parts> {
+    use sen_app::timeline::TimelineItem;
+    match item {
+        TimelineItem::Change(_) => None,
+        TimelineItem::Message(m) => Some(Parts {
+            what: names.post_text(tr, m),
+            by: m.author_id,
+            at: m.created_at,
+            body: m.body.clone().unwrap_or_default(),
+            kind: m.kind.clone(),
+        }),
+        TimelineItem::Meeting(m) => Some(Parts {
+            what: format!("📅 {}", tr.t1("timeline-meeting", "name", &m.name)),
+            by: m.created_by,
+            at: m.created_at,
+            body: format!(
+                "{}{}",
+                super::display::format_time(m.start_at, tz, tr.lang),
+                m.location
+                    .as_deref()
+                    .map(|l| format!(" · {l}"))
+                    .unwrap_or_default()
+            ),
+            kind: "meeting".into(),
+        }),
+    }
+}
+
+/// Whether a line's body is sanitised HTML (notes and e-mails) rather than plain text.
+pub fn is_html(kind: &str) -> bool {
+    kind == "note" || kind == "email"
+}
+
 #[derive(Template)]
 #[template(path = "chatter/panel.html")]
 struct Panel {

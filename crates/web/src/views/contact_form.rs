@@ -292,7 +292,7 @@ async fn form_page(state: &AppState, ctx: &PageCtx, actor: &Actor, s: FormState<
                     (h.field.as_str(), h.old_value.as_deref()),
                     (h.field.as_str(), h.new_value.as_deref()),
                 ],
-                TimelineItem::Message(_) => vec![],
+                _ => vec![],
             })),
         )
         .await;
@@ -300,7 +300,7 @@ async fn form_page(state: &AppState, ctx: &PageCtx, actor: &Actor, s: FormState<
         let users = state.app.user_names().await.unwrap_or_default();
         let rows = items
             .iter()
-            .map(|item| {
+            .filter_map(|item| {
                 let (what, by, at, body, kind) = match item {
                     TimelineItem::Change(h) => (
                         match h.field.as_str() {
@@ -317,28 +317,25 @@ async fn form_page(state: &AppState, ctx: &PageCtx, actor: &Actor, s: FormState<
                         String::new(),
                         "change".to_string(),
                     ),
-                    TimelineItem::Message(m) => (
-                        posts.post_text(tr, m),
-                        m.author_id,
-                        m.created_at,
-                        m.body.clone().unwrap_or_default(),
-                        m.kind.clone(),
-                    ),
+                    post => match super::chatter::post_parts(tr, &posts, &actor.time_zone, post) {
+                        Some(p) => (p.what, p.by, p.at, p.body, p.kind),
+                        None => return None,
+                    },
                 };
                 let when = format_time(at, &actor.time_zone, ctx.lang);
                 let who = by
                     .and_then(|b| users.iter().find(|(u, _)| *u == b))
                     .map(|(_, n)| n.clone());
-                TimelineRow {
+                Some(TimelineRow {
                     what,
                     when: match who {
                         Some(w) => format!("{w}, {when}"),
                         None => when,
                     },
-                    html: kind == "note" || kind == "email",
+                    html: super::chatter::is_html(&kind),
                     body,
                     kind,
-                }
+                })
             })
             .collect();
         let chatter = super::chatter::panel(

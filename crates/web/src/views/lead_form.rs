@@ -320,7 +320,7 @@ async fn form_page(
         .map(|(items, _)| items)
         .unwrap_or_default()
         .iter()
-        .map(|item| {
+        .filter_map(|item| {
             let (what, by, at, body, kind) = match item {
                 TimelineItem::Change(c) => (
                     timeline_text(tr, c, &l.opts, &l.pipeline),
@@ -329,27 +329,24 @@ async fn form_page(
                     String::new(),
                     "change".to_string(),
                 ),
-                TimelineItem::Message(m) => (
-                    names.post_text(tr, m),
-                    m.author_id,
-                    m.created_at,
-                    m.body.clone().unwrap_or_default(),
-                    m.kind.clone(),
-                ),
+                post => match super::chatter::post_parts(tr, &names, &tz, post) {
+                    Some(p) => (p.what, p.by, p.at, p.body, p.kind),
+                    None => return None,
+                },
             };
             let who = l.opts.user_name(by);
             let when = format_time(at, &tz, ctx.lang);
-            TimelineRow {
+            Some(TimelineRow {
                 what,
                 when: if who.is_empty() {
                     when
                 } else {
                     format!("{who}, {when}")
                 },
-                html: kind == "note" || kind == "email",
+                html: super::chatter::is_html(&kind),
                 body,
                 kind,
-            }
+            })
         })
         .collect();
     let chatter = super::chatter::panel(
