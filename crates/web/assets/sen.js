@@ -216,3 +216,10 @@
   document.addEventListener("DOMContentLoaded", function () { all(); });
   document.addEventListener("htmx:load", function (e) { all(e.target); });
 })();
+// A form that comes back refused (422) shows its errors in place: htmx would not swap it.
+document.addEventListener("htmx:beforeSwap", function (e) {
+  if (e.detail.xhr && e.detail.xhr.status === 422) {
+    e.detail.shouldSwap = true;
+    e.detail.isError = false;
+  }
+});

@@ -19,7 +19,7 @@ notify-message = { $actor } sent an e-mail from “{ $record }”: { $detail }
 notify-activity = { $actor }: activity “{ $detail }” on “{ $record }”
 notify-mention = { $actor } mentioned you on “{ $record }”: { $detail }
 notify-assigned = { $actor } assigned “{ $record }” to you
-notify-reminder = Reminder: { $detail } (“{ $record }”)
+notify-reminder = Reminder: { $detail }
 mail-notification-subject = [Sen CRM] { $line }
 mail-notification-body =
     Hello { $name },
@@ -84,3 +84,58 @@ mail-state-queued = Waiting to be sent
 mail-state-sent = Sent
 mail-state-outbox = In the outbox
 mail-state-failed = Failed
+nav-calendar = Calendar
+calendar-title = Calendar
+calendar-moved = Meeting moved.
+calendar-move-failed = The meeting could not be moved; it is back where it was.
+calendar-needs-js = The calendar needs JavaScript. You can still schedule meetings from an opportunity.
+calendar-feed-title = Sync with your calendar app
+calendar-feed-hint = Add this secret address to Google Calendar, Outlook or Apple Calendar to see your meetings and activities. Do not share it; revoke it through the API (DELETE /api/v1/me/calendar-feed).
+meeting-new = Schedule a meeting
+meeting-edit = Edit meeting
+meeting-schedule = Schedule
+meeting-schedule-from-record = Schedule meeting
+meeting-name-for = Meeting with { $name }
+meeting-name = Title
+meeting-start = Starts
+meeting-stop = Ends
+meeting-all-day = All day
+meeting-location = Location
+meeting-attendees = Attendees
+meeting-description = Description
+meeting-reminder = Remind me
+meeting-reminder-none = No reminder
+meeting-reminder-0 = When it starts
+meeting-reminder-5 = 5 minutes before
+meeting-reminder-15 = 15 minutes before
+meeting-reminder-30 = 30 minutes before
+meeting-reminder-60 = 1 hour before
+meeting-reminder-1440 = 1 day before
+meeting-reminder-channel = Remind by
+meeting-channel-in_app = The bell
+meeting-channel-email = E-mail
+meeting-repeat = Repeat
+meeting-repeat-none = Does not repeat
+meeting-repeat-DAILY = Daily
+meeting-repeat-WEEKLY = Weekly
+meeting-repeat-MONTHLY = Monthly
+meeting-repeat-YEARLY = Yearly
+meeting-interval = Every (days / weeks / months / years)
+meeting-count = Times
+meeting-count-hint = Leave empty to repeat until a date or for ever; give either a count or an end date, not both.
+meeting-until = Repeat until
+meeting-scope = Apply to
+meeting-scope-this = This meeting only
+meeting-scope-all = All meetings in the series
+meeting-download-ics = Download .ics
+meeting-delete = Delete meeting
+meeting-delete-confirm = Delete this meeting?
+timeline-meeting = Meeting scheduled: { $name }
+mail-reminder-subject = Reminder: { $meeting } at { $when }
+mail-reminder-body =
+    Hello { $name },
+
+    “{ $meeting }” starts at { $when }.
+    Location: { $location }
+
+    — Sen CRM

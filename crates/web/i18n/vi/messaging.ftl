@@ -18,7 +18,7 @@ notify-message = { $actor } gửi e-mail từ “{ $record }”: { $detail }
 notify-activity = { $actor } — hoạt động “{ $detail }” trong “{ $record }”
 notify-mention = { $actor } nhắc đến bạn trong “{ $record }”: { $detail }
 notify-assigned = { $actor } giao “{ $record }” cho bạn
-notify-reminder = Nhắc lịch: { $detail } — “{ $record }”
+notify-reminder = Nhắc lịch: { $detail }
 mail-notification-subject = [Sen CRM] { $line }
 mail-notification-body =
     Chào { $name },
@@ -82,3 +82,58 @@ mail-state-queued = Đang chờ gửi
 mail-state-sent = Đã gửi
 mail-state-outbox = Trong hộp thư đi
 mail-state-failed = Gửi thất bại
+nav-calendar = Lịch
+calendar-title = Lịch
+calendar-moved = Đã dời lịch họp.
+calendar-move-failed = Không dời được lịch họp; đã trả về như cũ.
+calendar-needs-js = Lịch cần JavaScript. Bạn vẫn có thể lên lịch họp từ một cơ hội.
+calendar-feed-title = Đồng bộ với ứng dụng lịch
+calendar-feed-hint = Thêm địa chỉ bí mật này vào Google Calendar, Outlook hoặc Lịch của iPhone để thấy các cuộc họp và hoạt động của bạn. Đừng chia sẻ nó; có thể thu hồi trong API (DELETE /api/v1/me/calendar-feed).
+meeting-new = Lên lịch họp
+meeting-edit = Sửa cuộc họp
+meeting-schedule = Lên lịch
+meeting-schedule-from-record = Lên lịch họp
+meeting-name-for = Họp với { $name }
+meeting-name = Tiêu đề
+meeting-start = Bắt đầu
+meeting-stop = Kết thúc
+meeting-all-day = Cả ngày
+meeting-location = Địa điểm
+meeting-attendees = Người tham dự
+meeting-description = Mô tả
+meeting-reminder = Nhắc trước
+meeting-reminder-none = Không nhắc
+meeting-reminder-0 = Đúng giờ bắt đầu
+meeting-reminder-5 = 5 phút
+meeting-reminder-15 = 15 phút
+meeting-reminder-30 = 30 phút
+meeting-reminder-60 = 1 giờ
+meeting-reminder-1440 = 1 ngày
+meeting-reminder-channel = Nhắc qua
+meeting-channel-in_app = Chuông thông báo
+meeting-channel-email = E-mail
+meeting-repeat = Lặp lại
+meeting-repeat-none = Không lặp lại
+meeting-repeat-DAILY = Hằng ngày
+meeting-repeat-WEEKLY = Hằng tuần
+meeting-repeat-MONTHLY = Hằng tháng
+meeting-repeat-YEARLY = Hằng năm
+meeting-interval = Cứ mỗi (ngày / tuần / tháng / năm)
+meeting-count = Số lần
+meeting-count-hint = Để trống nếu lặp đến một ngày hoặc mãi mãi; không điền cả số lần lẫn ngày kết thúc.
+meeting-until = Lặp đến ngày
+meeting-scope = Áp dụng cho
+meeting-scope-this = Chỉ lần này
+meeting-scope-all = Tất cả các lần
+meeting-download-ics = Tải tệp .ics
+meeting-delete = Xóa cuộc họp
+meeting-delete-confirm = Xóa cuộc họp này?
+timeline-meeting = Lên lịch họp: { $name }
+mail-reminder-subject = Nhắc lịch: { $meeting } lúc { $when }
+mail-reminder-body =
+    Chào { $name },
+
+    Sắp đến giờ họp “{ $meeting }” lúc { $when }.
+    Địa điểm: { $location }
+
+    — Sen CRM

@@ -18,7 +18,7 @@ notify-message = { $actor } 從「{ $record }」寄出郵件：{ $detail }
 notify-activity = { $actor }：「{ $record }」的活動「{ $detail }」
 notify-mention = { $actor } 在「{ $record }」提到你：{ $detail }
 notify-assigned = { $actor } 將「{ $record }」指派給你
-notify-reminder = 提醒：{ $detail }（「{ $record }」）
+notify-reminder = 會議提醒：{ $detail }
 mail-notification-subject = [Sen CRM] { $line }
 mail-notification-body =
     { $name } 您好：
@@ -82,3 +82,58 @@ mail-state-queued = 等待寄送
 mail-state-sent = 已寄出
 mail-state-outbox = 在寄件匣
 mail-state-failed = 寄送失敗
+nav-calendar = 行事曆
+calendar-title = 行事曆
+calendar-moved = 會議時間已更改。
+calendar-move-failed = 無法更改會議時間，已還原。
+calendar-needs-js = 行事曆需要 JavaScript。您仍可從商機安排會議。
+calendar-feed-title = 與行事曆 App 同步
+calendar-feed-hint = 將這個私密網址加入 Google 日曆、Outlook 或 iPhone 行事曆，即可看到您的會議與活動。請勿分享；可透過 API 撤銷（DELETE /api/v1/me/calendar-feed）。
+meeting-new = 安排會議
+meeting-edit = 編輯會議
+meeting-schedule = 安排
+meeting-schedule-from-record = 安排會議
+meeting-name-for = 與 { $name } 開會
+meeting-name = 標題
+meeting-start = 開始
+meeting-stop = 結束
+meeting-all-day = 全天
+meeting-location = 地點
+meeting-attendees = 與會者
+meeting-description = 說明
+meeting-reminder = 提前提醒
+meeting-reminder-none = 不提醒
+meeting-reminder-0 = 開始時
+meeting-reminder-5 = 5 分鐘
+meeting-reminder-15 = 15 分鐘
+meeting-reminder-30 = 30 分鐘
+meeting-reminder-60 = 1 小時
+meeting-reminder-1440 = 1 天
+meeting-reminder-channel = 提醒方式
+meeting-channel-in_app = 鈴鐺通知
+meeting-channel-email = 電子郵件
+meeting-repeat = 重複
+meeting-repeat-none = 不重複
+meeting-repeat-DAILY = 每天
+meeting-repeat-WEEKLY = 每週
+meeting-repeat-MONTHLY = 每月
+meeting-repeat-YEARLY = 每年
+meeting-interval = 每隔（天／週／月／年）
+meeting-count = 次數
+meeting-count-hint = 若重複到某天或永久重複則留空；次數與結束日期請擇一。
+meeting-until = 重複到
+meeting-scope = 套用於
+meeting-scope-this = 僅此次
+meeting-scope-all = 所有場次
+meeting-download-ics = 下載 .ics 檔
+meeting-delete = 刪除會議
+meeting-delete-confirm = 確定刪除這場會議？
+timeline-meeting = 安排會議：{ $name }
+mail-reminder-subject = 會議提醒：{ $meeting }（{ $when }）
+mail-reminder-body =
+    { $name } 您好：
+
+    會議「{ $meeting }」將於 { $when } 開始。
+    地點：{ $location }
+
+    — Sen CRM

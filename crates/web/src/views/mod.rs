@@ -16,6 +16,7 @@ pub mod lead_form;
 pub mod lead_search;
 pub mod leads_list;
 pub mod list_groups;
+pub mod meetings;
 pub mod notifications;
 pub mod page;
 pub mod search_bar;
@@ -147,6 +148,12 @@ pub fn router() -> Router<AppState> {
         .route("/records/{kind}/{id}/notes", post(chatter::note_submit))
         .route("/records/{kind}/{id}/email", post(chatter::email_submit))
         .route("/records/{kind}/{id}/follow", post(chatter::follow_submit))
+        .route("/calendar", get(meetings::calendar_page))
+        .route("/meetings", post(meetings::create_submit))
+        .route("/meetings/new", get(meetings::new_page))
+        .route("/meetings/{id}/edit", get(meetings::edit_page))
+        .route("/meetings/{id}", post(meetings::edit_submit))
+        .route("/meetings/{id}/delete", post(meetings::delete_submit))
         .route("/notifications", get(notifications::list_page))
         .route("/notifications/bell", get(notifications::bell))
         .route(
