@@ -276,6 +276,7 @@ impl App {
         sen_store::activities::delete_of_record(&mut tx, RECORD, id).await?;
         sen_store::followers::delete_of_record(&mut tx, RECORD, id).await?;
         sen_store::meetings::unlink_record(&mut tx, RECORD, id).await?;
+        sen_store::attachments::delete_of_record(&mut tx, RECORD, id).await?;
         store::delete(&mut tx, id).await?;
         change_log::write(
             &mut tx,

@@ -163,6 +163,7 @@ impl App {
             messages::move_to(tx, "lead", other.id, kept.id).await?;
             sen_store::followers::move_to(tx, "lead", other.id, kept.id).await?;
             sen_store::meetings::move_to(tx, "lead", other.id, kept.id).await?;
+            sen_store::attachments::move_to(tx, "lead", other.id, kept.id).await?;
             store::delete(tx, other.id).await?;
         }
         activities::refresh_lead(tx, kept.id).await?;

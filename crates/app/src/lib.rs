@@ -5,6 +5,7 @@
 pub mod access;
 pub mod activities;
 pub mod activity_types;
+pub mod attachments;
 pub mod auth;
 pub mod board;
 pub mod bulk;

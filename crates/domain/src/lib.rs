@@ -7,6 +7,7 @@
 mod choice;
 
 pub mod activity;
+pub mod attachment;
 pub mod contact;
 pub mod errors;
 pub mod filter;

@@ -233,6 +233,7 @@ macro_rules! bind_args {
                 Arg::Time(v) => q.bind(v),
                 Arg::Date(v) => q.bind(v),
                 Arg::Json(v) => q.bind(v.map(sqlx::types::Json)),
+                Arg::Bytes(v) => q.bind(v),
             };
         }
         q

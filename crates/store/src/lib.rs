@@ -1,6 +1,7 @@
 //! Persistence for Sen CRM on SQLite and PostgreSQL. The only crate that writes SQL.
 
 pub mod activities;
+pub mod attachments;
 pub mod auth;
 pub mod board;
 pub mod change_log;

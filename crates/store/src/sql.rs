@@ -14,6 +14,7 @@ pub enum Arg {
     Time(Option<DateTime<Utc>>),
     Date(Option<NaiveDate>),
     Json(Option<serde_json::Value>),
+    Bytes(Option<Vec<u8>>),
 }
 
 impl Arg {
@@ -47,6 +48,7 @@ arg_from!(String, Text, |x| x);
 arg_from!(&str, Text, |x: &str| x.to_string());
 arg_from!(DateTime<Utc>, Time, |x| x);
 arg_from!(NaiveDate, Date, |x| x);
+arg_from!(Vec<u8>, Bytes, |x| x);
 
 impl From<&String> for Arg {
     fn from(x: &String) -> Self {

@@ -1791,6 +1791,10 @@ const API_ROUTES: &[(&str, &str)] = &[
     ("delete", "/api/v1/activities/{id}"),
     ("post", "/api/v1/activities/{id}/done"),
     ("post", "/api/v1/records/{type}/{id}/notes"),
+    ("get", "/api/v1/records/{type}/{id}/attachments"),
+    ("post", "/api/v1/records/{type}/{id}/attachments"),
+    ("get", "/api/v1/attachments/{id}"),
+    ("delete", "/api/v1/attachments/{id}"),
     ("post", "/api/v1/records/{type}/{id}/messages"),
     ("get", "/api/v1/followers"),
     ("post", "/api/v1/followers"),
@@ -2236,3 +2240,6 @@ mod smtp_server;
 
 #[path = "web/messaging_api.rs"]
 mod messaging_api;
+
+#[path = "web/meetings_api.rs"]
+mod meetings_api;

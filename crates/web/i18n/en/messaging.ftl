@@ -139,3 +139,5 @@ mail-reminder-body =
     Location: { $location }
 
     — Sen CRM
+attach-file = Choose a file
+attach-submit = Attach

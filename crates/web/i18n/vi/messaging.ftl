@@ -137,3 +137,5 @@ mail-reminder-body =
     Địa điểm: { $location }
 
     — Sen CRM
+attach-file = Chọn tệp
+attach-submit = Đính kèm

@@ -137,3 +137,5 @@ mail-reminder-body =
     地點：{ $location }
 
     — Sen CRM
+attach-file = 選擇檔案
+attach-submit = 附加檔案

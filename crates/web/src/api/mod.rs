@@ -3,6 +3,7 @@
 
 pub mod activities;
 pub mod activity_types;
+pub mod attachments;
 pub mod board;
 pub mod contacts;
 pub mod events;
@@ -141,6 +142,8 @@ pub fn router() -> (axum::Router<AppState>, OpenApi) {
         .routes(routes!(rates::list))
         .routes(routes!(rates::set, rates::delete))
         .routes(routes!(timeline::timeline))
+        .routes(routes!(attachments::list, attachments::upload))
+        .routes(routes!(attachments::download, attachments::delete))
         .routes(routes!(posts::note))
         .routes(routes!(posts::message))
         .routes(routes!(

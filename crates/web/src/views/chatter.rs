@@ -90,6 +90,8 @@ struct Panel {
     can_email: bool,
     email_to: String,
     mention_names: String,
+    /// (id, file name, size as read)
+    attachments: Vec<(i64, String, String)>,
     rows: Vec<TimelineRow>,
 }
 
@@ -161,6 +163,14 @@ pub async fn panel(
         .map(|(_, n)| n)
         .collect::<Vec<_>>()
         .join("\n");
+    let attachments = state
+        .app
+        .list_attachments(actor, record_type, id)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|a| (a.id, a.file_name, size_text(a.size)))
+        .collect();
     let p = Panel {
         tr,
         csrf: ctx
@@ -177,12 +187,21 @@ pub async fn panel(
         can_email: can_edit,
         email_to: email_to.unwrap_or_default(),
         mention_names,
+        attachments,
         rows,
     };
     p.render().unwrap_or_else(|e| {
         tracing::error!(error = %e, "chatter template failed");
         String::new()
     })
+}
+
+fn size_text(bytes: i64) -> String {
+    match bytes {
+        b if b >= 1024 * 1024 => format!("{:.1} MB", b as f64 / 1024.0 / 1024.0),
+        b if b >= 1024 => format!("{} KB", b / 1024),
+        b => format!("{b} B"),
+    }
 }
 
 fn record_of(kind: &str, id: &str) -> Option<(RecordType, i64)> {
@@ -303,5 +322,26 @@ pub async fn follow_submit(
     match result {
         Ok(()) | Err(AppError::NotFound) => go(&ctx, &record_url(rt, id)),
         Err(e) => error_page(&ctx, e),
+    }
+}
+
+/// `POST /records/{type}/{id}/attachments` (multipart `file`).
+pub async fn attach_submit(
+    State(state): State<AppState>,
+    Signed { ctx, actor }: Signed,
+    Path((kind, id)): Path<(String, String)>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Body,
+) -> Response {
+    let Some((rt, id)) = record_of(&kind, &id) else {
+        return error_page(&ctx, AppError::NotFound);
+    };
+    let upload = match crate::api::attachments::read_upload(&headers, None, body).await {
+        Ok(u) => u,
+        Err(e) => return e.into_response(),
+    };
+    match state.app.attach(&actor, rt, id, upload).await {
+        Ok(_) => go(&ctx, &record_url(rt, id)),
+        Err(e) => refused(&ctx, e),
     }
 }

@@ -148,6 +148,10 @@ pub fn router() -> Router<AppState> {
         .route("/records/{kind}/{id}/notes", post(chatter::note_submit))
         .route("/records/{kind}/{id}/email", post(chatter::email_submit))
         .route("/records/{kind}/{id}/follow", post(chatter::follow_submit))
+        .route(
+            "/records/{kind}/{id}/attachments",
+            post(chatter::attach_submit),
+        )
         .route("/calendar", get(meetings::calendar_page))
         .route("/meetings", post(meetings::create_submit))
         .route("/meetings/new", get(meetings::new_page))
@@ -244,7 +248,27 @@ async fn home(State(state): State<AppState>, ctx: page::PageCtx) -> Response {
 
 /// For form posts (not the JSON API), lifts the `_csrf` field into the request so the
 /// authentication extractor can compare it with the session's token.
-pub async fn csrf_form(req: Request, next: Next) -> Response {
+pub async fn csrf_form(mut req: Request, next: Next) -> Response {
+    // A file upload form (multipart) carries its token in the query: its body is read by
+    // the handler, within the attachment limit.
+    let is_upload = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("multipart/form-data"));
+    if is_upload && !req.uri().path().starts_with("/api/") {
+        let token = req.uri().query().and_then(|q| {
+            serde_urlencoded::from_str::<Vec<(String, String)>>(q)
+                .ok()?
+                .into_iter()
+                .find(|(k, _)| k == "_csrf")
+                .map(|(_, v)| v)
+        });
+        if let Some(t) = token {
+            req.extensions_mut().insert(FormCsrf(t));
+        }
+        return next.run(req).await;
+    }
     let is_form = req
         .headers()
         .get(header::CONTENT_TYPE)
