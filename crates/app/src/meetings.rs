@@ -239,7 +239,7 @@ impl App {
         name: &str,
     ) -> AppResult<()> {
         let r = self.record_ref_any(&mut *tx, rt, rid).await?;
-        let detail = format!("📅 {name}");
+        let detail = name.to_string();
         let news = crate::notify::News {
             kind: sen_domain::notify::Kind::Activity,
             record_type: rt.as_str(),

@@ -55,7 +55,7 @@ pub fn post_parts(
             kind: m.kind.clone(),
         }),
         TimelineItem::Meeting(m) => Some(Parts {
-            what: format!("📅 {}", tr.t1("timeline-meeting", "name", &m.name)),
+            what: tr.t1("timeline-meeting", "name", &m.name),
             by: m.created_by,
             at: m.created_at,
             body: format!(
