@@ -65,6 +65,7 @@ fn when_of(m: &Meeting, start: chrono::DateTime<Utc>, stop: chrono::DateTime<Utc
         When::Days {
             start: s,
             end: e.succ_opt().unwrap_or(e).max(s.succ_opt().unwrap_or(s)),
+            tz,
         }
     } else {
         When::Zoned {
@@ -241,6 +242,7 @@ impl App {
                 when: When::Days {
                     start: a.due_date,
                     end: a.due_date.succ_opt().unwrap_or(a.due_date),
+                    tz: chrono_tz::UTC,
                 },
                 summary: a.summary.clone().or(ty).unwrap_or_default(),
                 location: None,

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use futures_util::FutureExt;
 use rand::RngCore;
 use sen_store::jobs::{self, Job};
 use sen_store::mails;
@@ -101,7 +102,17 @@ impl Worker {
         let Some(job) = jobs::claim(&self.app.db, &self.name, t, lease_until).await? else {
             return Ok(None);
         };
-        let outcome = match self.handle(&job).await {
+        // A panicking handler fails its job instead of stopping the worker.
+        let ran = std::panic::AssertUnwindSafe(self.handle(&job))
+            .catch_unwind()
+            .await
+            .unwrap_or_else(|_| {
+                Err(JobError {
+                    reason: "the job panicked".into(),
+                    permanent: true,
+                })
+            });
+        let outcome = match ran {
             Ok(()) => {
                 jobs::finish(&self.app.db, job.id, &self.name, now()).await?;
                 Outcome::Done

@@ -304,12 +304,26 @@ impl App {
         if self.mail.smtp.is_none() {
             return Ok(0);
         }
-        let ids = mails::outbox_ids(&mut &self.db).await?;
+        let waiting = mails::list(&mut &self.db, Some("outbox"), i64::MAX).await?;
         let mut tx = self.db.begin().await?;
-        for id in &ids {
-            self.enqueue_mail_job(&mut tx, *id).await?;
+        for m in &waiting {
+            // Keyed on the mail and its attempts: instances starting together queue it once.
+            jobs::enqueue(
+                &mut tx,
+                NewJob {
+                    kind: SEND_JOB,
+                    payload: serde_json::json!({ "mail_id": m.id }).to_string(),
+                    unique_key: Some(format!("outbox:{}:{}", m.id, m.attempts)),
+                    run_at: now(),
+                    max_attempts: 5,
+                },
+                now(),
+            )
+            .await?;
         }
+        let ids = waiting;
         tx.commit().await?;
+        self.wake_worker();
         Ok(ids.len())
     }
 

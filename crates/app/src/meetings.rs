@@ -113,6 +113,7 @@ impl App {
         actor: &Actor,
         organizer: i64,
         attendees: &[AttendeeInput],
+        previous: &[Attendee],
         e: &mut FieldErrors,
     ) -> AppResult<Vec<(Option<i64>, Option<i64>, String)>> {
         if attendees.len() > rules::MAX_ATTENDEES {
@@ -126,9 +127,15 @@ impl App {
         }
         let mut rows: Vec<(Option<i64>, Option<i64>, String)> =
             vec![(Some(organizer), None, Answer::Accepted.as_str().into())];
+        let known = |u: Option<i64>, c: Option<i64>| {
+            previous
+                .iter()
+                .find(|p| (u.is_some() && p.user_id == u) || (c.is_some() && p.contact_id == c))
+                .and_then(|p| Answer::parse(&p.status))
+        };
         for a in attendees {
             let status = match a.status.as_deref() {
-                None => Answer::NeedsAction,
+                None => known(a.user_id, a.contact_id).unwrap_or(Answer::NeedsAction),
                 Some(s) => match Answer::parse(s) {
                     Some(x) => x,
                     None => {
@@ -204,7 +211,7 @@ impl App {
             e.add("organizer_id", Invalid::NotFound);
         }
         let people = self
-            .checked_people(&mut tx, actor, organizer, &attendees, &mut e)
+            .checked_people(&mut tx, actor, organizer, &attendees, &[], &mut e)
             .await?;
         e.into_result()?;
         let row = row_of(&values, organizer);
@@ -226,7 +233,7 @@ impl App {
                 .await?;
         }
         tx.commit().await?;
-        self.schedule_due_work().await?;
+        self.reschedule_reminders().await;
         self.get_meeting(actor, id).await
     }
 
@@ -295,8 +302,27 @@ impl App {
             e.merge(ve);
         }
         let mut tx = self.db.begin().await?;
+        // Answers already given stay (from the occurrence's own row if it has one).
+        let own = match (one, occurrence) {
+            (true, Some(o)) => store::occurrence_row(&mut tx, current.id, o).await?,
+            _ => None,
+        };
+        let previous =
+            store::attendees(&mut tx, &[own.as_ref().map_or(current.id, |x| x.id)]).await?;
+        let previous = if previous.is_empty() {
+            store::attendees(&mut tx, &[current.id]).await?
+        } else {
+            previous
+        };
         let people = self
-            .checked_people(&mut tx, actor, current.organizer_id, &attendees, &mut e)
+            .checked_people(
+                &mut tx,
+                actor,
+                current.organizer_id,
+                &attendees,
+                &previous,
+                &mut e,
+            )
             .await?;
         e.into_result()?;
         let row = row_of(&values, current.organizer_id);
@@ -336,11 +362,18 @@ impl App {
         store::set_attendees(&mut tx, target, &people).await?;
         store::set_alarms(&mut tx, target, &alarm_rows(&values.alarms)).await?;
         tx.commit().await?;
-        self.schedule_due_work().await?;
+        self.reschedule_reminders().await;
         self.get_meeting(actor, target).await
     }
 
-    fn is_occurrence(&self, m: &Meeting, at: DateTime<Utc>) -> bool {
+    /// Queues reminders now due after a change; a failure is logged, never the change's.
+    async fn reschedule_reminders(&self) {
+        if let Err(e) = self.schedule_due_work().await {
+            tracing::error!(error = %e, "scheduling reminders");
+        }
+    }
+
+    pub(crate) fn is_occurrence(&self, m: &Meeting, at: DateTime<Utc>) -> bool {
         rules::occurrences(
             m.start_at,
             m.stop_at,
@@ -348,9 +381,23 @@ impl App {
             m.rrule.as_deref(),
             at,
             at + chrono::Duration::seconds(1),
-            4,
+            400,
         )
         .contains(&at)
+    }
+
+    /// The edited occurrence of a series at `at`, if one exists (its own values are the
+    /// starting point of another change to it).
+    pub async fn occurrence_meeting(
+        &self,
+        actor: &Actor,
+        series_id: i64,
+        at: DateTime<Utc>,
+    ) -> AppResult<Option<MeetingView>> {
+        match store::occurrence_row(&mut &self.db, series_id, at).await? {
+            Some(x) if !x.cancelled => Ok(Some(self.get_meeting(actor, x.id).await?)),
+            _ => Ok(None),
+        }
     }
 
     /// Deletes a meeting, or (`This`) cancels one occurrence of a series.
@@ -371,6 +418,18 @@ impl App {
             return Err(AppError::Forbidden);
         }
         let mut tx = self.db.begin().await?;
+        if let Some(parent) = m.parent_id {
+            // An edited occurrence: "this one" cancels it (its series would otherwise show
+            // the original again); "all" deletes the series.
+            match scope {
+                Scope::This => store::cancel(&mut tx, m.id).await?,
+                Scope::All => {
+                    store::delete(&mut tx, parent).await?;
+                }
+            }
+            tx.commit().await?;
+            return Ok(());
+        }
         match (scope, m.rrule.is_some(), occurrence) {
             (Scope::This, true, Some(o)) => {
                 if !self.is_occurrence(&m, o) {

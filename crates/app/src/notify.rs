@@ -275,6 +275,15 @@ impl App {
             None => rules::all_topics(),
         };
         let mut tx = self.db.begin().await?;
+        if users::by_id(&mut tx, user_id)
+            .await?
+            .is_none_or(|u| !u.active)
+        {
+            return Err(AppError::field(
+                "user_id",
+                sen_domain::errors::Invalid::NotFound,
+            ));
+        }
         if user_id != actor.user_id {
             crate::access::require_manager(actor)?;
             let sees = record_type == "team"
@@ -417,7 +426,7 @@ impl App {
         else {
             return Ok(());
         };
-        if n.emailed_at.is_some() {
+        if n.emailed_at.is_some() || n.read_at.is_some() {
             return Ok(());
         }
         let Some(u) = users::by_id(&mut &self.db, n.user_id)
@@ -426,6 +435,10 @@ impl App {
         else {
             return Ok(());
         };
+        // Deactivated, or changed their mind since: no mail.
+        if !u.active || u.notify_email != NotifyEmail::Immediate.as_str() {
+            return Ok(());
+        }
         let line = describe(texts, &u.language, &n);
         let subject = texts.text(
             &u.language,

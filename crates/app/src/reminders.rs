@@ -23,7 +23,9 @@ const GRACE_MINUTES: i64 = 60;
 const LOOKAHEAD_MINUTES: i64 = 2;
 
 impl App {
-    /// Queues the reminders that fall due in the next minutes (once each).
+    /// Queues the reminders that fall due in the next minutes (once each): only meetings
+    /// with alarms are expanded, each as far ahead as its longest alarm. An edited
+    /// occurrence rings with its own alarms at its own time.
     pub(crate) async fn schedule_reminders(&self, at: DateTime<Utc>) -> AppResult<usize> {
         let from = at - chrono::Duration::minutes(GRACE_MINUTES);
         let until = at + chrono::Duration::minutes(LOOKAHEAD_MINUTES);
@@ -33,44 +35,74 @@ impl App {
             return Ok(0);
         }
         let ids: Vec<i64> = series.iter().map(|m| m.id).collect();
-        let alarms = store::alarms(&mut &self.db, &ids).await?;
-        let occurrences = self.occurrences_between(None, from, horizon).await?;
-        let mut tx = self.db.begin().await?;
-        let mut queued = 0;
-        for o in occurrences.iter().filter(|o| ids.contains(&o.series_id)) {
-            for a in alarms.iter().filter(|a| a.meeting_id == o.series_id) {
-                let due = o.start - chrono::Duration::minutes(a.minutes_before);
-                if due <= from || due > until {
+        let exceptions = store::exceptions_of(&mut &self.db, &ids).await?;
+        let all: Vec<i64> = ids
+            .iter()
+            .copied()
+            .chain(exceptions.iter().map(|x| x.id))
+            .collect();
+        let alarms = store::alarms(&mut &self.db, &all).await?;
+        let alarms_of = |id: i64| alarms.iter().filter(move |a| a.meeting_id == id);
+        // (row, occurrence start, alarm)
+        let mut due: Vec<(i64, DateTime<Utc>, &store::AlarmRow)> = Vec::new();
+        for m in &series {
+            let longest = alarms_of(m.id).map(|a| a.minutes_before).max().unwrap_or(0);
+            let starts = sen_domain::meeting::occurrences(
+                m.start_at,
+                m.stop_at,
+                &m.time_zone,
+                m.rrule.as_deref(),
+                from,
+                until + chrono::Duration::minutes(longest),
+                10_000,
+            );
+            for s in starts {
+                if exceptions
+                    .iter()
+                    .any(|x| x.parent_id == Some(m.id) && x.recurrence_start == Some(s))
+                {
                     continue;
                 }
-                let key = format!(
-                    "reminder:{}:{}:{}:{}",
-                    o.series_id,
-                    o.recurrence_start.unwrap_or(o.start).timestamp(),
-                    a.minutes_before,
-                    a.channel
-                );
-                let payload = serde_json::json!({
-                    "meeting_id": o.meeting.id,
-                    "start": o.start.to_rfc3339(),
-                    "channel": a.channel,
-                });
-                if jobs::enqueue(
-                    &mut tx,
-                    NewJob {
-                        kind: REMINDER_JOB,
-                        payload: payload.to_string(),
-                        unique_key: Some(key),
-                        run_at: due,
-                        max_attempts: 5,
-                    },
-                    at,
-                )
-                .await?
-                .is_some()
-                {
-                    queued += 1;
-                }
+                due.extend(alarms_of(m.id).map(|a| (m.id, s, a)));
+            }
+        }
+        for x in exceptions.iter().filter(|x| !x.cancelled) {
+            due.extend(alarms_of(x.id).map(|a| (x.id, x.start_at, a)));
+        }
+        let mut tx = self.db.begin().await?;
+        let mut queued = 0;
+        for (row, start, a) in due {
+            let ring = start - chrono::Duration::minutes(a.minutes_before);
+            if ring <= from || ring > until {
+                continue;
+            }
+            // Keyed on the actual start: a meeting moved after its reminder rang rings again.
+            let key = format!(
+                "reminder:{row}:{}:{}:{}",
+                start.timestamp(),
+                a.minutes_before,
+                a.channel
+            );
+            let payload = serde_json::json!({
+                "meeting_id": row,
+                "start": start.to_rfc3339(),
+                "channel": a.channel,
+            });
+            if jobs::enqueue(
+                &mut tx,
+                NewJob {
+                    kind: REMINDER_JOB,
+                    payload: payload.to_string(),
+                    unique_key: Some(key),
+                    run_at: ring,
+                    max_attempts: 5,
+                },
+                at,
+            )
+            .await?
+            .is_some()
+            {
+                queued += 1;
             }
         }
         tx.commit().await?;
@@ -78,6 +110,21 @@ impl App {
             self.wake_worker();
         }
         Ok(queued)
+    }
+
+    /// Whether `m` still has an occurrence starting at `start` (not moved nor cancelled
+    /// since the reminder was queued).
+    async fn still_starts_at(&self, m: &store::Meeting, start: DateTime<Utc>) -> AppResult<bool> {
+        if m.cancelled {
+            return Ok(false);
+        }
+        if m.parent_id.is_some() || m.rrule.is_none() {
+            return Ok(m.start_at == start);
+        }
+        Ok(self.is_occurrence(m, start)
+            && store::occurrence_row(&mut &self.db, m.id, start)
+                .await?
+                .is_none())
     }
 
     /// The worker's job: one reminder of one occurrence, to the organiser and every user
@@ -103,13 +150,16 @@ impl App {
             .as_str()
             .and_then(Channel::parse)
             .ok_or_else(|| bad("channel"))?;
-        // A meeting deleted since: nothing to remind.
+        // A meeting deleted, moved or cancelled since: nothing to remind.
         let Some(m) = store::get(&mut &self.db, id)
             .await
             .map_err(AppError::from)?
         else {
             return Ok(());
         };
+        if !self.still_starts_at(&m, start).await? {
+            return Ok(());
+        }
         let series = m.parent_id.unwrap_or(m.id);
         let people = store::attendees(&mut &self.db, &[m.id])
             .await
@@ -122,11 +172,17 @@ impl App {
             people
         };
         let mut tx = self.db.begin().await.map_err(AppError::from)?;
-        for a in people
+        // The organiser always; the others unless they declined.
+        let mut told: Vec<i64> = Vec::new();
+        let others = people
             .iter()
             .filter(|a| a.status != Answer::Declined.as_str())
-        {
-            let Some(user_id) = a.user_id else { continue };
+            .filter_map(|a| a.user_id);
+        for user_id in std::iter::once(m.organizer_id).chain(others) {
+            if told.contains(&user_id) {
+                continue;
+            }
+            told.push(user_id);
             let Some(u) = users::by_id(&mut tx, user_id)
                 .await
                 .map_err(AppError::from)?

@@ -14,8 +14,12 @@ pub enum When {
         start: DateTime<Utc>,
         end: DateTime<Utc>,
     },
-    /// Whole days (`VALUE=DATE`), `end` exclusive.
-    Days { start: NaiveDate, end: NaiveDate },
+    /// Whole days (`VALUE=DATE`), `end` exclusive; `tz` places EXDATE and RECURRENCE-ID.
+    Days {
+        start: NaiveDate,
+        end: NaiveDate,
+        tz: Tz,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -48,11 +52,21 @@ pub struct Event {
 
 /// Escapes a TEXT value.
 fn text(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace(';', "\\;")
-        .replace(',', "\\,")
-        .replace("\r\n", "\\n")
-        .replace('\n', "\\n")
+    let s = s.replace("\r\n", "\n");
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\n' => out.push_str("\\n"),
+            // A lone CR or any other control character could end the line and start a
+            // property of the reader's choosing.
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// A parameter value, quoted when it holds separators.
@@ -93,7 +107,10 @@ fn zoned(out: &mut String, name: &str, when: &When, t: DateTime<Utc>) {
         When::Zoned { tz, .. } => {
             line(out, &format!("{name};TZID={}:{}", tz.name(), local(*tz, t)))
         }
-        When::Days { .. } => line(out, &format!("{name};VALUE=DATE:{}", t.format("%Y%m%d"))),
+        When::Days { tz, .. } => line(
+            out,
+            &format!("{name};VALUE=DATE:{}", t.with_timezone(tz).format("%Y%m%d")),
+        ),
     }
 }
 
@@ -149,7 +166,7 @@ fn event(out: &mut String, e: &Event) {
             zoned(out, "DTSTART", &e.when, *start);
             zoned(out, "DTEND", &e.when, *end);
         }
-        When::Days { start, end } => {
+        When::Days { start, end, .. } => {
             line(
                 out,
                 &format!("DTSTART;VALUE=DATE:{}", start.format("%Y%m%d")),
@@ -298,6 +315,7 @@ mod tests {
 
     #[test]
     fn text_is_escaped() {
+        assert_eq!(text("x\rEND:VEVENT"), "x END:VEVENT");
         assert_eq!(text("a;b,c\\d\ne"), "a\\;b\\,c\\\\d\\ne");
     }
 

@@ -65,6 +65,14 @@ pub async fn claim(
     lease_until: DateTime<Utc>,
 ) -> Result<Option<Job>> {
     let mut tx = db.begin().await?;
+    // A job whose worker died with its last attempt in hand is failed, not run again.
+    tx.execute(&Sql::with(
+        "UPDATE jobs SET state = 'failed', finished_at = $1, locked_by = NULL, locked_until = NULL, \
+         last_error = COALESCE(last_error, 'the worker stopped while running it') \
+         WHERE state = 'running' AND locked_until < $1 AND attempts >= max_attempts",
+        vec![now.into()],
+    ))
+    .await?;
     let lock = match tx.backend() {
         Backend::Postgres => " FOR UPDATE SKIP LOCKED",
         Backend::Sqlite => "",
@@ -157,7 +165,8 @@ pub async fn retry(db: &Db, id: i64, now: DateTime<Utc>) -> Result<bool> {
 pub async fn next_run_at(conn: &mut impl Conn) -> Result<Option<DateTime<Utc>>> {
     let row: Option<(Option<DateTime<Utc>>,)> = conn
         .optional(&Sql::new(
-            "SELECT MIN(run_at) FROM jobs WHERE state IN ('queued', 'running')",
+            "SELECT MIN(CASE WHEN state = 'running' THEN locked_until ELSE run_at END) \
+             FROM jobs WHERE state IN ('queued', 'running')",
         ))
         .await?;
     Ok(row.and_then(|r| r.0))

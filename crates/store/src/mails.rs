@@ -92,13 +92,3 @@ pub async fn set_state(
     .await?;
     Ok(())
 }
-
-/// Ids of mails waiting in the outbox (sent once SMTP is configured).
-pub async fn outbox_ids(conn: &mut impl Conn) -> Result<Vec<i64>> {
-    let rows: Vec<(i64,)> = conn
-        .all(&Sql::new(
-            "SELECT id FROM mails WHERE state = 'outbox' ORDER BY id",
-        ))
-        .await?;
-    Ok(rows.into_iter().map(|r| r.0).collect())
-}

@@ -143,6 +143,16 @@ pub async fn get(conn: &mut impl Conn, id: i64) -> Result<Option<Meeting>> {
     .await
 }
 
+/// Cancels an edited occurrence (its series then skips it).
+pub async fn cancel(tx: &mut Tx, id: i64) -> Result<()> {
+    tx.execute(&Sql::with(
+        "UPDATE meetings SET cancelled = TRUE, version = version + 1 WHERE id = $1",
+        vec![id.into()],
+    ))
+    .await?;
+    Ok(())
+}
+
 pub async fn delete(tx: &mut Tx, id: i64) -> Result<bool> {
     Ok(tx
         .execute(&Sql::with(
@@ -228,7 +238,8 @@ pub async fn of_record(
     .await
 }
 
-/// Series and singles with reminders that may still ring after `from`.
+/// Series and singles with reminders (on them or on one of their edited occurrences) that
+/// may still ring after `from`.
 pub async fn with_alarms(
     conn: &mut impl Conn,
     from: DateTime<Utc>,
@@ -238,7 +249,8 @@ pub async fn with_alarms(
         format!(
             "SELECT {COLUMNS} FROM meetings m WHERE m.parent_id IS NULL AND m.start_at <= $1 \
              AND (m.series_end IS NULL OR m.series_end >= $2) \
-             AND EXISTS (SELECT 1 FROM meeting_alarms x WHERE x.meeting_id = m.id)"
+             AND EXISTS (SELECT 1 FROM meeting_alarms x JOIN meetings c ON c.id = x.meeting_id \
+             WHERE c.id = m.id OR c.parent_id = m.id)"
         ),
         vec![horizon.into(), from.into()],
     ))

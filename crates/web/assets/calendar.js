@@ -16,6 +16,7 @@
     return Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour % 24, +p.minute, +p.second);
   }
   function toWall(iso) { return new Date(wallMs(Date.parse(iso))).toISOString().slice(0, 19); }
+  function nextDay(ymd) { return new Date(Date.parse(ymd + "T00:00:00Z") + 86400000).toISOString().slice(0, 10); }
   function fromWall(date) {
     var w = date.getTime(), t = w;
     for (var i = 0; i < 3; i++) t = w - (wallMs(t) - t);
@@ -27,7 +28,14 @@
   }
   function save(info) {
     var ev = info.event, p = ev.extendedProps;
-    var body = { version: p.version, start: fromWall(ev.start), stop: fromWall(ev.end || ev.start) };
+    var body;
+    if (ev.allDay) {
+      // Whole days: the end shown is exclusive; the meeting's stop is its last day.
+      var last = ev.end ? new Date(ev.end.getTime() - 86400000) : ev.start;
+      body = { version: p.version, start: ev.start.toISOString().slice(0, 10), stop: last.toISOString().slice(0, 10) };
+    } else {
+      body = { version: p.version, start: fromWall(ev.start), stop: fromWall(ev.end || ev.start) };
+    }
     if (p.recurring) { body.scope = "this"; body.occurrence = p.occurrence; }
     fetch("/api/v1/meetings/" + p.seriesId, {
       method: "PATCH",
@@ -63,7 +71,7 @@
               id: o.meeting_id + "@" + o.start,
               title: o.name + (o.location ? " · " + o.location : ""),
               start: o.all_day ? toWall(o.start).slice(0, 10) : toWall(o.start),
-              end: o.all_day ? null : toWall(o.stop),
+              end: o.all_day ? nextDay(toWall(o.stop).slice(0, 10)) : toWall(o.stop),
               allDay: o.all_day,
               classNames: o.recurring ? ["meeting-recurring"] : [],
               extendedProps: { seriesId: o.meeting_id, version: o.version, recurring: o.recurring && o.meeting_id === o.series_id, occurrence: o.recurrence_start }

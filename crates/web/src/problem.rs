@@ -166,7 +166,13 @@ fn current_json(current: Current) -> serde_json::Value {
             serde_json::to_value(crate::api::activity_types::ActivityTypeOut::from(*t))
         }
         Current::Activity(a) => serde_json::to_value(crate::api::activities::ActivityOut::from(*a)),
-        Current::Meeting(m) => Ok(serde_json::json!({"id": m.id, "version": m.version})),
+        Current::Meeting(m) => serde_json::to_value(crate::api::meetings::MeetingOut::from(
+            sen_app::meetings::MeetingView {
+                meeting: *m,
+                attendees: Vec::new(),
+                alarms: Vec::new(),
+            },
+        )),
     };
     value.unwrap_or_default()
 }

@@ -285,6 +285,25 @@ story!(
                 .await,
             Err(AppError::Stale(_))
         ));
+        // Deleting the moved occurrence cancels it: the original does not come back.
+        app.delete_meeting(&me, one.meeting.id, Scope::This, None)
+            .await
+            .unwrap();
+        let cal = app
+            .calendar(
+                &me,
+                None,
+                at("2026-11-30T00:00:00Z"),
+                at("2026-12-10T00:00:00Z"),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            cal.len(),
+            3,
+            "{:?}",
+            cal.iter().map(|o| o.start).collect::<Vec<_>>()
+        );
         // Not an occurrence of the series.
         let e = app
             .delete_meeting(&me, m.id, Scope::This, Some(at("2026-12-03T05:00:00Z")))

@@ -153,7 +153,10 @@ pub struct MeetingPatchIn {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct OccurrenceOut {
-    /// The meeting row (the series, or an edited occurrence).
+    /// The meeting to read or change (`GET/PATCH /meetings/{id}`): the series, or the
+    /// edited occurrence's own meeting.
+    pub id: i64,
+    /// The same as `id` (kept for clarity beside `series_id`).
     pub meeting_id: i64,
     pub series_id: i64,
     /// Its start in the series (give it as `occurrence` to change only this one).
@@ -163,6 +166,10 @@ pub struct OccurrenceOut {
     pub stop: DateTime<Utc>,
     pub all_day: bool,
     pub location: Option<String>,
+    pub description: Option<String>,
+    pub time_zone: String,
+    /// The series' rule (this occurrence is one of it), or null.
+    pub rrule: Option<String>,
     pub recurring: bool,
     pub organizer_id: i64,
     pub record_type: Option<String>,
@@ -173,6 +180,7 @@ pub struct OccurrenceOut {
 impl From<Occurrence> for OccurrenceOut {
     fn from(o: Occurrence) -> Self {
         OccurrenceOut {
+            id: o.meeting.id,
             meeting_id: o.meeting.id,
             series_id: o.series_id,
             recurrence_start: o.recurrence_start,
@@ -182,6 +190,9 @@ impl From<Occurrence> for OccurrenceOut {
             stop: o.stop,
             all_day: o.meeting.all_day,
             location: o.meeting.location,
+            description: o.meeting.description,
+            time_zone: o.meeting.time_zone,
+            rrule: o.meeting.rrule,
             organizer_id: o.meeting.organizer_id,
             record_type: o.meeting.record_type,
             record_id: o.meeting.record_id,
@@ -192,7 +203,11 @@ impl From<Occurrence> for OccurrenceOut {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct OccurrenceList {
+    /// Each occurrence in the range, by start.
     pub items: Vec<OccurrenceOut>,
+    pub total: i64,
+    /// Always null: a range is answered whole (at most 2,000 occurrences).
+    pub next_cursor: Option<String>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -332,7 +347,9 @@ pub async fn list(
     };
     let items = state.app.calendar(auth.actor(), user_id, from, to).await?;
     Ok(Json(OccurrenceList {
+        total: items.len() as i64,
         items: items.into_iter().map(OccurrenceOut::from).collect(),
+        next_cursor: None,
     }))
 }
 
@@ -440,7 +457,13 @@ pub async fn update(
             Scope::parse(s).ok_or_else(|| ApiError::unprocessable("scope", "one of: this, all"))?
         }
     };
-    let cur = state.app.get_meeting(actor, id).await?;
+    let mut cur = state.app.get_meeting(actor, id).await?;
+    // Changing an occurrence already edited starts from its own values.
+    if let (Scope::This, Some(o), Some(_)) = (scope, b.occurrence, &cur.meeting.rrule)
+        && let Some(own) = state.app.occurrence_meeting(actor, id, o).await?
+    {
+        cur = own;
+    }
     let m = &cur.meeting;
     let tz = clean(b.time_zone).unwrap_or_else(|| m.time_zone.clone());
     let length = m.stop_at - m.start_at;
@@ -449,6 +472,7 @@ pub async fn update(
         (Scope::This, Some(o), Some(_)) => o,
         _ => m.start_at,
     };
+    let rule_of_series = m.rrule.clone().or(cur.meeting.rrule.clone());
     let start = match b.start.as_deref() {
         Some(s) => parse_when("start", s, &tz)?,
         None => base_start,
@@ -484,7 +508,7 @@ pub async fn update(
     };
     let rrule = match b.rrule {
         Some(r) => clean(Some(r)),
-        None => m.rrule.clone(),
+        None => rule_of_series,
     };
     let input = MeetingInput {
         values: MeetingValues {

@@ -52,6 +52,7 @@ impl From<FollowView> for FollowerOut {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FollowerList {
     pub items: Vec<FollowerOut>,
+    pub total: i64,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -119,13 +120,14 @@ pub async fn list(
     let (rt, id) = record_of(&p)?;
     let items = state.app.list_followers(auth.actor(), &rt, id).await?;
     Ok(Json(FollowerList {
+        total: items.len() as i64,
         items: items.into_iter().map(FollowerOut::from).collect(),
     }))
 }
 
 /// Follow a record (or every record of a team); following again changes the topics.
 #[utoipa::path(post, path = "/api/v1/followers", tag = "followers", request_body = FollowIn,
-    responses((status = 201, description = "Following", body = FollowerOut),
+    responses((status = 201, description = "Following", body = FollowerOut), (status = 200, description = "Already following: the topics changed", body = FollowerOut),
               (status = 403, description = "Following for someone else needs a manager (problem+json)", body = Problem),
               (status = 404, description = "No such record, or one you may not see (problem+json)", body = Problem),
               (status = 422, description = "Invalid fields, each named (problem+json)", body = Problem),
@@ -141,6 +143,13 @@ pub async fn follow(
     let id = b
         .record_id
         .ok_or_else(|| ApiError::unprocessable("record_id", "required"))?;
+    let who = b.user_id.unwrap_or(auth.actor().user_id);
+    let existed = state
+        .app
+        .list_followers(auth.actor(), &rt, id)
+        .await
+        .map(|fs| fs.iter().any(|f| f.follower.user_id == who))
+        .unwrap_or(false);
     let f = state
         .app
         .follow(auth.actor(), &rt, id, b.user_id, b.topics.as_deref())
@@ -150,7 +159,12 @@ pub async fn follow(
         follower: f,
         user_name: name,
     });
-    Ok((StatusCode::CREATED, Json(out)).into_response())
+    let status = if existed {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok((status, Json(out)).into_response())
 }
 
 /// Stop following (yourself, or — managers — `user_id`).
@@ -212,6 +226,8 @@ pub fn notification_out(n: Notification, lang: &str) -> NotificationOut {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct NotificationList {
     pub items: Vec<NotificationOut>,
+    /// Items on this page.
+    pub total: i64,
     pub unread_count: i64,
     pub next_cursor: Option<String>,
 }
@@ -254,6 +270,7 @@ pub async fn notifications(
         .then(|| items.last().map(|n| n.id.to_string()))
         .flatten();
     Ok(Json(NotificationList {
+        total: items.len() as i64,
         unread_count: state.app.unread_notifications(actor).await?,
         items: items
             .into_iter()

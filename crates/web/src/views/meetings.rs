@@ -211,18 +211,44 @@ fn rrule_of(d: &Draft) -> Option<String> {
     Some(r)
 }
 
-fn draft_of_rrule(d: &mut Draft, rule: &str) {
+/// The repeat fields of a stored rule; UNTIL is shown as its date in the meeting's zone.
+fn draft_of_rrule(d: &mut Draft, rule: &str, tz: &str) {
+    let zone = tz.parse::<chrono_tz::Tz>().unwrap_or(chrono_tz::UTC);
     for part in rule.split(';') {
         match part.split_once('=') {
             Some(("FREQ", v)) => d.repeat = v.into(),
             Some(("INTERVAL", v)) => d.interval = v.into(),
             Some(("COUNT", v)) => d.count = v.into(),
-            Some(("UNTIL", v)) if v.len() >= 8 => {
-                d.until = format!("{}-{}-{}", &v[0..4], &v[4..6], &v[6..8]);
+            Some(("UNTIL", v)) => {
+                if let Ok(t) =
+                    chrono::NaiveDateTime::parse_from_str(v.trim_end_matches('Z'), "%Y%m%dT%H%M%S")
+                {
+                    d.until = t
+                        .and_utc()
+                        .with_timezone(&zone)
+                        .format("%Y-%m-%d")
+                        .to_string();
+                } else if v.len() >= 8 {
+                    d.until = format!("{}-{}-{}", &v[0..4], &v[4..6], &v[6..8]);
+                }
             }
             _ => {}
         }
     }
+}
+
+/// The rule the form describes, keeping the parts the form does not show (BYDAY …) from
+/// the stored rule.
+fn merged_rrule(d: &Draft, stored: Option<&str>) -> Option<String> {
+    let mut rule = rrule_of(d)?;
+    for part in stored.unwrap_or("").split(';') {
+        let key = part.split('=').next().unwrap_or("");
+        if !part.is_empty() && !["FREQ", "INTERVAL", "COUNT", "UNTIL"].contains(&key) {
+            rule.push(';');
+            rule.push_str(part);
+        }
+    }
+    Some(rule)
 }
 
 fn draft_of_form(f: &FormData) -> Draft {
@@ -494,7 +520,7 @@ pub async fn edit_page(
         ..Default::default()
     };
     if let Some(r) = &m.rrule {
-        draft_of_rrule(&mut draft, r);
+        draft_of_rrule(&mut draft, r, &m.time_zone);
     }
     let tr = ctx.tr();
     let page = MeetingForm {
@@ -536,8 +562,45 @@ pub async fn edit_submit(
     let draft = draft_of_form(&f);
     let (scope, occurrence) = scope_of(&f);
     let version = f.id("version").unwrap_or(0);
+    let cur = match state.app.get_meeting(&actor, id).await {
+        Ok(v) => v,
+        Err(e) => return error_page(&ctx, e),
+    };
     let mut e = FieldErrors::new();
-    let values = input_of(&draft, &actor, &mut e);
+    let mut values = input_of(&draft, &actor, &mut e);
+    // The meeting keeps its zone; the form's times were read in the editor's.
+    values.time_zone = cur.meeting.time_zone.clone();
+    values.rrule = merged_rrule(&draft, cur.meeting.rrule.as_deref());
+    // "All" from one occurrence moves the series by as much as that occurrence moved.
+    let opened_at = f
+        .get("occurrence")
+        .and_then(|o| DateTime::parse_from_rfc3339(&o).ok())
+        .map(|o| o.with_timezone(&Utc));
+    if let (Scope::All, Some(at), Some(_)) = (scope, opened_at, &cur.meeting.rrule) {
+        let length = values.stop - values.start;
+        values.start = cur.meeting.start_at + (values.start - at);
+        values.stop = values.start + length;
+    }
+    // Reminders and contacts the form does not show stay.
+    values
+        .alarms
+        .extend(cur.alarms.iter().skip(1).filter_map(|a| {
+            Channel::parse(&a.channel).map(|channel| Alarm {
+                minutes_before: a.minutes_before,
+                channel,
+            })
+        }));
+    let mut people = attendees(&draft, &actor);
+    people.extend(
+        cur.attendees
+            .iter()
+            .filter(|a| a.contact_id.is_some())
+            .map(|a| AttendeeInput {
+                user_id: None,
+                contact_id: a.contact_id,
+                status: Some(a.status.clone()),
+            }),
+    );
     let result = if e.is_empty() {
         state
             .app
@@ -550,7 +613,7 @@ pub async fn edit_submit(
                 MeetingInput {
                     values,
                     organizer_id: None,
-                    attendees: attendees(&draft, &actor),
+                    attendees: people,
                     record: None,
                 },
             )

@@ -245,3 +245,60 @@ story!(
         assert_eq!(h.headers[header::CONTENT_TYPE], "application/octet-stream");
     }
 );
+
+story!(
+    a_meeting_reminder_reaches_smtp_with_a_readable_vietnamese_subject,
+    |db: Db| async move {
+        let server = super::smtp_server::SmtpServer::start();
+        let config =
+            sen_app::mail::MailConfig::new(Some(&server.url()), Some("Sen CRM <crm@sen.vn>"))
+                .unwrap();
+        let app = App::new(db).with_mail(config);
+        let mut c = Client::with_app(app.clone());
+        c.setup().await;
+        let lan = member(&c, "lan@sen.vn", "salesperson").await;
+        let lan_id = lan.get("/api/v1/me").await.json()["id"].as_i64().unwrap();
+        lan.send(
+            Method::PATCH,
+            "/api/v1/me",
+            Some(json!({"language": "vi", "time_zone": "Asia/Ho_Chi_Minh"})),
+        )
+        .await;
+        let start = (chrono::Utc::now() + chrono::Duration::minutes(10)).to_rfc3339();
+        let m = c
+            .post(
+                "/api/v1/meetings",
+                json!({"name": "Gặp anh Mike ở xưởng in", "start": start, "location": "Quận 7",
+                       "attendees": [{"user_id": lan_id}],
+                       "alarms": [{"minutes_before": 10, "channel": "email"}]}),
+            )
+            .await;
+        assert_eq!(m.status, StatusCode::CREATED, "{}", m.text);
+        sen_app::jobs::Worker::new(app.clone(), sen_web::i18n::worker_texts())
+            .drain()
+            .await
+            .unwrap();
+        let got = server.received();
+        let mut to: Vec<String> = got.iter().flat_map(|r| r.to.clone()).collect();
+        to.sort();
+        assert_eq!(
+            to,
+            vec!["chi@sen.vn".to_string(), "lan@sen.vn".to_string()],
+            "the organiser too"
+        );
+        for r in &got {
+            let parsed = mail_parser::MessageParser::default()
+                .parse(&r.data)
+                .unwrap();
+            let subject = parsed.subject().unwrap().to_string();
+            assert!(
+                subject.starts_with("Nhắc lịch: Gặp anh Mike ở xưởng in lúc "),
+                "{subject}"
+            );
+            assert!(
+                String::from_utf8_lossy(&r.data).is_ascii(),
+                "encoded for 7-bit transport"
+            );
+        }
+    }
+);

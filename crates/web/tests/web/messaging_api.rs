@@ -90,6 +90,29 @@ story!(
             )
             .await;
         assert_eq!(bad.error_fields(), vec!["topics"]);
+        let nobody = c
+            .post(
+                "/api/v1/followers",
+                json!({"record_type": "team", "record_id": 1, "user_id": 999}),
+            )
+            .await;
+        assert!(
+            nobody.status.is_client_error(),
+            "{} {}",
+            nobody.status,
+            nobody.text
+        );
+        let again = boss
+            .post(
+                "/api/v1/followers",
+                json!({"record_type": "lead", "record_id": id, "topics": ["stage", "outcome"]}),
+            )
+            .await;
+        assert_eq!(
+            again.status,
+            StatusCode::OK,
+            "following again changes the topics"
+        );
         let list = c
             .get(&format!(
                 "/api/v1/followers?record_type=lead&record_id={id}"
