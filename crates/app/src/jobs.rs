@@ -231,13 +231,14 @@ impl Worker {
         if m.state == "sent" {
             return Ok(());
         }
-        let Some(server) = &self.app.mail.smtp else {
+        let config = self.app.effective_mail().await?;
+        let Some(server) = &config.smtp else {
             mails::set_state(db, m.id, "outbox", None, now())
                 .await
                 .map_err(AppError::from)?;
             return Ok(());
         };
-        match mail::deliver(&self.app.mail, server, &m).await {
+        match mail::deliver(&config, server, &m).await {
             Ok(()) => {
                 mails::set_state(db, m.id, "sent", None, now())
                     .await

@@ -251,6 +251,46 @@ pub async fn deliver(
         })
 }
 
+/// Where the settings page's mail settings come from, and what they are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailSettingsView {
+    /// `environment` (SEN_SMTP_URL), `settings` or `none`.
+    pub source: &'static str,
+    /// The saved URL, its password replaced by `****`.
+    pub smtp_url: Option<String>,
+    pub mail_from: Option<String>,
+    pub effective_from: String,
+    /// host:port of the server in force.
+    pub server: Option<String>,
+}
+
+const HIDDEN: &str = "****";
+
+/// The URL with its password replaced by `****`.
+fn hide_password(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some(HIDDEN));
+            u.to_string()
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// `new` with the password of `old` where `new` shows the hidden mark.
+fn keep_password(new: &str, old: &str) -> String {
+    let old_password = url::Url::parse(old)
+        .ok()
+        .and_then(|u| u.password().map(String::from));
+    match (url::Url::parse(new), old_password) {
+        (Ok(mut u), Some(p)) => {
+            let _ = u.set_password(Some(&p));
+            u.to_string()
+        }
+        _ => new.to_string(),
+    }
+}
+
 /// The job kind that sends a stored mail.
 pub const SEND_JOB: &str = "mail.send";
 
@@ -262,7 +302,7 @@ impl App {
         tx: &mut Tx,
         m: Outgoing<'_>,
     ) -> AppResult<(i64, String)> {
-        let message_id = new_message_id(&self.mail);
+        let message_id = new_message_id(&self.effective_mail().await?);
         let to = m.to.join(", ");
         let now = now();
         let id = mails::insert(
@@ -301,7 +341,7 @@ impl App {
 
     /// Queues the outbox again (at start-up, once an SMTP server is configured).
     pub async fn requeue_outbox(&self) -> AppResult<usize> {
-        if self.mail.smtp.is_none() {
+        if self.effective_mail().await?.smtp.is_none() {
             return Ok(0);
         }
         let waiting = mails::list(&mut &self.db, Some("outbox"), i64::MAX).await?;
@@ -325,6 +365,105 @@ impl App {
         tx.commit().await?;
         self.wake_worker();
         Ok(ids.len())
+    }
+
+    /// The mail settings in force: `SEN_SMTP_URL` when given, else those saved in the
+    /// settings page, else none (the outbox).
+    pub async fn effective_mail(&self) -> AppResult<MailConfig> {
+        if self.mail.smtp.is_some() {
+            return Ok((*self.mail).clone());
+        }
+        let (url, from) = sen_store::users::mail_settings(&mut &self.db).await?;
+        let from = from.or_else(|| Some(self.mail.from.clone()));
+        Ok(MailConfig::new(url.as_deref(), from.as_deref())
+            .unwrap_or_else(|_| (*self.mail).clone()))
+    }
+
+    /// What the settings page shows: where the settings come from, the server with its
+    /// password hidden, the sender.
+    pub async fn mail_settings(&self, actor: &crate::Actor) -> AppResult<MailSettingsView> {
+        crate::access::require_admin(actor)?;
+        let (url, from) = sen_store::users::mail_settings(&mut &self.db).await?;
+        let effective = self.effective_mail().await?;
+        let source = if self.mail.smtp.is_some() {
+            "environment"
+        } else if effective.smtp.is_some() {
+            "settings"
+        } else {
+            "none"
+        };
+        Ok(MailSettingsView {
+            source,
+            smtp_url: url.as_deref().map(hide_password),
+            mail_from: from,
+            effective_from: effective.from.clone(),
+            server: effective.smtp.map(|s| format!("{}:{}", s.host, s.port)),
+        })
+    }
+
+    /// Saves the SMTP server and sender (admins); a URL whose password is the hidden mark
+    /// keeps the saved password. Mail waiting in the outbox is then queued.
+    pub async fn set_mail_settings(
+        &self,
+        actor: &crate::Actor,
+        smtp_url: Option<String>,
+        mail_from: Option<String>,
+    ) -> AppResult<MailSettingsView> {
+        crate::access::require_admin(actor)?;
+        let clean = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        let (old_url, _) = sen_store::users::mail_settings(&mut &self.db).await?;
+        let mut url = clean(smtp_url);
+        if let (Some(u), Some(old)) = (&url, &old_url)
+            && u.contains(HIDDEN)
+        {
+            url = Some(keep_password(u, old));
+        }
+        let from = clean(mail_from);
+        let mut e = sen_domain::errors::FieldErrors::new();
+        if let Some(u) = &url
+            && let Err(why) = SmtpServer::parse(u)
+        {
+            e.add("smtp_url", sen_domain::errors::Invalid::Message(why));
+        }
+        if let Some(f) = &from
+            && f.parse::<Mailbox>().is_err()
+        {
+            e.add("mail_from", sen_domain::errors::Invalid::Email);
+        }
+        e.into_result()?;
+        let mut tx = self.db.begin().await?;
+        sen_store::users::set_mail_settings(&mut tx, url.as_deref(), from.as_deref()).await?;
+        tx.commit().await?;
+        self.requeue_outbox().await?;
+        self.mail_settings(actor).await
+    }
+
+    /// Queues a test mail to the admin.
+    pub async fn send_test_mail(
+        &self,
+        actor: &crate::Actor,
+        subject: &str,
+        text: &str,
+    ) -> AppResult<i64> {
+        crate::access::require_admin(actor)?;
+        let me = sen_store::users::by_id(&mut &self.db, actor.user_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let mut tx = self.db.begin().await?;
+        let (id, _) = self
+            .queue_mail(
+                &mut tx,
+                Outgoing {
+                    to: std::slice::from_ref(&me.email),
+                    subject,
+                    text,
+                    html: None,
+                    record: None,
+                },
+            )
+            .await?;
+        tx.commit().await?;
+        Ok(id)
     }
 
     /// Mails for the admins' outbox view, newest first.

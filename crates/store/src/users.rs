@@ -137,3 +137,26 @@ pub async fn create_workspace(tx: &mut Tx, w: &Workspace) -> Result<()> {
     .await?;
     Ok(())
 }
+
+/// The outgoing mail settings kept in the workspace row: (SMTP URL, sender).
+pub async fn mail_settings(conn: &mut impl Conn) -> Result<(Option<String>, Option<String>)> {
+    let row: Option<(Option<String>, Option<String>)> = conn
+        .optional(&Sql::new(
+            "SELECT smtp_url, mail_from FROM workspace WHERE id = 1",
+        ))
+        .await?;
+    Ok(row.unwrap_or((None, None)))
+}
+
+pub async fn set_mail_settings(
+    tx: &mut Tx,
+    smtp_url: Option<&str>,
+    mail_from: Option<&str>,
+) -> Result<()> {
+    tx.execute(&Sql::with(
+        "UPDATE workspace SET smtp_url = $1, mail_from = $2 WHERE id = 1",
+        vec![smtp_url.into(), mail_from.into()],
+    ))
+    .await?;
+    Ok(())
+}

@@ -1812,6 +1812,8 @@ const API_ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/calendar.ics"),
     ("delete", "/api/v1/me/calendar-feed"),
     ("get", "/api/v1/mails"),
+    ("get", "/api/v1/settings/mail"),
+    ("put", "/api/v1/settings/mail"),
     ("get", "/api/v1/jobs"),
     ("post", "/api/v1/jobs/{id}/retry"),
     ("get", "/api/v1/saved-views"),

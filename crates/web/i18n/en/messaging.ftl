@@ -141,3 +141,12 @@ mail-reminder-body =
     — Sen CRM
 attach-file = Choose a file
 attach-submit = Attach
+mail-from-env = The server in use is set by SEN_SMTP_URL, which wins over the settings below.
+mail-field-smtp-url = SMTP server
+mail-field-mail-from = Sender
+mail-smtp-url-hint = smtp://user:password@host:587 (STARTTLS) or smtps://…:465 (TLS). The password shows as ****; leave **** to keep it.
+mail-settings-saved = E-mail settings saved.
+mail-test = Send me a test e-mail
+mail-test-subject = Sen CRM: test e-mail
+mail-test-body = If you can read this, Sen CRM can send e-mail.
+mail-test-queued = The test e-mail is queued; its state shows in the list below.

@@ -139,3 +139,12 @@ mail-reminder-body =
     — Sen CRM
 attach-file = Chọn tệp
 attach-submit = Đính kèm
+mail-from-env = Máy chủ đang dùng được đặt bằng SEN_SMTP_URL và được ưu tiên hơn phần cài đặt bên dưới.
+mail-field-smtp-url = Máy chủ SMTP
+mail-field-mail-from = Người gửi
+mail-smtp-url-hint = smtp://tài-khoản:mật-khẩu@máy-chủ:587 (STARTTLS) hoặc smtps://…:465 (TLS). Mật khẩu được ẩn thành ****; giữ nguyên **** để không đổi mật khẩu.
+mail-settings-saved = Đã lưu cài đặt e-mail.
+mail-test = Gửi thư thử cho tôi
+mail-test-subject = Sen CRM: thư thử
+mail-test-body = Nếu bạn đọc được thư này, Sen CRM đã gửi e-mail thành công.
+mail-test-queued = Đã xếp thư thử vào hàng đợi; xem trạng thái trong danh sách bên dưới.

@@ -139,3 +139,12 @@ mail-reminder-body =
     — Sen CRM
 attach-file = 選擇檔案
 attach-submit = 附加檔案
+mail-from-env = 目前使用的伺服器由 SEN_SMTP_URL 設定，優先於下方的設定。
+mail-field-smtp-url = SMTP 伺服器
+mail-field-mail-from = 寄件者
+mail-smtp-url-hint = smtp://帳號:密碼@主機:587（STARTTLS）或 smtps://…:465（TLS）。密碼會顯示為 ****；保留 **** 即不變更密碼。
+mail-settings-saved = 已儲存郵件設定。
+mail-test = 寄一封測試信給我
+mail-test-subject = Sen CRM：測試信
+mail-test-body = 若您收到這封信，表示 Sen CRM 已能寄出郵件。
+mail-test-queued = 測試信已排入佇列；可在下方清單查看狀態。

@@ -122,7 +122,7 @@ pub async fn mails(
     let items = state.app.list_mails(auth.actor(), s.as_deref()).await?;
     Ok(Json(MailList {
         items: items.into_iter().map(MailOut::from).collect(),
-        smtp_configured: state.app.mail_config().smtp.is_some(),
+        smtp_configured: state.app.effective_mail().await?.smtp.is_some(),
     }))
 }
 
@@ -153,4 +153,69 @@ pub async fn retry(
     IdPath(id): IdPath,
 ) -> ApiResult<Json<JobOut>> {
     Ok(Json(state.app.retry_job(auth.actor(), id).await?.into()))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MailSettingsOut {
+    /// Where the server in force comes from: `environment` (SEN_SMTP_URL, which wins),
+    /// `settings` (saved here) or `none` (mail waits in the outbox).
+    pub source: String,
+    /// The saved SMTP URL, its password shown as `****`.
+    pub smtp_url: Option<String>,
+    /// The saved sender.
+    pub mail_from: Option<String>,
+    /// The sender in force.
+    pub sender: String,
+    /// host:port of the server in force.
+    pub server: Option<String>,
+}
+
+impl From<sen_app::mail::MailSettingsView> for MailSettingsOut {
+    fn from(v: sen_app::mail::MailSettingsView) -> Self {
+        MailSettingsOut {
+            source: v.source.into(),
+            smtp_url: v.smtp_url,
+            mail_from: v.mail_from,
+            sender: v.effective_from,
+            server: v.server,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct MailSettingsIn {
+    /// `smtp://user:pass@host:587` (STARTTLS) or `smtps://user:pass@host:465`; empty or
+    /// null for none. A password of `****` keeps the saved one.
+    pub smtp_url: Option<String>,
+    /// e.g. `Sen CRM <crm@example.com>`.
+    pub mail_from: Option<String>,
+}
+
+/// The outgoing mail settings (admins).
+#[utoipa::path(get, path = "/api/v1/settings/mail", tag = "admin",
+    responses((status = 200, description = "OK", body = MailSettingsOut), (status = 403, description = "Admins only (problem+json)", body = Problem),
+              (status = 401, description = "Not signed in (problem+json)", body = Problem)))]
+pub async fn settings(
+    State(state): State<AppState>,
+    auth: Auth,
+) -> ApiResult<Json<MailSettingsOut>> {
+    Ok(Json(state.app.mail_settings(auth.actor()).await?.into()))
+}
+
+/// Save the SMTP server and sender (admins); mail waiting in the outbox is then sent.
+#[utoipa::path(put, path = "/api/v1/settings/mail", tag = "admin", request_body = MailSettingsIn,
+    responses((status = 200, description = "Saved", body = MailSettingsOut), (status = 403, description = "Admins only (problem+json)", body = Problem),
+              (status = 422, description = "Not an SMTP URL, or not an address (problem+json)", body = Problem), (status = 401, description = "Not signed in (problem+json)", body = Problem)))]
+pub async fn save_settings(
+    State(state): State<AppState>,
+    auth: Auth,
+    crate::extract::JsonBody(b): crate::extract::JsonBody<MailSettingsIn>,
+) -> ApiResult<Json<MailSettingsOut>> {
+    Ok(Json(
+        state
+            .app
+            .set_mail_settings(auth.actor(), b.smtp_url, b.mail_from)
+            .await?
+            .into(),
+    ))
 }

@@ -162,6 +162,7 @@ pub fn router() -> (axum::Router<AppState>, OpenApi) {
         .routes(routes!(meetings::revoke_feed))
         .routes(routes!(mail_admin::mails))
         .routes(routes!(mail_admin::jobs))
+        .routes(routes!(mail_admin::settings, mail_admin::save_settings))
         .routes(routes!(mail_admin::retry))
         .routes(routes!(activity_types::list, activity_types::create))
         .routes(routes!(

@@ -165,7 +165,11 @@ pub fn router() -> Router<AppState> {
             post(notifications::read_all_submit),
         )
         .route("/notifications/{id}/open", post(notifications::open_submit))
-        .route("/settings/mail", get(settings_mail::page))
+        .route(
+            "/settings/mail",
+            get(settings_mail::page).post(settings_mail::save_submit),
+        )
+        .route("/settings/mail/test", post(settings_mail::test_submit))
         .route(
             "/settings/mail/jobs/{id}/retry",
             post(settings_mail::retry_submit),

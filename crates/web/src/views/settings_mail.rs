@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use sen_app::Actor;
 
 use super::display::format_time;
@@ -36,11 +36,27 @@ struct MailPage {
     tabs: Vec<(String, String, bool)>,
     smtp: String,
     from: String,
+    smtp_url: String,
+    mail_from: String,
+    from_env: bool,
+    errors: Vec<String>,
+    notice: String,
     mails: Vec<MailRow>,
     failed_jobs: Vec<JobRow>,
 }
 
 async fn page_of(state: &AppState, ctx: &PageCtx, actor: &Actor) -> Response {
+    page_with(state, ctx, actor, Vec::new(), String::new(), None).await
+}
+
+async fn page_with(
+    state: &AppState,
+    ctx: &PageCtx,
+    actor: &Actor,
+    errors: Vec<String>,
+    notice: String,
+    typed: Option<(String, String)>,
+) -> Response {
     let tr = ctx.tr();
     let mails = match state.app.list_mails(actor, None).await {
         Ok(m) => m,
@@ -50,21 +66,29 @@ async fn page_of(state: &AppState, ctx: &PageCtx, actor: &Actor) -> Response {
         Ok(j) => j,
         Err(e) => return error_page(ctx, e),
     };
-    let config = state.app.mail_config();
-    let smtp = match &config.smtp {
-        Some(s) => tr.t1(
-            "mail-smtp-configured",
-            "server",
-            &format!("{}:{}", s.host, s.port),
-        ),
+    let settings = match state.app.mail_settings(actor).await {
+        Ok(s) => s,
+        Err(e) => return error_page(ctx, e),
+    };
+    let smtp = match &settings.server {
+        Some(server) => tr.t1("mail-smtp-configured", "server", server),
         None => tr.t("mail-smtp-none"),
     };
+    let (smtp_url, mail_from) = typed.unwrap_or((
+        settings.smtp_url.clone().unwrap_or_default(),
+        settings.mail_from.clone().unwrap_or_default(),
+    ));
     let tz = actor.time_zone.clone();
     render(&MailPage {
         shell: ctx.shell("settings", tr.t("settings-mail")),
         tabs: tabs(ctx, actor, "mail"),
         smtp,
-        from: config.from.clone(),
+        from: settings.effective_from.clone(),
+        smtp_url,
+        mail_from,
+        from_env: settings.source == "environment",
+        errors,
+        notice,
         mails: mails
             .into_iter()
             .map(|m| MailRow {
@@ -102,6 +126,82 @@ pub async fn retry_submit(
 ) -> Response {
     match state.app.retry_job(&actor, id).await {
         Ok(_) => go(&ctx, "/settings/mail"),
+        Err(e) => error_page(&ctx, e),
+    }
+}
+
+/// `POST /settings/mail`: save the SMTP server and sender.
+pub async fn save_submit(
+    State(state): State<AppState>,
+    Signed { ctx, actor }: Signed,
+    body: axum::body::Bytes,
+) -> Response {
+    let f = super::forms::FormData::parse(&body);
+    let (url, from) = (f.get("smtp_url"), f.get("mail_from"));
+    let tr = ctx.tr();
+    match state
+        .app
+        .set_mail_settings(&actor, url.clone(), from.clone())
+        .await
+    {
+        Ok(_) => {
+            page_with(
+                &state,
+                &ctx,
+                &actor,
+                Vec::new(),
+                tr.t("mail-settings-saved"),
+                None,
+            )
+            .await
+        }
+        Err(sen_app::AppError::Invalid(e)) => {
+            let errors =
+                e.0.iter()
+                    .flat_map(|(field, whys)| {
+                        whys.iter().map(move |w| {
+                            format!(
+                                "{}: {}",
+                                tr.t(&format!("mail-field-{}", field.replace('_', "-"))),
+                                tr.i18n.invalid(tr.lang, w)
+                            )
+                        })
+                    })
+                    .collect();
+            let page = page_with(
+                &state,
+                &ctx,
+                &actor,
+                errors,
+                String::new(),
+                Some((url.unwrap_or_default(), from.unwrap_or_default())),
+            )
+            .await;
+            (axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
+        }
+        Err(e) => error_page(&ctx, e),
+    }
+}
+
+/// `POST /settings/mail/test`: a test mail to the admin.
+pub async fn test_submit(State(state): State<AppState>, Signed { ctx, actor }: Signed) -> Response {
+    let tr = ctx.tr();
+    match state
+        .app
+        .send_test_mail(&actor, &tr.t("mail-test-subject"), &tr.t("mail-test-body"))
+        .await
+    {
+        Ok(_) => {
+            page_with(
+                &state,
+                &ctx,
+                &actor,
+                Vec::new(),
+                tr.t("mail-test-queued"),
+                None,
+            )
+            .await
+        }
         Err(e) => error_page(&ctx, e),
     }
 }

@@ -315,3 +315,77 @@ story!(
         assert!(page.text.contains(">Theo dõi<"), "{}", page.text);
     }
 );
+
+story!(
+    smtp_set_in_the_settings_sends_the_outbox_and_hides_its_password,
+    |db: Db| async move {
+        let server = SmtpServer::start();
+        let app = App::new(db);
+        let mut c = Client::with_app(app.clone());
+        c.setup().await;
+        let deal = opportunity(&c, "Mike").await;
+        let id = deal["id"].as_i64().unwrap();
+        c.post(
+            &format!("/api/v1/records/lead/{id}/messages"),
+            json!({"subject": "Báo giá", "body": "x"}),
+        )
+        .await;
+        let bad = c
+            .send(
+                Method::PUT,
+                "/api/v1/settings/mail",
+                Some(json!({"smtp_url": "ftp://x", "mail_from": "not an address"})),
+            )
+            .await;
+        assert_eq!(bad.error_fields(), vec!["mail_from", "smtp_url"]);
+        let url = format!("smtp://crm:s3cret@127.0.0.1:{}", server.port);
+        let saved = c
+            .send(
+                Method::PUT,
+                "/api/v1/settings/mail",
+                Some(json!({"smtp_url": url, "mail_from": "Sen Việt <crm@sen.vn>"})),
+            )
+            .await;
+        assert_eq!(saved.status, StatusCode::OK, "{}", saved.text);
+        assert_eq!(saved.json()["source"], "settings");
+        let shown = saved.json()["smtp_url"].as_str().unwrap().to_string();
+        assert!(
+            shown.contains("****") && !shown.contains("s3cret"),
+            "{shown}"
+        );
+        let page = c.get("/settings/mail").await;
+        assert!(!page.text.contains("s3cret"));
+        // Saving the shown URL back keeps the password.
+        let again = c
+            .send(
+                Method::PUT,
+                "/api/v1/settings/mail",
+                Some(json!({"smtp_url": shown, "mail_from": "Sen Việt <crm@sen.vn>"})),
+            )
+            .await;
+        assert_eq!(again.status, StatusCode::OK);
+        let member_sees = member(&c, "an@sen.vn", "salesperson").await;
+        assert_eq!(
+            member_sees.get("/api/v1/settings/mail").await.status,
+            StatusCode::FORBIDDEN
+        );
+        let mails = c.get("/api/v1/mails").await.json();
+        assert_eq!(mails["smtp_configured"], true);
+        assert_eq!(mails["items"].as_array().unwrap().len(), 1);
+        // The test server takes no sign-in: without credentials the waiting mail goes out.
+        let plain = format!("smtp://127.0.0.1:{}", server.port);
+        c.send(
+            Method::PUT,
+            "/api/v1/settings/mail",
+            Some(json!({"smtp_url": plain, "mail_from": "Sen Việt <crm@sen.vn>"})),
+        )
+        .await;
+        Worker::new(app.clone(), sen_web::i18n::worker_texts())
+            .drain()
+            .await
+            .unwrap();
+        let got = server.received();
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].from, "crm@sen.vn");
+    }
+);
