@@ -357,20 +357,10 @@ pub async fn refresh_lead(tx: &mut Tx, lead_id: i64) -> Result<()> {
 
 /// Gives a record's activities to another record (a merge keeps them on the survivor).
 pub async fn move_to(tx: &mut Tx, record_type: &str, from_id: i64, to_id: i64) -> Result<()> {
-    tx.execute(&Sql::with(
-        "UPDATE activities SET record_id = $1 WHERE record_type = $2 AND record_id = $3",
-        vec![to_id.into(), record_type.into(), from_id.into()],
-    ))
-    .await?;
-    Ok(())
+    crate::shared::move_record_rows(tx, "activities", record_type, from_id, to_id).await
 }
 
 /// Removes a deleted record's activities.
 pub async fn delete_of_record(tx: &mut Tx, record_type: &str, record_id: i64) -> Result<()> {
-    tx.execute(&Sql::with(
-        "DELETE FROM activities WHERE record_type = $1 AND record_id = $2",
-        vec![record_type.into(), record_id.into()],
-    ))
-    .await?;
-    Ok(())
+    crate::shared::delete_record_rows(tx, "activities", record_type, record_id).await
 }

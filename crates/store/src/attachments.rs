@@ -98,19 +98,9 @@ pub async fn delete(tx: &mut Tx, id: i64) -> Result<bool> {
 }
 
 pub async fn delete_of_record(tx: &mut Tx, record_type: &str, record_id: i64) -> Result<()> {
-    tx.execute(&Sql::with(
-        "DELETE FROM attachments WHERE record_type = $1 AND record_id = $2",
-        vec![record_type.into(), record_id.into()],
-    ))
-    .await?;
-    Ok(())
+    crate::shared::delete_record_rows(tx, "attachments", record_type, record_id).await
 }
 
 pub async fn move_to(tx: &mut Tx, record_type: &str, from_id: i64, to_id: i64) -> Result<()> {
-    tx.execute(&Sql::with(
-        "UPDATE attachments SET record_id = $1 WHERE record_type = $2 AND record_id = $3",
-        vec![to_id.into(), record_type.into(), from_id.into()],
-    ))
-    .await?;
-    Ok(())
+    crate::shared::move_record_rows(tx, "attachments", record_type, from_id, to_id).await
 }

@@ -113,12 +113,7 @@ pub async fn get(
 
 /// Drops a deleted record's followers.
 pub async fn delete_of_record(tx: &mut Tx, record_type: &str, record_id: i64) -> Result<()> {
-    tx.execute(&Sql::with(
-        "DELETE FROM followers WHERE record_type = $1 AND record_id = $2",
-        vec![record_type.into(), record_id.into()],
-    ))
-    .await?;
-    Ok(())
+    crate::shared::delete_record_rows(tx, "followers", record_type, record_id).await
 }
 
 /// Gives a merged record's followers to the record kept (a user following both keeps the

@@ -361,12 +361,7 @@ pub async fn delete_exceptions(tx: &mut Tx, parent_id: i64) -> Result<()> {
 
 /// Gives a merged record's meetings to the record kept.
 pub async fn move_to(tx: &mut Tx, record_type: &str, from_id: i64, to_id: i64) -> Result<()> {
-    tx.execute(&Sql::with(
-        "UPDATE meetings SET record_id = $1 WHERE record_type = $2 AND record_id = $3",
-        vec![to_id.into(), record_type.into(), from_id.into()],
-    ))
-    .await?;
-    Ok(())
+    crate::shared::move_record_rows(tx, "meetings", record_type, from_id, to_id).await
 }
 
 /// Unlinks a deleted record's meetings (the meetings themselves stay in the calendars).

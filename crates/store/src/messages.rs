@@ -97,10 +97,5 @@ pub async fn of_record(
 
 /// Gives a record's posts to another record (merge).
 pub async fn move_to(tx: &mut Tx, record_type: &str, from_id: i64, to_id: i64) -> Result<()> {
-    tx.execute(&Sql::with(
-        "UPDATE messages SET record_id = $1 WHERE record_type = $2 AND record_id = $3",
-        vec![to_id.into(), record_type.into(), from_id.into()],
-    ))
-    .await?;
-    Ok(())
+    crate::shared::move_record_rows(tx, "messages", record_type, from_id, to_id).await
 }

@@ -86,3 +86,35 @@ pub async fn set_tags(
     }
     Ok(())
 }
+
+/// Gives the rows of `table` (activities, posts, meetings, attachments …) that hang on a
+/// merged record to the record kept. `table` is one of this crate's names, never input.
+pub async fn move_record_rows(
+    tx: &mut Tx,
+    table: &'static str,
+    record_type: &str,
+    from_id: i64,
+    to_id: i64,
+) -> Result<()> {
+    tx.execute(&Sql::with(
+        format!("UPDATE {table} SET record_id = $1 WHERE record_type = $2 AND record_id = $3"),
+        vec![to_id.into(), record_type.into(), from_id.into()],
+    ))
+    .await?;
+    Ok(())
+}
+
+/// Removes the rows of `table` that hang on a deleted record.
+pub async fn delete_record_rows(
+    tx: &mut Tx,
+    table: &'static str,
+    record_type: &str,
+    record_id: i64,
+) -> Result<()> {
+    tx.execute(&Sql::with(
+        format!("DELETE FROM {table} WHERE record_type = $1 AND record_id = $2"),
+        vec![record_type.into(), record_id.into()],
+    ))
+    .await?;
+    Ok(())
+}
