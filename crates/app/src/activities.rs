@@ -572,3 +572,53 @@ fn prefix_fields(e: AppError, prefix: &str) -> AppError {
         other => other,
     }
 }
+
+impl App {
+    /// Logs a call that already happened: a call activity due today for the actor, done at
+    /// once with what was said (it goes to the timeline like any done activity).
+    pub async fn log_call(
+        &self,
+        actor: &Actor,
+        record_type: RecordType,
+        record_id: i64,
+        summary: Option<String>,
+        feedback: Option<String>,
+    ) -> AppResult<Activity> {
+        let call = self
+            .activity_types()
+            .await?
+            .into_iter()
+            .find(|t| t.active && t.category == sen_domain::activity::Category::Call.as_str())
+            .ok_or_else(|| {
+                AppError::field(
+                    "activity_type_id",
+                    Invalid::Message("no call activity type is in use".into()),
+                )
+            })?;
+        let planned = self
+            .schedule_activity(
+                actor,
+                record_type,
+                record_id,
+                ActivityInput {
+                    activity_type_id: call.id,
+                    summary,
+                    note: None,
+                    due_date: Some(today_in(&actor.time_zone)),
+                    user_id: Some(actor.user_id),
+                },
+            )
+            .await?;
+        match self
+            .finish_activity(actor, planned.id, feedback, None)
+            .await
+        {
+            Ok((done, _)) => Ok(done),
+            Err(e) => {
+                // Nothing half-written: the call planned a moment ago goes again.
+                let _ = self.cancel_activity(actor, planned.id).await;
+                Err(e)
+            }
+        }
+    }
+}

@@ -345,3 +345,24 @@ pub async fn attach_submit(
         Err(e) => refused(&ctx, e),
     }
 }
+
+/// `POST /records/{type}/{id}/call`: a call that already happened, logged as done.
+pub async fn call_submit(
+    State(state): State<AppState>,
+    Signed { ctx, actor }: Signed,
+    Path((kind, id)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    let Some((rt, id)) = record_of(&kind, &id) else {
+        return error_page(&ctx, AppError::NotFound);
+    };
+    let form = FormData::parse(&body);
+    match state
+        .app
+        .log_call(&actor, rt, id, form.get("summary"), form.get("feedback"))
+        .await
+    {
+        Ok(_) => go(&ctx, &record_url(rt, id)),
+        Err(e) => refused(&ctx, e),
+    }
+}

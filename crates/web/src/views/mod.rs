@@ -148,6 +148,7 @@ pub fn router() -> Router<AppState> {
         .route("/records/{kind}/{id}/notes", post(chatter::note_submit))
         .route("/records/{kind}/{id}/email", post(chatter::email_submit))
         .route("/records/{kind}/{id}/follow", post(chatter::follow_submit))
+        .route("/records/{kind}/{id}/call", post(chatter::call_submit))
         .route(
             "/records/{kind}/{id}/attachments",
             post(chatter::attach_submit),

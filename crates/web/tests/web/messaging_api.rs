@@ -389,3 +389,64 @@ story!(
         assert_eq!(got[0].from, "crm@sen.vn");
     }
 );
+
+story!(
+    a_call_logged_from_the_record_page_is_a_done_call_on_the_timeline,
+    |db: Db| async move {
+        let mut c = Client::new(db);
+        c.setup().await;
+        let deal = opportunity(&c, "Mike").await;
+        let id = deal["id"].as_i64().unwrap();
+        let logged = c
+            .form(
+                &format!("/records/lead/{id}/call"),
+                &[
+                    ("summary", "Hỏi size áo"),
+                    ("feedback", "Mike chốt size M, chờ báo giá"),
+                ],
+            )
+            .await;
+        assert!(
+            logged.status.is_redirection(),
+            "{} {}",
+            logged.status,
+            logged.text
+        );
+        let done = c
+            .get(&format!(
+                "/api/v1/activities?record_type=lead&record_id={id}&state=done"
+            ))
+            .await
+            .json();
+        assert_eq!(done["items"].as_array().unwrap().len(), 1, "{done}");
+        assert_eq!(
+            done["items"][0]["feedback"],
+            "Mike chốt size M, chờ báo giá"
+        );
+        let tl = c
+            .get(&format!("/api/v1/records/lead/{id}/timeline"))
+            .await
+            .json();
+        assert!(
+            tl["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|i| i["kind"] == "activity" && i["body"] == "Mike chốt size M, chờ báo giá")
+        );
+        let open = c
+            .get(&format!(
+                "/api/v1/activities?record_type=lead&record_id={id}"
+            ))
+            .await
+            .json();
+        assert!(
+            open["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|a| a["state"] == "done"),
+            "nothing left planned"
+        );
+    }
+);
