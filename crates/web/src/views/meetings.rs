@@ -62,7 +62,14 @@ struct Draft {
     location: String,
     description: String,
     attendees: Vec<i64>,
+    /// Contacts that may attend (id, name) and those chosen.
+    contact_options: Vec<(i64, String)>,
+    contacts: Vec<i64>,
+    /// Answers given so far, by user (shown beside their names).
+    answers: Vec<(i64, String)>,
     repeat: String,
+    /// Weekdays of a weekly rule (MO … SU).
+    byday: Vec<String>,
     interval: String,
     count: String,
     until: String,
@@ -82,6 +89,9 @@ struct MeetingForm {
     recurring: bool,
     can_delete: bool,
     ics_url: String,
+    /// For an invitee: where to answer, and their answer so far.
+    answer_action: String,
+    my_answer: String,
     fields: Vec<FieldView>,
     errors: Vec<String>,
     back: String,
@@ -147,7 +157,21 @@ async fn fields(state: &AppState, ctx: &PageCtx, d: &Draft) -> Vec<FieldView> {
         FieldView::new("attendees", tr.t("meeting-attendees"), "multi", "").options(
             users
                 .into_iter()
-                .map(|(id, name)| (id.to_string(), name, d.attendees.contains(&id)))
+                .map(|(id, name)| {
+                    let label = match d.answers.iter().find(|(u, _)| *u == id) {
+                        Some((_, a)) if a != "needs_action" => {
+                            format!("{name} · {}", tr.t(&format!("meeting-answer-{a}")))
+                        }
+                        _ => name,
+                    };
+                    (id.to_string(), label, d.attendees.contains(&id))
+                })
+                .collect(),
+        ),
+        FieldView::new("contacts", tr.t("meeting-contacts"), "multi", "").options(
+            d.contact_options
+                .iter()
+                .map(|(id, name)| (id.to_string(), name.clone(), d.contacts.contains(id)))
                 .collect(),
         ),
         FieldView::new("alarm", tr.t("meeting-reminder"), "select", "").options(choice(
@@ -174,6 +198,18 @@ async fn fields(state: &AppState, ctx: &PageCtx, d: &Draft) -> Vec<FieldView> {
             "meeting-repeat",
             &d.repeat,
         )),
+        FieldView::new("byday", tr.t("meeting-weekdays"), "multi", "").options(
+            WEEKDAYS
+                .iter()
+                .map(|w| {
+                    (
+                        w.to_string(),
+                        tr.t(&format!("weekday-{w}")),
+                        d.byday.iter().any(|b| b == w),
+                    )
+                })
+                .collect(),
+        ),
         FieldView::new(
             "interval",
             tr.t("meeting-interval"),
@@ -192,12 +228,22 @@ async fn fields(state: &AppState, ctx: &PageCtx, d: &Draft) -> Vec<FieldView> {
     ]
 }
 
+const WEEKDAYS: [&str; 7] = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
+
 /// The rule the repeat fields describe (`None`: does not repeat).
 fn rrule_of(d: &Draft) -> Option<String> {
     if d.repeat.is_empty() {
         return None;
     }
     let mut r = format!("FREQ={}", d.repeat);
+    if d.repeat == "WEEKLY" && !d.byday.is_empty() {
+        let days: Vec<&str> = WEEKDAYS
+            .iter()
+            .copied()
+            .filter(|w| d.byday.iter().any(|b| b == w))
+            .collect();
+        r.push_str(&format!(";BYDAY={}", days.join(",")));
+    }
     let interval = d.interval.trim();
     if !interval.is_empty() && interval != "1" {
         r.push_str(&format!(";INTERVAL={interval}"));
@@ -219,6 +265,9 @@ fn draft_of_rrule(d: &mut Draft, rule: &str, tz: &str) {
             Some(("FREQ", v)) => d.repeat = v.into(),
             Some(("INTERVAL", v)) => d.interval = v.into(),
             Some(("COUNT", v)) => d.count = v.into(),
+            Some(("BYDAY", v)) if v.split(',').all(|x| WEEKDAYS.contains(&x)) => {
+                d.byday = v.split(',').map(String::from).collect();
+            }
             Some(("UNTIL", v)) => {
                 if let Ok(t) =
                     chrono::NaiveDateTime::parse_from_str(v.trim_end_matches('Z'), "%Y%m%dT%H%M%S")
@@ -243,7 +292,9 @@ fn merged_rrule(d: &Draft, stored: Option<&str>) -> Option<String> {
     let mut rule = rrule_of(d)?;
     for part in stored.unwrap_or("").split(';') {
         let key = part.split('=').next().unwrap_or("");
-        if !part.is_empty() && !["FREQ", "INTERVAL", "COUNT", "UNTIL"].contains(&key) {
+        let shown = ["FREQ", "INTERVAL", "COUNT", "UNTIL"].contains(&key)
+            || (key == "BYDAY" && d.repeat == "WEEKLY");
+        if !part.is_empty() && !shown {
             rule.push(';');
             rule.push_str(part);
         }
@@ -265,6 +316,21 @@ fn draft_of_form(f: &FormData) -> Draft {
             .filter_map(|a| a.parse().ok())
             .collect(),
         repeat: f.get("repeat").unwrap_or_default(),
+        byday: f.all("byday"),
+        contacts: f
+            .all("contacts")
+            .iter()
+            .filter_map(|c| c.parse().ok())
+            .collect(),
+        answers: Vec::new(),
+        contact_options: f
+            .all("contact_option")
+            .iter()
+            .filter_map(|o| {
+                let (id, name) = o.split_once(':')?;
+                Some((id.parse().ok()?, name.to_string()))
+            })
+            .collect(),
         interval: f.get("interval").unwrap_or_default(),
         count: f.get("count").unwrap_or_default(),
         until: f.get("until").unwrap_or_default(),
@@ -383,6 +449,12 @@ pub async fn new_page(
             match state.app.get_lead(&actor, id).await {
                 Ok(l) => {
                     draft.name = tr.t1("meeting-name-for", "name", &l.name);
+                    if let Some(c) = l.contact_id
+                        && let Ok(contact) = state.app.get_contact(&actor, c).await
+                    {
+                        draft.contact_options.push((c, contact.name));
+                        draft.contacts.push(c);
+                    }
                     if let Some(u) = l.user_id.filter(|u| !draft.attendees.contains(u)) {
                         draft.attendees.push(u);
                     }
@@ -402,6 +474,8 @@ pub async fn new_page(
         recurring: false,
         can_delete: false,
         ics_url: String::new(),
+        answer_action: String::new(),
+        my_answer: String::new(),
         fields: vec![],
         errors: vec![],
         back,
@@ -453,6 +527,8 @@ pub async fn create_submit(
                 recurring: false,
                 can_delete: false,
                 ics_url: String::new(),
+                answer_action: String::new(),
+                my_answer: String::new(),
                 fields: vec![],
                 errors: vec![],
                 back,
@@ -464,15 +540,21 @@ pub async fn create_submit(
 }
 
 fn attendees(d: &Draft, actor: &Actor) -> Vec<AttendeeInput> {
-    d.attendees
+    let users = d
+        .attendees
         .iter()
         .filter(|u| **u != actor.user_id)
         .map(|u| AttendeeInput {
             user_id: Some(*u),
             contact_id: None,
             status: None,
-        })
-        .collect()
+        });
+    let contacts = d.contacts.iter().map(|c| AttendeeInput {
+        user_id: None,
+        contact_id: Some(*c),
+        status: None,
+    });
+    users.chain(contacts).collect()
 }
 
 #[derive(Deserialize)]
@@ -507,6 +589,12 @@ pub async fn edit_page(
         location: m.location.clone().unwrap_or_default(),
         description: m.description.clone().unwrap_or_default(),
         attendees: v.attendees.iter().filter_map(|a| a.user_id).collect(),
+        answers: v
+            .attendees
+            .iter()
+            .filter_map(|a| a.user_id.map(|u| (u, a.status.clone())))
+            .collect(),
+        contacts: v.attendees.iter().filter_map(|a| a.contact_id).collect(),
         alarm: v
             .alarms
             .first()
@@ -522,6 +610,16 @@ pub async fn edit_page(
     if let Some(r) = &m.rrule {
         draft_of_rrule(&mut draft, r, &m.time_zone);
     }
+    for c in draft.contacts.clone() {
+        if let Ok(contact) = state.app.get_contact(&actor, c).await {
+            draft.contact_options.push((c, contact.name));
+        }
+    }
+    let mine = v
+        .attendees
+        .iter()
+        .find(|a| a.user_id == Some(actor.user_id))
+        .map(|a| a.status.clone());
     let tr = ctx.tr();
     let page = MeetingForm {
         shell: ctx.shell("calendar", tr.t("meeting-edit")),
@@ -533,6 +631,12 @@ pub async fn edit_page(
         recurring: m.rrule.is_some(),
         can_delete: actor.role.sees_all() || m.organizer_id == actor.user_id,
         ics_url: format!("/api/v1/meetings/{id}/ics"),
+        answer_action: if m.organizer_id != actor.user_id && mine.is_some() {
+            format!("/meetings/{id}/answer")
+        } else {
+            String::new()
+        },
+        my_answer: mine.unwrap_or_default(),
         fields: vec![],
         errors: vec![],
         back: "/calendar".into(),
@@ -590,17 +694,7 @@ pub async fn edit_submit(
                 channel,
             })
         }));
-    let mut people = attendees(&draft, &actor);
-    people.extend(
-        cur.attendees
-            .iter()
-            .filter(|a| a.contact_id.is_some())
-            .map(|a| AttendeeInput {
-                user_id: None,
-                contact_id: a.contact_id,
-                status: Some(a.status.clone()),
-            }),
-    );
+    let people = attendees(&draft, &actor);
     let result = if e.is_empty() {
         state
             .app
@@ -634,6 +728,8 @@ pub async fn edit_submit(
                 recurring: occurrence.is_some() || !draft.repeat.is_empty(),
                 can_delete: true,
                 ics_url: format!("/api/v1/meetings/{id}/ics"),
+                answer_action: String::new(),
+                my_answer: String::new(),
                 fields: vec![],
                 errors: vec![],
                 back: local_path_or(f.get("back"), "/calendar"),
@@ -659,6 +755,24 @@ pub async fn delete_submit(
         .await
     {
         Ok(()) => go(&ctx, &local_path_or(f.get("back"), "/calendar")),
+        Err(e) => error_page(&ctx, e),
+    }
+}
+
+/// `POST /meetings/{id}/answer`: an invitee's answer.
+pub async fn answer_submit(
+    State(state): State<AppState>,
+    Signed { ctx, actor }: Signed,
+    PageId(id): PageId,
+    body: Bytes,
+) -> Response {
+    let f = FormData::parse(&body);
+    match state
+        .app
+        .answer_meeting(&actor, id, &f.get("status").unwrap_or_default())
+        .await
+    {
+        Ok(_) => go(&ctx, "/calendar"),
         Err(e) => error_page(&ctx, e),
     }
 }

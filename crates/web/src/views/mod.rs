@@ -159,6 +159,7 @@ pub fn router() -> Router<AppState> {
         .route("/meetings/{id}/edit", get(meetings::edit_page))
         .route("/meetings/{id}", post(meetings::edit_submit))
         .route("/meetings/{id}/delete", post(meetings::delete_submit))
+        .route("/meetings/{id}/answer", post(meetings::answer_submit))
         .route("/notifications", get(notifications::list_page))
         .route("/notifications/bell", get(notifications::bell))
         .route(

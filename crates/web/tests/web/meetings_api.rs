@@ -302,3 +302,110 @@ story!(
         }
     }
 );
+
+story!(
+    the_meeting_dialog_repeats_on_weekdays_invites_the_customer_and_takes_answers,
+    |db: Db| async move {
+        let mut c = Client::new(db);
+        c.setup().await;
+        let lan = member(&c, "lan@sen.vn", "manager").await;
+        let lan_id = lan.get("/api/v1/me").await.json()["id"].as_i64().unwrap();
+        let mike = c
+            .post(
+                "/api/v1/contacts",
+                json!({"name": "Mike Nguyễn", "email": "mike@tshirts.example"}),
+            )
+            .await
+            .json();
+        let deal = c
+            .post(
+                "/api/v1/leads",
+                json!({"name": "200 áo thun", "type": "opportunity", "contact_id": mike["id"]}),
+            )
+            .await
+            .json();
+        let id = deal["id"].as_i64().unwrap();
+        let dialog = c
+            .get(&format!("/meetings/new?record_type=lead&record_id={id}"))
+            .await;
+        assert!(
+            dialog.text.contains("Mike Nguyễn"),
+            "the customer is offered"
+        );
+        let me = c.get("/api/v1/me").await.json()["id"]
+            .as_i64()
+            .unwrap()
+            .to_string();
+        let lan_s = lan_id.to_string();
+        let mike_s = mike["id"].as_i64().unwrap().to_string();
+        let made = c
+            .form(
+                "/meetings",
+                &[
+                    ("name", "Giao ban với Mike"),
+                    ("start", "2026-12-07T09:00"),
+                    ("stop", "2026-12-07T10:00"),
+                    ("record_type", "lead"),
+                    ("record_id", &id.to_string()),
+                    ("attendees", &me),
+                    ("attendees", &lan_s),
+                    ("contacts", &mike_s),
+                    ("repeat", "WEEKLY"),
+                    ("byday", "MO"),
+                    ("byday", "TH"),
+                    ("count", "4"),
+                    ("alarm", "15"),
+                    ("alarm_channel", "in_app"),
+                ],
+            )
+            .await;
+        assert!(
+            made.status.is_redirection(),
+            "{} {}",
+            made.status,
+            made.text
+        );
+        let occ = c
+            .get("/api/v1/meetings?from=2026-12-01&to=2027-01-01")
+            .await
+            .json();
+        let items = occ["items"].as_array().unwrap();
+        assert_eq!(items.len(), 4);
+        assert_eq!(items[0]["rrule"], "FREQ=WEEKLY;BYDAY=MO,TH;COUNT=4");
+        let mid = items[0]["meeting_id"].as_i64().unwrap();
+        let m = c.get(&format!("/api/v1/meetings/{mid}")).await.json();
+        assert!(
+            m["attendees"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|a| a["contact_id"] == mike["id"])
+        );
+        // Lan is invited: the dialog asks for an answer; declining is kept.
+        let hers = lan.get(&format!("/meetings/{mid}/edit")).await;
+        assert!(
+            hers.text.contains(&format!("/meetings/{mid}/answer")),
+            "{}",
+            hers.text
+        );
+        let answered = lan
+            .form(
+                &format!("/meetings/{mid}/answer"),
+                &[("status", "declined")],
+            )
+            .await;
+        assert!(answered.status.is_redirection());
+        let m = c.get(&format!("/api/v1/meetings/{mid}")).await.json();
+        let lan_row = m["attendees"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["user_id"] == lan_id)
+            .unwrap()
+            .clone();
+        assert_eq!(lan_row["status"], "declined");
+        // The organiser's edit keeps Lan's answer.
+        let edit = c.get(&format!("/meetings/{mid}/edit")).await;
+        assert!(edit.text.contains("Từ chối"), "answers show beside names");
+    }
+);
