@@ -121,6 +121,7 @@ pub async fn open_submit(
     let url = match (n.record_type.as_deref(), n.record_id) {
         (Some("lead"), Some(r)) => format!("/leads/{r}"),
         (Some("contact"), Some(r)) => format!("/contacts/{r}"),
+        (Some("meeting"), Some(_)) => "/calendar".into(),
         _ => "/notifications".into(),
     };
     go(&ctx, &url).into_response()
