@@ -688,3 +688,6 @@ mod messaging;
 
 #[path = "app/meetings.rs"]
 mod meetings;
+
+#[path = "app/bench.rs"]
+mod bench;

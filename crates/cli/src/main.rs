@@ -3,6 +3,8 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+mod bench;
+
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
 use sen_app::App;
@@ -59,6 +61,9 @@ enum Command {
         #[arg(long, default_value_t = 2026)]
         seed: u64,
     },
+    /// Run benchmark.md's workload: generate data, start a server, time each operation
+    /// through HTTP beside the hand-written SQL for the same answer.
+    Bench(bench::BenchArgs),
     /// Manage users from the command line.
     User {
         #[command(subcommand)]
@@ -219,6 +224,19 @@ async fn main() -> Result<()> {
         .unwrap_or(Command::Serve(ServeArgs::default_from_env()))
     {
         Command::Serve(args) => serve(db, args).await,
+        Command::Bench(args) => {
+            if args.database == "postgres" && cli.db.database_url.is_none() {
+                bail!("--database postgres needs --database-url (an empty database)");
+            }
+            if args.database == "sqlite" && cli.db.database_url.is_some() {
+                bail!("--database sqlite uses --data-dir, not --database-url");
+            }
+            let dir = cli.db.data_dir.clone();
+            let url = cli.db.database_url.clone();
+            let r = bench::run(db.clone(), args, dir, url).await;
+            db.close().await;
+            r
+        }
         Command::Migrate => {
             println!("migrations applied");
             Ok(())

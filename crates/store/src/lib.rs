@@ -3,6 +3,7 @@
 pub mod activities;
 pub mod attachments;
 pub mod auth;
+pub mod bench;
 pub mod board;
 pub mod change_log;
 pub mod conn;

@@ -1,0 +1,93 @@
+//! The benchmark's baseline (benchmark.md "The limit"): the same answers as the API's, by
+//! the fewest hand-written queries, timed by `sen bench` in the same run as the API.
+
+use chrono::{DateTime, Utc};
+
+use crate::db::Db;
+use crate::error::Result;
+use crate::sql::Sql;
+
+/// A card as the board shows it: id, name, revenue, priority, salesperson.
+type Card = (i64, String, Option<i64>, i64, Option<i64>);
+
+/// The board of a pipeline: per stage the count and revenue sum and activity counts, and
+/// each stage's first `per_stage` cards (id, name, revenue, priority, salesperson) by
+/// priority then id. Answers (stage, count) pairs and the number of cards.
+pub async fn board(
+    db: &Db,
+    pipeline_id: i64,
+    per_stage: i64,
+    now: DateTime<Utc>,
+) -> Result<(Vec<(i64, i64)>, usize)> {
+    let sums: Vec<(i64, i64, Option<i64>, Option<i64>)> = db
+        .fetch_all(&Sql::with(
+            "SELECT stage_id, COUNT(*), CAST(SUM(revenue_minor) AS BIGINT), \
+             CAST(SUM(CASE WHEN activity_day_end <= $2 THEN 1 ELSE 0 END) AS BIGINT) \
+             FROM leads WHERE pipeline_id = $1 AND archived_at IS NULL GROUP BY stage_id",
+            vec![pipeline_id.into(), now.into()],
+        ))
+        .await?;
+    let mut cards = 0;
+    for (stage, _, _, _) in &sums {
+        let rows: Vec<Card> = db
+            .fetch_all(&Sql::with(
+                "SELECT id, name, revenue_minor, priority, user_id FROM leads \
+                 WHERE pipeline_id = $1 AND archived_at IS NULL AND stage_id = $2 \
+                 ORDER BY priority DESC, id LIMIT $3",
+                vec![pipeline_id.into(), (*stage).into(), per_stage.into()],
+            ))
+            .await?;
+        cards += rows.len();
+    }
+    Ok((sums.iter().map(|s| (s.0, s.1)).collect(), cards))
+}
+
+/// Leads whose folded search text holds `term` (its trigram index on SQLite), newest
+/// first, at most `limit`: their ids.
+pub async fn search(db: &Db, term: &str, limit: i64) -> Result<Vec<i64>> {
+    let sql = match db.backend() {
+        crate::Backend::Sqlite => Sql::with(
+            "SELECT id FROM leads WHERE archived_at IS NULL AND id IN \
+             (SELECT rowid FROM leads_fts WHERE leads_fts MATCH $1) ORDER BY id DESC LIMIT $2",
+            vec![format!("\"{term}\"").into(), limit.into()],
+        ),
+        crate::Backend::Postgres => Sql::with(
+            "SELECT id FROM leads WHERE archived_at IS NULL AND search_text LIKE $1 \
+             ORDER BY id DESC LIMIT $2",
+            vec![format!("%{term}%").into(), limit.into()],
+        ),
+    };
+    let rows: Vec<(i64,)> = db.fetch_all(&sql).await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+/// Moves one lead to a stage if its version is current (one UPDATE).
+pub async fn move_stage(
+    db: &Db,
+    id: i64,
+    version: i64,
+    stage_id: i64,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let mut tx = db.begin().await?;
+    let n = tx
+        .execute(&Sql::with(
+            "UPDATE leads SET stage_id = $1, stage_changed_at = $2, version = version + 1 \
+             WHERE id = $3 AND version = $4",
+            vec![stage_id.into(), now.into(), id.into(), version.into()],
+        ))
+        .await?;
+    tx.commit().await?;
+    Ok(n == 1)
+}
+
+/// A lead's current version and stage.
+pub async fn version_of(db: &Db, id: i64) -> Result<Option<(i64, i64)>> {
+    let row: Option<(i64, i64)> = db
+        .fetch_optional(&Sql::with(
+            "SELECT version, stage_id FROM leads WHERE id = $1",
+            vec![id.into()],
+        ))
+        .await?;
+    Ok(row)
+}
