@@ -162,29 +162,22 @@ impl App {
     }
 }
 
-fn column_of(
-    stage: Stage,
-    sums: &[board::StageSums],
+/// Sums of (currency, revenue, revenue × probability) rows in the workspace currency, with
+/// other currencies converted at the rates managers set; those without a rate are kept
+/// apart per currency (never mixed in silently).
+pub(crate) fn sum_money<'a>(
+    rows: impl Iterator<Item = (Option<&'a str>, Option<i64>, Option<i64>)>,
     currency: CurrencyCode,
     rates: &[sen_store::rates::Rate],
-) -> Column {
-    let mine: Vec<&board::StageSums> = sums.iter().filter(|s| s.stage_id == stage.id).collect();
-    let count = mine.iter().map(|s| s.count).sum();
-    let stale = mine.iter().map(|s| s.stale).sum();
-    let activity = mine.iter().fold((0, 0, 0), |(o, t, p), s| {
-        (o + s.overdue, t + s.today, p + s.planned)
-    });
+) -> (Money, Money, Vec<(Money, Money)>) {
     let mut expected = Money::zero(currency);
     let mut weighted = Money::zero(currency);
-    let mut other = Vec::new();
-    for s in &mine {
-        let (Some(code), Some(minor)) = (
-            s.currency.as_deref().and_then(CurrencyCode::parse),
-            s.revenue_minor,
-        ) else {
+    let mut other: Vec<(Money, Money)> = Vec::new();
+    for (code, minor, weighted_centi) in rows {
+        let (Some(code), Some(minor)) = (code.and_then(CurrencyCode::parse), minor) else {
             continue;
         };
-        let w = round_div(i128::from(s.weighted_centi_minor.unwrap_or(0)), 100);
+        let w = round_div(i128::from(weighted_centi.unwrap_or(0)), 100);
         let rate = rates
             .iter()
             .find(|r| r.currency == code.code())
@@ -195,6 +188,9 @@ fn column_of(
         } else if let Some(rate) = rate {
             expected.minor += sen_domain::money::convert(minor, code, currency, rate);
             weighted.minor += sen_domain::money::convert(w, code, currency, rate);
+        } else if let Some(o) = other.iter_mut().find(|o| o.0.currency == code) {
+            o.0.minor += minor;
+            o.1.minor += w;
         } else {
             other.push((
                 Money {
@@ -208,6 +204,32 @@ fn column_of(
             ));
         }
     }
+    (expected, weighted, other)
+}
+
+fn column_of(
+    stage: Stage,
+    sums: &[board::StageSums],
+    currency: CurrencyCode,
+    rates: &[sen_store::rates::Rate],
+) -> Column {
+    let mine: Vec<&board::StageSums> = sums.iter().filter(|s| s.stage_id == stage.id).collect();
+    let count = mine.iter().map(|s| s.count).sum();
+    let stale = mine.iter().map(|s| s.stale).sum();
+    let activity = mine.iter().fold((0, 0, 0), |(o, t, p), s| {
+        (o + s.overdue, t + s.today, p + s.planned)
+    });
+    let (expected, weighted, other) = sum_money(
+        mine.iter().map(|s| {
+            (
+                s.currency.as_deref(),
+                s.revenue_minor,
+                s.weighted_centi_minor,
+            )
+        }),
+        currency,
+        rates,
+    );
     Column {
         stage,
         count,

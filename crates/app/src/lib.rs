@@ -26,6 +26,7 @@ pub mod notes;
 pub mod notify;
 pub mod rates;
 pub mod reminders;
+pub mod reports;
 pub mod sales_setup;
 pub mod saved_views;
 pub mod secrets;

@@ -266,6 +266,12 @@ pub async fn run(
         record(name, api, Some(sql));
     }
 
+    // report: stage × salesperson over every record
+    let path = "/api/v1/reports/pipeline?group_by=stage,user&measures=count,expected_revenue";
+    let api = timed!(reps, |_i| client.ok("GET", path, None).await?);
+    let sql = timed!(reps, |_i| sen_store::bench::report(&db).await?);
+    record("report", api, Some(sql));
+
     // create
     let api = timed!(reps, |i| client
         .ok(

@@ -91,3 +91,17 @@ pub async fn version_of(db: &Db, id: i64) -> Result<Option<(i64, i64)>> {
         .await?;
     Ok(row)
 }
+
+/// A report group: stage, salesperson, count, revenue.
+type ReportRow = (Option<i64>, Option<i64>, i64, Option<i64>);
+
+/// The pipeline report stage × salesperson: count and revenue per group.
+pub async fn report(db: &Db) -> Result<usize> {
+    let rows: Vec<ReportRow> = db
+        .fetch_all(&Sql::new(
+            "SELECT stage_id, user_id, COUNT(*), CAST(SUM(revenue_minor) AS BIGINT) FROM leads \
+             WHERE archived_at IS NULL GROUP BY stage_id, user_id",
+        ))
+        .await?;
+    Ok(rows.len())
+}

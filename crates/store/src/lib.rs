@@ -22,6 +22,7 @@ pub mod messages;
 pub mod notifications;
 pub mod pipelines;
 pub mod rates;
+pub mod reports;
 pub mod saved_views;
 pub mod shared;
 pub mod sql;

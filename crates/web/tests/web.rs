@@ -1811,6 +1811,7 @@ const API_ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/meetings/{id}/ics"),
     ("get", "/api/v1/calendar.ics"),
     ("delete", "/api/v1/me/calendar-feed"),
+    ("get", "/api/v1/reports/pipeline"),
     ("get", "/api/v1/mails"),
     ("get", "/api/v1/settings/mail"),
     ("put", "/api/v1/settings/mail"),
@@ -2245,3 +2246,6 @@ mod messaging_api;
 
 #[path = "web/meetings_api.rs"]
 mod meetings_api;
+
+#[path = "web/reports_api.rs"]
+mod reports_api;

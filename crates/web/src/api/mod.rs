@@ -15,6 +15,7 @@ pub mod notifications;
 pub mod pipelines;
 pub mod posts;
 pub mod rates;
+pub mod reports;
 pub mod saved_views;
 pub mod session;
 pub mod teams;
@@ -138,6 +139,7 @@ pub fn router() -> (axum::Router<AppState>, OpenApi) {
         .routes(routes!(leads::merge))
         .routes(routes!(leads::bulk))
         .routes(routes!(board::board))
+        .routes(routes!(reports::pipeline))
         .routes(routes!(events::events))
         .routes(routes!(rates::list))
         .routes(routes!(rates::set, rates::delete))

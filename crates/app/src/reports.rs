@@ -1,0 +1,140 @@
+//! The pipeline report (api.md `GET /api/v1/reports/pipeline`): counts and revenue grouped
+//! by one or two fields, over the records the reader may see, in the workspace currency.
+
+use sen_domain::errors::{FieldErrors, Invalid};
+use sen_domain::lead;
+use sen_domain::money::{CurrencyCode, Money};
+use sen_store::reports::{self as store, GROUPS};
+
+use crate::App;
+use crate::access::Actor;
+use crate::contacts::user_filter;
+use crate::error::{AppError, AppResult};
+
+pub const MEASURES: &[&str] = &["count", "expected_revenue", "weighted_revenue"];
+
+#[derive(Debug, Clone, Default)]
+pub struct ReportParams {
+    pub pipeline_id: Option<i64>,
+    /// One or two of `sen_store::reports::GROUPS`.
+    pub group_by: Vec<String>,
+    pub measures: Vec<String>,
+    pub filter: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ReportRow {
+    /// The group values in `group_by` order (ids as text for references; NULL as None).
+    pub keys: Vec<Option<String>>,
+    pub count: i64,
+    pub expected_revenue: Money,
+    pub weighted_revenue: Money,
+    /// Sums in currencies without a rate.
+    pub other_currencies: Vec<(Money, Money)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub group_by: Vec<String>,
+    pub measures: Vec<String>,
+    pub rows: Vec<ReportRow>,
+    pub total: ReportRow,
+}
+
+fn check(p: &ReportParams) -> Result<(Vec<String>, Vec<String>), FieldErrors> {
+    let mut e = FieldErrors::new();
+    let groups: Vec<String> = p
+        .group_by
+        .iter()
+        .map(|g| g.trim().to_string())
+        .filter(|g| !g.is_empty())
+        .collect();
+    let allowed: Vec<String> = GROUPS.iter().map(|(n, _)| n.to_string()).collect();
+    if groups.is_empty() || groups.len() > 2 {
+        e.add(
+            "group_by",
+            Invalid::Message("give one or two fields to group by".into()),
+        );
+    }
+    if groups.iter().any(|g| !allowed.contains(g)) {
+        e.add("group_by", Invalid::Choice { allowed });
+    }
+    let measures: Vec<String> = if p.measures.is_empty() {
+        MEASURES.iter().map(|m| m.to_string()).collect()
+    } else {
+        p.measures.iter().map(|m| m.trim().to_string()).collect()
+    };
+    if measures.iter().any(|m| !MEASURES.contains(&m.as_str())) {
+        e.add(
+            "measures",
+            Invalid::Choice {
+                allowed: MEASURES.iter().map(|m| m.to_string()).collect(),
+            },
+        );
+    }
+    e.into_result().map(|()| (groups, measures))
+}
+
+impl App {
+    pub async fn pipeline_report(&self, actor: &Actor, p: &ReportParams) -> AppResult<Report> {
+        let (groups, measures) = check(p)?;
+        let filter = user_filter(actor, p.filter.as_deref(), &lead::filter_fields())?;
+        let scope = self.lead_scope(actor).await?;
+        let names: Vec<&str> = groups.iter().map(String::as_str).collect();
+        let rows =
+            store::pipeline(&self.db, &names, p.pipeline_id, &scope, filter.as_ref()).await?;
+        let currency = self
+            .workspace()
+            .await?
+            .and_then(|w| CurrencyCode::parse(&w.currency))
+            .or_else(|| CurrencyCode::parse("VND"))
+            .ok_or_else(|| AppError::Internal("no currency".into()))?;
+        let rates = self.list_rates().await?;
+        let width = groups.len();
+        let keys_of = |r: &store::Row| -> Vec<Option<String>> {
+            [r.k1.clone(), r.k2.clone()]
+                .into_iter()
+                .take(width)
+                .collect()
+        };
+        let mut seen: Vec<Vec<Option<String>>> = Vec::new();
+        for r in &rows {
+            let k = keys_of(r);
+            if !seen.contains(&k) {
+                seen.push(k);
+            }
+        }
+        let summed = |of: &dyn Fn(&store::Row) -> bool, keys: Vec<Option<String>>| {
+            let mine: Vec<&store::Row> = rows.iter().filter(|r| of(r)).collect();
+            let (expected, weighted, other) = crate::board::sum_money(
+                mine.iter().map(|r| {
+                    (
+                        r.currency.as_deref(),
+                        r.revenue_minor,
+                        r.weighted_centi_minor,
+                    )
+                }),
+                currency,
+                &rates,
+            );
+            ReportRow {
+                keys,
+                count: mine.iter().map(|r| r.count).sum(),
+                expected_revenue: expected,
+                weighted_revenue: weighted,
+                other_currencies: other,
+            }
+        };
+        let out = seen
+            .iter()
+            .map(|k| summed(&|r: &store::Row| keys_of(r) == *k, k.clone()))
+            .collect();
+        let total = summed(&|_| true, Vec::new());
+        Ok(Report {
+            group_by: groups,
+            measures,
+            rows: out,
+            total,
+        })
+    }
+}
