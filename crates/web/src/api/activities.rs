@@ -148,18 +148,6 @@ fn required<T>(v: Option<T>, field: &str) -> ApiResult<T> {
     v.ok_or_else(|| ApiError::unprocessable(field, "required"))
 }
 
-fn query_number(pairs: &[(String, String)], name: &str) -> ApiResult<Option<i64>> {
-    match pairs.iter().find(|(k, _)| k == name) {
-        None => Ok(None),
-        Some((_, v)) if v.trim().is_empty() => Ok(None),
-        Some((_, v)) => v
-            .trim()
-            .parse()
-            .map(Some)
-            .map_err(|_| ApiError::bad_request(name, "must be a whole number")),
-    }
-}
-
 /// Activities: yours by default; a record's with `record_type` and `record_id`; by state.
 #[utoipa::path(get, path = "/api/v1/activities", tag = "activities", params(ActivityFilter),
     responses((status = 200, description = "OK", body = ActivityList), (status = 400, description = "Malformed query (problem+json)", body = Problem),
@@ -171,17 +159,8 @@ pub async fn list(
     auth: Auth,
     RawQuery(query): RawQuery,
 ) -> ApiResult<Json<ActivityList>> {
-    let pairs: Vec<(String, String)> =
-        serde_urlencoded::from_str(query.as_deref().unwrap_or(""))
-            .map_err(|e| ApiError::bad_request("query", e.to_string()))?;
-    let text = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.trim().to_string())
-            .filter(|v| !v.is_empty())
-    };
-    let record = match (text("record_type"), query_number(&pairs, "record_id")?) {
+    let q = super::query::QueryPairs::parse(query.as_deref())?;
+    let record = match (q.text("record_type"), q.number("record_id")?) {
         (None, None) => None,
         (Some(t), Some(id)) => Some((
             RecordType::parse(&t)
@@ -201,17 +180,17 @@ pub async fn list(
             ));
         }
     };
-    let state_filter = match text("state") {
+    let state_filter = match q.text("state") {
         None => None,
         Some(s) => Some(ActivityState::parse(&s).ok_or_else(|| {
             ApiError::bad_request("state", "one of: overdue, today, planned, done")
         })?),
     };
     let q = ActivityQuery {
-        user_id: query_number(&pairs, "user_id")?,
+        user_id: q.number("user_id")?,
         record,
         state: state_filter,
-        limit: query_number(&pairs, "limit")?,
+        limit: q.number("limit")?,
     };
     let items: Vec<ActivityOut> = state
         .app

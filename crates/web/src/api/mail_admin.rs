@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::extract::{Auth, IdPath};
-use crate::problem::{ApiError, ApiResult, Problem};
+use crate::problem::{ApiResult, Problem};
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -100,13 +100,7 @@ pub struct StateQuery {
 }
 
 fn state_param(query: Option<&str>) -> ApiResult<Option<String>> {
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query.unwrap_or(""))
-        .map_err(|e| ApiError::bad_request("query", e.to_string()))?;
-    Ok(pairs
-        .into_iter()
-        .find(|(k, _)| k == "state")
-        .map(|(_, v)| v.trim().to_string())
-        .filter(|v| !v.is_empty()))
+    Ok(super::query::QueryPairs::parse(query)?.text("state"))
 }
 
 /// The last 200 mails (admins): sent, queued, waiting in the outbox, failed with reason.

@@ -318,16 +318,8 @@ pub async fn list(
     auth: Auth,
     RawQuery(query): RawQuery,
 ) -> ApiResult<Json<OccurrenceList>> {
-    let pairs: Vec<(String, String)> =
-        serde_urlencoded::from_str(query.as_deref().unwrap_or(""))
-            .map_err(|e| ApiError::bad_request("query", e.to_string()))?;
-    let get = |k: &str| {
-        pairs
-            .iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.trim().to_string())
-            .filter(|v| !v.is_empty())
-    };
+    let q = super::query::QueryPairs::parse(query.as_deref())?;
+    let get = |k: &str| q.text(k);
     let tz = auth.actor().time_zone.clone();
     let bad = |f: &str| ApiError::bad_request(f, "not a date or time");
     let from = match get("from") {
@@ -338,13 +330,7 @@ pub async fn list(
         Some(t) => parse_when("to", &t, &tz).map_err(|_| bad("to"))?,
         None => from + chrono::Duration::days(31),
     };
-    let user_id = match get("user_id") {
-        Some(u) => Some(
-            u.parse()
-                .map_err(|_| ApiError::bad_request("user_id", "must be a whole number"))?,
-        ),
-        None => None,
-    };
+    let user_id = q.number("user_id")?;
     let items = state.app.calendar(auth.actor(), user_id, from, to).await?;
     Ok(Json(OccurrenceList {
         total: items.len() as i64,
@@ -561,15 +547,8 @@ pub async fn delete(
     IdPath(id): IdPath,
     RawQuery(query): RawQuery,
 ) -> ApiResult<StatusCode> {
-    let pairs: Vec<(String, String)> =
-        serde_urlencoded::from_str(query.as_deref().unwrap_or(""))
-            .map_err(|e| ApiError::bad_request("query", e.to_string()))?;
-    let get = |k: &str| {
-        pairs
-            .iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.trim().to_string())
-    };
+    let q = super::query::QueryPairs::parse(query.as_deref())?;
+    let get = |k: &str| q.text(k);
     let scope = match get("scope").as_deref() {
         None | Some("") => Scope::All,
         Some(s) => {
@@ -634,12 +613,9 @@ pub async fn ics(
 #[utoipa::path(get, path = "/api/v1/calendar.ics", tag = "meetings", security(()), params(("token" = String, Query, description = "The feed's secret")),
     responses((status = 200, description = "text/calendar", content_type = "text/calendar"), (status = 404, description = "Unknown or revoked secret (problem+json)", body = Problem)))]
 pub async fn feed(State(state): State<AppState>, RawQuery(query): RawQuery) -> ApiResult<Response> {
-    let pairs: Vec<(String, String)> =
-        serde_urlencoded::from_str(query.as_deref().unwrap_or("")).unwrap_or_default();
-    let token = pairs
-        .into_iter()
-        .find(|(k, _)| k == "token")
-        .map(|(_, v)| v)
+    let token = super::query::QueryPairs::parse(query.as_deref())
+        .ok()
+        .and_then(|q| q.text("token"))
         .ok_or_else(ApiError::not_found)?;
     let body = state.app.calendar_feed(&token).await?;
     Ok(ics_response("sen-crm", body, false))

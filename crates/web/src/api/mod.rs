@@ -14,6 +14,7 @@ pub mod meetings;
 pub mod notifications;
 pub mod pipelines;
 pub mod posts;
+pub mod query;
 pub mod rates;
 pub mod reports;
 pub mod saved_views;

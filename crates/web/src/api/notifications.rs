@@ -11,6 +11,7 @@ use sen_store::notifications::Notification;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::query::QueryPairs;
 use crate::extract::{Auth, IdPath, JsonBody};
 use crate::i18n::I18n;
 use crate::problem::{ApiError, ApiResult, Problem};
@@ -76,34 +77,14 @@ pub struct FollowerQuery {
     pub user_id: Option<i64>,
 }
 
-fn pairs(query: Option<&str>) -> ApiResult<Vec<(String, String)>> {
-    serde_urlencoded::from_str(query.unwrap_or(""))
-        .map_err(|e| ApiError::bad_request("query", e.to_string()))
-}
-
-fn text<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    pairs
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.trim())
-        .filter(|v| !v.is_empty())
-}
-
-fn number(pairs: &[(String, String)], name: &str) -> ApiResult<Option<i64>> {
-    text(pairs, name)
-        .map(|v| {
-            v.parse()
-                .map_err(|_| ApiError::bad_request(name, "must be a whole number"))
-        })
-        .transpose()
-}
-
-fn record_of(pairs: &[(String, String)]) -> ApiResult<(String, i64)> {
-    let rt = text(pairs, "record_type")
+fn record_of(q: &QueryPairs) -> ApiResult<(String, i64)> {
+    let rt = q
+        .text("record_type")
         .ok_or_else(|| ApiError::bad_request("record_type", "required: lead, contact or team"))?;
-    let id = number(pairs, "record_id")?
+    let id = q
+        .number("record_id")?
         .ok_or_else(|| ApiError::bad_request("record_id", "required"))?;
-    Ok((rt.to_string(), id))
+    Ok((rt, id))
 }
 
 /// A record's followers.
@@ -116,8 +97,8 @@ pub async fn list(
     auth: Auth,
     RawQuery(query): RawQuery,
 ) -> ApiResult<Json<FollowerList>> {
-    let p = pairs(query.as_deref())?;
-    let (rt, id) = record_of(&p)?;
+    let q = QueryPairs::parse(query.as_deref())?;
+    let (rt, id) = record_of(&q)?;
     let items = state.app.list_followers(auth.actor(), &rt, id).await?;
     Ok(Json(FollowerList {
         total: items.len() as i64,
@@ -177,11 +158,11 @@ pub async fn unfollow(
     auth: Auth,
     RawQuery(query): RawQuery,
 ) -> ApiResult<StatusCode> {
-    let p = pairs(query.as_deref())?;
-    let (rt, id) = record_of(&p)?;
+    let q = QueryPairs::parse(query.as_deref())?;
+    let (rt, id) = record_of(&q)?;
     state
         .app
-        .unfollow(auth.actor(), &rt, id, number(&p, "user_id")?)
+        .unfollow(auth.actor(), &rt, id, q.number("user_id")?)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -252,14 +233,14 @@ pub async fn notifications(
     auth: Auth,
     RawQuery(query): RawQuery,
 ) -> ApiResult<Json<NotificationList>> {
-    let p = pairs(query.as_deref())?;
-    let unread = match text(&p, "unread") {
+    let q = QueryPairs::parse(query.as_deref())?;
+    let unread = match q.text("unread").as_deref() {
         None | Some("false") | Some("0") => false,
         Some("true") | Some("1") => true,
         Some(_) => return Err(ApiError::bad_request("unread", "true or false")),
     };
-    let limit = number(&p, "limit")?;
-    let before = number(&p, "cursor")?;
+    let limit = q.number("limit")?;
+    let before = q.number("cursor")?;
     let actor = auth.actor();
     let items = state
         .app

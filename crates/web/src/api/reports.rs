@@ -9,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::leads::MoneyJson;
 use crate::extract::Auth;
-use crate::problem::{ApiError, ApiResult, Problem};
+use crate::problem::{ApiResult, Problem};
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -94,33 +94,12 @@ pub async fn pipeline(
     auth: Auth,
     RawQuery(query): RawQuery,
 ) -> ApiResult<Json<ReportOut>> {
-    let pairs: Vec<(String, String)> =
-        serde_urlencoded::from_str(query.as_deref().unwrap_or(""))
-            .map_err(|e| ApiError::bad_request("query", e.to_string()))?;
-    let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
-    let list = |k: &str| {
-        get(k)
-            .map(|v| {
-                v.split(',')
-                    .map(|s| s.trim().to_string())
-                    .filter(|s| !s.is_empty())
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let pipeline_id = match get("pipeline_id").filter(|v| !v.trim().is_empty()) {
-        Some(v) => Some(
-            v.trim()
-                .parse()
-                .map_err(|_| ApiError::bad_request("pipeline_id", "must be a whole number"))?,
-        ),
-        None => None,
-    };
+    let q = super::query::QueryPairs::parse(query.as_deref())?;
     let p = ReportParams {
-        pipeline_id,
-        group_by: list("group_by"),
-        measures: list("measures"),
-        filter: get("filter"),
+        pipeline_id: q.number("pipeline_id")?,
+        group_by: q.list("group_by"),
+        measures: q.list("measures"),
+        filter: q.text("filter"),
     };
     let r = state.app.pipeline_report(auth.actor(), &p).await?;
     Ok(Json(ReportOut {

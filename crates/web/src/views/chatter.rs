@@ -5,7 +5,7 @@
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use sen_app::notes::EmailInput;
 use sen_app::{Actor, AppError};
 use sen_domain::activity::RecordType;
@@ -204,8 +204,28 @@ fn size_text(bytes: i64) -> String {
     }
 }
 
-fn record_of(kind: &str, id: &str) -> Option<(RecordType, i64)> {
-    Some((RecordType::parse(kind)?, id.parse().ok()?))
+/// The record a chatter route names (`/records/{type}/{id}/…`); anything else is the
+/// "not found" page.
+pub struct RecordPath(RecordType, i64);
+
+impl axum::extract::FromRequestParts<AppState> for RecordPath {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let raw = Path::<(String, String)>::from_request_parts(parts, state)
+            .await
+            .ok();
+        match raw.and_then(|Path((kind, id))| Some((RecordType::parse(&kind)?, id.parse().ok()?))) {
+            Some((rt, id)) => Ok(RecordPath(rt, id)),
+            None => {
+                let ctx = PageCtx::from_request_parts(parts, state).await?;
+                Err(error_page(&ctx, AppError::NotFound))
+            }
+        }
+    }
 }
 
 pub fn record_url(rt: RecordType, id: i64) -> String {
@@ -215,49 +235,46 @@ pub fn record_url(rt: RecordType, id: i64) -> String {
     }
 }
 
+#[derive(Template)]
+#[template(
+    source = "<ul class=\"form-errors\" role=\"alert\">{% for e in items %}<li>{{ e }}</li>{% endfor %}</ul>",
+    ext = "html"
+)]
+struct Refused {
+    items: Vec<String>,
+}
+
 /// A refused post: the reasons, in place under the composer (htmx), or as a page.
 fn refused(ctx: &PageCtx, e: AppError) -> Response {
     match e {
         AppError::Invalid(fields) if ctx.is_htmx => {
             let tr = ctx.tr();
-            let mut items = String::new();
-            for (field, whys) in &fields.0 {
-                for why in whys {
-                    let label = tr.t(&format!("composer-field-{field}"));
-                    let text = tr.i18n.invalid(tr.lang, why);
-                    items.push_str(&format!(
-                        "<li>{}: {}</li>",
-                        askama_escape(&label),
-                        askama_escape(&text)
-                    ));
-                }
-            }
-            Html(format!(
-                "<ul class=\"form-errors\" role=\"alert\">{items}</ul>"
-            ))
-            .into_response()
+            let items = fields
+                .0
+                .iter()
+                .flat_map(|(field, whys)| {
+                    whys.iter().map(move |why| {
+                        format!(
+                            "{}: {}",
+                            tr.t(&format!("composer-field-{field}")),
+                            tr.i18n.invalid(tr.lang, why)
+                        )
+                    })
+                })
+                .collect();
+            super::page::render(&Refused { items })
         }
         other => error_page(ctx, other),
     }
-}
-
-fn askama_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// `POST /records/{type}/{id}/notes`.
 pub async fn note_submit(
     State(state): State<AppState>,
     Signed { ctx, actor }: Signed,
-    Path((kind, id)): Path<(String, String)>,
+    RecordPath(rt, id): RecordPath,
     body: Bytes,
 ) -> Response {
-    let Some((rt, id)) = record_of(&kind, &id) else {
-        return error_page(&ctx, AppError::NotFound);
-    };
     let form = FormData::parse(&body);
     match state
         .app
@@ -273,12 +290,9 @@ pub async fn note_submit(
 pub async fn email_submit(
     State(state): State<AppState>,
     Signed { ctx, actor }: Signed,
-    Path((kind, id)): Path<(String, String)>,
+    RecordPath(rt, id): RecordPath,
     body: Bytes,
 ) -> Response {
-    let Some((rt, id)) = record_of(&kind, &id) else {
-        return error_page(&ctx, AppError::NotFound);
-    };
     let form = FormData::parse(&body);
     let to = form.get("to").map(|t| {
         t.split([',', ';'])
@@ -301,12 +315,9 @@ pub async fn email_submit(
 pub async fn follow_submit(
     State(state): State<AppState>,
     Signed { ctx, actor }: Signed,
-    Path((kind, id)): Path<(String, String)>,
+    RecordPath(rt, id): RecordPath,
     body: Bytes,
 ) -> Response {
-    let Some((rt, id)) = record_of(&kind, &id) else {
-        return error_page(&ctx, AppError::NotFound);
-    };
     let form = FormData::parse(&body);
     let result = if form.get("follow").as_deref() == Some("0") {
         state.app.unfollow(&actor, rt.as_str(), id, None).await
@@ -329,13 +340,10 @@ pub async fn follow_submit(
 pub async fn attach_submit(
     State(state): State<AppState>,
     Signed { ctx, actor }: Signed,
-    Path((kind, id)): Path<(String, String)>,
+    RecordPath(rt, id): RecordPath,
     headers: axum::http::HeaderMap,
     body: axum::body::Body,
 ) -> Response {
-    let Some((rt, id)) = record_of(&kind, &id) else {
-        return error_page(&ctx, AppError::NotFound);
-    };
     let upload = match crate::api::attachments::read_upload(&headers, None, body).await {
         Ok(u) => u,
         Err(e) => return e.into_response(),
@@ -350,12 +358,9 @@ pub async fn attach_submit(
 pub async fn call_submit(
     State(state): State<AppState>,
     Signed { ctx, actor }: Signed,
-    Path((kind, id)): Path<(String, String)>,
+    RecordPath(rt, id): RecordPath,
     body: Bytes,
 ) -> Response {
-    let Some((rt, id)) = record_of(&kind, &id) else {
-        return error_page(&ctx, AppError::NotFound);
-    };
     let form = FormData::parse(&body);
     match state
         .app

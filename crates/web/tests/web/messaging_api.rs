@@ -450,3 +450,30 @@ story!(
         );
     }
 );
+
+story!(
+    a_refused_note_from_the_page_shows_its_reason_in_place,
+    |db: Db| async move {
+        let mut c = Client::new(db);
+        c.setup().await;
+        let deal = opportunity(&c, "Mike").await;
+        let id = deal["id"].as_i64().unwrap();
+        let body = serde_urlencoded::to_string([("body", "Hỏi @<b>nobody</b>")]).unwrap();
+        let req = c
+            .request(Method::POST, &format!("/records/lead/{id}/notes"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header("hx-request", "true")
+            .body(Body::from(body))
+            .unwrap();
+        let a = c.raw(req).await;
+        assert_eq!(a.status, StatusCode::OK);
+        assert!(
+            a.text.contains("form-errors") && a.text.contains("@nobody"),
+            "{}",
+            a.text
+        );
+        assert!(!a.text.contains("<b>"), "escaped: {}", a.text);
+        let bad_path = c.form("/records/invoice/1/notes", &[("body", "x")]).await;
+        assert_eq!(bad_path.status, StatusCode::NOT_FOUND);
+    }
+);
