@@ -69,8 +69,8 @@ test('seed 004 in zh-TW: 麥克 orders 200 T-shirts, 78,000 expected, moved and 
   await page.goto(`${sen.url}/pipeline?pipeline=${pipeline.id}`);
   assert.equal(await page.getAttribute(`#card-${id} .avatar`, 'title'), '錢金金');
 
-  // Move it to the next stage with the card's own control (keyboard and phone way).
-  await page.selectOption(`#move-${id}`, String(second.id));
+  // Drag it to the next stage with the mouse (the other tests use the card's keyboard control).
+  await page.locator(`#card-${id}`).dragTo(page.locator(`#cards-${second.id}`));
   await page.locator(`#cards-${second.id} #card-${id}`).waitFor();
   await page.waitForFunction((s) => document.querySelector(`#head-${s} .column-sum`)?.textContent.includes('NT$78,000'), second.id);
   assert.match(await columnSum(page, first.id), /NT\$0/);
