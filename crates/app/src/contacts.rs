@@ -36,7 +36,7 @@ pub struct Saved {
 const RECORD: &str = "contact";
 
 /// Parses and checks a user's filter text against a record type's fields.
-pub(crate) fn user_filter(
+pub fn user_filter(
     actor: &Actor,
     text: Option<&str>,
     fields: &[filter::FieldDef],

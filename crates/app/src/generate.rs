@@ -202,6 +202,7 @@ impl App {
             tx.commit().await?;
             done += n;
         }
+        self.compact_lead_sums().await?;
         Ok(Generated {
             opportunities,
             companies,

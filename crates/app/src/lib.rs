@@ -18,6 +18,7 @@ pub mod events;
 pub mod feed;
 pub mod generate;
 pub mod jobs;
+pub mod lead_sums;
 pub mod leads;
 pub mod limiter;
 pub mod mail;

@@ -691,3 +691,6 @@ mod meetings;
 
 #[path = "app/bench.rs"]
 mod bench;
+
+#[path = "app/lead_sums.rs"]
+mod lead_sums;

@@ -64,6 +64,9 @@ enum Command {
     /// Run benchmark.md's workload: generate data, start a server, time each operation
     /// through HTTP beside the hand-written SQL for the same answer.
     Bench(bench::BenchArgs),
+    /// Recompute the board's and the report's maintained sums from the records (they are
+    /// kept in every write's transaction; this is for after a restore or a manual edit).
+    RebuildSums,
     /// Manage users from the command line.
     User {
         #[command(subcommand)]
@@ -192,7 +195,9 @@ async fn serve(db: Db, args: ServeArgs) -> Result<()> {
         .map_err(|e| anyhow::anyhow!("queueing the outbox: {e}"))?;
     // The background worker: mail, notification e-mails, digests, reminders.
     let (stop_worker, stopped) = tokio::sync::watch::channel(false);
-    let worker = tokio::spawn(Worker::new(app.clone(), sen_web::i18n::worker_texts()).run(stopped));
+    let worker =
+        tokio::spawn(Worker::new(app.clone(), sen_web::i18n::worker_texts()).run(stopped.clone()));
+    let compactor = tokio::spawn(app.clone().keep_lead_sums_compact(stopped));
     let router = sen_web::router(app, args.secure_cookies);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -207,6 +212,7 @@ async fn serve(db: Db, args: ServeArgs) -> Result<()> {
     // The worker finishes the job in hand, so a restart sends nothing twice.
     let _ = stop_worker.send(true);
     let _ = worker.await;
+    let _ = compactor.await;
     // Every acknowledged write was committed before its answer; closing the pools lets
     // SQLite checkpoint its WAL.
     db.close().await;
@@ -236,6 +242,14 @@ async fn main() -> Result<()> {
             let r = bench::run(db.clone(), args, dir, url).await;
             db.close().await;
             r
+        }
+        Command::RebuildSums => {
+            let r = App::new(db.clone())
+                .rebuild_lead_sums()
+                .await
+                .map_err(|e| anyhow::anyhow!("rebuilding the sums: {e}"));
+            db.close().await;
+            r.map(|()| println!("board and report sums rebuilt"))
         }
         Command::Migrate => {
             println!("migrations applied");

@@ -9,6 +9,7 @@ use sen_domain::search::SearchQuery;
 use crate::db::{Backend, Db};
 use crate::error::Result;
 use crate::filter_sql;
+use crate::lead_sums;
 use crate::leads::{self, Lead};
 use crate::listing::{BadCursor, KeyKind, KeyValue, Order, SortExpr};
 use crate::pipelines::Stage;
@@ -91,33 +92,110 @@ fn stale_expr(stages: &[Stage], now: DateTime<Utc>) -> Sql {
     sql
 }
 
-/// The activity bar's three counts (see `sen_domain::activity::state_at`).
-fn activity_counts(sql: &mut Sql, now: DateTime<Utc>) {
-    sql.push("CAST(SUM(CASE WHEN l.activity_day_end <= ")
+/// The activity bar's three counts (see `sen_domain::activity::state_at`) over the rows of
+/// alias `t`, each weighing `weight` (1 per lead, or an aggregate row's count).
+fn activity_counts(sql: &mut Sql, now: DateTime<Utc>, t: &str, weight: &str) {
+    sql.push(&format!("CAST(SUM(CASE WHEN {t}.activity_day_end <= "))
         .bind(now)
-        .push(" THEN 1 ELSE 0 END) AS BIGINT) AS overdue, ");
-    sql.push("CAST(SUM(CASE WHEN l.activity_day_start <= ")
+        .push(&format!(
+            " THEN {weight} ELSE 0 END) AS BIGINT) AS overdue, "
+        ));
+    sql.push(&format!("CAST(SUM(CASE WHEN {t}.activity_day_start <= "))
         .bind(now)
-        .push(" AND l.activity_day_end > ")
+        .push(&format!(" AND {t}.activity_day_end > "))
         .bind(now)
-        .push(" THEN 1 ELSE 0 END) AS BIGINT) AS today, ");
-    sql.push("CAST(SUM(CASE WHEN l.activity_day_start > ")
+        .push(&format!(" THEN {weight} ELSE 0 END) AS BIGINT) AS today, "));
+    sql.push(&format!("CAST(SUM(CASE WHEN {t}.activity_day_start > "))
         .bind(now)
-        .push(" THEN 1 ELSE 0 END) AS BIGINT) AS planned");
+        .push(&format!(" THEN {weight} ELSE 0 END) AS BIGINT) AS planned"));
 }
 
-/// Counts and sums per stage and currency.
+/// Counts and sums per stage and currency: from the maintained aggregates (`lead_sums`)
+/// when the access rule and the filter name only their keys and there is no free text,
+/// otherwise by scanning the matching leads. Both give the same rows.
 pub async fn sums(db: &Db, spec: &BoardSpec<'_>, stages: &[Stage]) -> Result<Vec<StageSums>> {
+    let conds: Vec<&Cond> = std::iter::once(spec.scope).chain(spec.filter).collect();
+    match lead_sums::condition(db.backend(), &conds) {
+        Some(cond) if spec.query.terms.is_empty() => {
+            sums_from_aggregates(db, spec, stages, cond).await
+        }
+        _ => sums_scan(db, spec, stages).await,
+    }
+}
+
+/// The column figures by scanning every matching lead (the reference answer).
+pub async fn sums_scan(db: &Db, spec: &BoardSpec<'_>, stages: &[Stage]) -> Result<Vec<StageSums>> {
     let mut sql = Sql::new(
         "SELECT l.stage_id, l.currency, COUNT(*) AS count, CAST(SUM(l.revenue_minor) AS BIGINT) AS revenue_minor, \
          CAST(SUM(l.revenue_minor * l.probability) AS BIGINT) AS weighted_centi_minor, CAST(",
     );
     sql.append(stale_expr(stages, spec.now));
     sql.push(" AS BIGINT) AS stale, ");
-    activity_counts(&mut sql, spec.now);
+    activity_counts(&mut sql, spec.now, "l", "1");
     sql.push(" FROM leads l JOIN stages s ON s.id = l.stage_id");
     sql.append(where_clause(db.backend(), spec)?);
     sql.push(" GROUP BY l.stage_id, l.currency");
+    db.fetch_all(&sql).await
+}
+
+async fn sums_from_aggregates(
+    db: &Db,
+    spec: &BoardSpec<'_>,
+    stages: &[Stage],
+    cond: Sql,
+) -> Result<Vec<StageSums>> {
+    let mut sql = Sql::new(format!(
+        "SELECT a.stage_id, a.currency, {}, CAST(0 AS BIGINT) AS stale, ",
+        lead_sums::MEASURES
+    ));
+    activity_counts(&mut sql, spec.now, "a", "a.count");
+    sql.push(" FROM lead_sums a WHERE a.pipeline_id = ")
+        .bind(spec.pipeline_id)
+        .push(" AND ");
+    sql.append(cond);
+    sql.push(" GROUP BY a.stage_id, a.currency");
+    sql.push(lead_sums::NON_EMPTY);
+    let mut rows: Vec<StageSums> = db.fetch_all(&sql).await?;
+    if stages.iter().any(|s| s.stale_after_days.is_some()) {
+        for (stage_id, stale) in stale_counts(db, spec, stages).await? {
+            // Stale records are open ones, so their stage has a row; the figure goes on the
+            // stage's first row (the app adds a stage's rows together).
+            if let Some(r) = rows.iter_mut().find(|r| r.stage_id == stage_id) {
+                r.stale = stale;
+            }
+        }
+    }
+    Ok(rows)
+}
+
+/// Stale records per stage: one index range (`leads_stale`) per stage that has a limit.
+async fn stale_counts(db: &Db, spec: &BoardSpec<'_>, stages: &[Stage]) -> Result<Vec<(i64, i64)>> {
+    let mut sql = Sql::new("SELECT l.stage_id, COUNT(*) FROM leads l WHERE l.pipeline_id = ");
+    sql.bind(spec.pipeline_id)
+        .push(" AND l.outcome = 'open' AND l.archived_at IS NULL AND (");
+    let mut first = true;
+    for s in stages {
+        if let Some(days) = s.stale_after_days {
+            sql.push(if first { "" } else { " OR " });
+            first = false;
+            sql.push("(l.stage_id = ")
+                .bind(s.id)
+                .push(" AND l.stage_changed_at < ")
+                .bind(spec.now - Duration::days(days))
+                .push(")");
+        }
+    }
+    sql.push(") AND ");
+    sql.append(filter_sql::compile(
+        spec.scope,
+        db.backend(),
+        leads::field_target,
+    )?);
+    if let Some(f) = spec.filter {
+        sql.push(" AND ");
+        sql.append(filter_sql::compile(f, db.backend(), leads::field_target)?);
+    }
+    sql.push(" GROUP BY l.stage_id");
     db.fetch_all(&sql).await
 }
 

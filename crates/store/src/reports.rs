@@ -6,6 +6,7 @@ use sen_domain::filter::Cond;
 use crate::db::Db;
 use crate::error::Result;
 use crate::filter_sql;
+use crate::lead_sums;
 use crate::leads;
 use crate::sql::Sql;
 
@@ -33,7 +34,9 @@ pub struct Row {
     pub weighted_centi_minor: Option<i64>,
 }
 
-/// One row per group and currency. `groups` are names from [`GROUPS`] (one or two).
+/// One row per group and currency. `groups` are names from [`GROUPS`] (one or two). Read
+/// from the maintained aggregates (`lead_sums`) when the groups, the access rule and the
+/// filter name only their keys; otherwise a scan of the matching leads. Both agree.
 pub async fn pipeline(
     db: &Db,
     groups: &[&str],
@@ -41,21 +44,62 @@ pub async fn pipeline(
     scope: &Cond,
     filter: Option<&Cond>,
 ) -> Result<Vec<Row>> {
-    let col = |g: &str| {
-        GROUPS
-            .iter()
-            .find(|(n, _)| *n == g)
-            .map(|(_, c)| format!("CAST({c} AS TEXT)"))
-            .unwrap_or_else(|| "CAST(NULL AS TEXT)".into())
-    };
-    let k1 = col(groups.first().copied().unwrap_or(""));
-    let k2 = col(groups.get(1).copied().unwrap_or(""));
+    let conds: Vec<&Cond> = std::iter::once(scope).chain(filter).collect();
+    let keyed = groups.iter().all(|g| AGGREGATE_GROUPS.contains(g));
+    match lead_sums::condition(db.backend(), &conds) {
+        Some(cond) if keyed => from_aggregates(db, groups, pipeline_id, cond).await,
+        _ => pipeline_scan(db, groups, pipeline_id, scope, filter).await,
+    }
+}
+
+/// The groups `lead_sums` is keyed by (their column is `a.` + the same name as in `l.`).
+const AGGREGATE_GROUPS: &[&str] = &["stage", "user", "team", "pipeline", "outcome", "type"];
+
+/// `CAST(<column of group g under alias t> AS TEXT)`, or a NULL text for no group.
+fn key(g: Option<&&str>, alias: &str) -> String {
+    g.and_then(|g| GROUPS.iter().find(|(n, _)| n == g))
+        .map(|(_, c)| format!("CAST({alias}.{} AS TEXT)", &c[2..]))
+        .unwrap_or_else(|| "CAST(NULL AS TEXT)".into())
+}
+
+async fn from_aggregates(
+    db: &Db,
+    groups: &[&str],
+    pipeline_id: Option<i64>,
+    cond: Sql,
+) -> Result<Vec<Row>> {
+    let mut sql = Sql::new(format!(
+        "SELECT {} AS k1, {} AS k2, a.currency, {} FROM lead_sums a WHERE ",
+        key(groups.first(), "a"),
+        key(groups.get(1), "a"),
+        lead_sums::MEASURES
+    ));
+    sql.append(cond);
+    if let Some(p) = pipeline_id {
+        sql.push(" AND a.pipeline_id = ").bind(p);
+    }
+    sql.push(" GROUP BY 1, 2, a.currency");
+    sql.push(lead_sums::NON_EMPTY);
+    sql.push(" ORDER BY 1, 2");
+    db.fetch_all(&sql).await
+}
+
+/// The report by scanning every matching lead (the reference answer).
+pub async fn pipeline_scan(
+    db: &Db,
+    groups: &[&str],
+    pipeline_id: Option<i64>,
+    scope: &Cond,
+    filter: Option<&Cond>,
+) -> Result<Vec<Row>> {
     let backend = db.backend();
     let mut sql = Sql::new(format!(
-        "SELECT {k1} AS k1, {k2} AS k2, l.currency, COUNT(*) AS count, \
+        "SELECT {} AS k1, {} AS k2, l.currency, COUNT(*) AS count, \
          CAST(SUM(l.revenue_minor) AS BIGINT) AS revenue_minor, \
          CAST(SUM(l.revenue_minor * l.probability) AS BIGINT) AS weighted_centi_minor \
-         FROM leads l WHERE l.archived_at IS NULL AND "
+         FROM leads l WHERE l.archived_at IS NULL AND ",
+        key(groups.first(), "l"),
+        key(groups.get(1), "l"),
     ));
     sql.append(filter_sql::compile(scope, backend, leads::field_target)?);
     if let Some(f) = filter {
