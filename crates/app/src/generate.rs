@@ -10,18 +10,22 @@ use sen_domain::contact::ContactValues;
 use sen_domain::lead::{LeadType, LeadValues, Outcome};
 use sen_domain::lookup::{AppliesTo, LookupValues};
 use sen_domain::money::{CurrencyCode, Money};
-use sen_store::leads::{self as store_leads, LeadState};
+use sen_store::lead_bulk::{self, BulkActivity, BulkLead};
+use sen_store::leads as store_leads;
 use sen_store::lookups::LookupKind;
 use sen_store::{contacts as store_contacts, users as store_users};
 
 use crate::App;
-use crate::clock::now;
+use crate::clock::{day_bounds, now};
 use crate::error::{AppError, AppResult};
 use crate::sales_setup::TeamInput;
 use crate::secrets::hash_password;
 
 /// Rows per transaction: big enough to amortise the commit, small enough to keep memory flat.
 const BATCH: usize = 2_000;
+
+/// The generated salespeople's time zone (their activities' due days are in it).
+const GENERATED_ZONE: &str = "Asia/Ho_Chi_Minh";
 
 /// The password every generated salesperson gets (for trying the data by hand).
 pub const GENERATED_PASSWORD: &str = "sen-bench-2026";
@@ -99,6 +103,7 @@ struct Setup {
     tags: Vec<i64>,
     reasons: Vec<i64>,
     sources: Vec<i64>,
+    activity_types: Vec<i64>,
     admin: i64,
 }
 
@@ -146,6 +151,7 @@ impl App {
             let (first, prefix) =
                 store_leads::reserve_numbers(&mut tx, pipeline.id, n as i64).await?;
             let at = now();
+            let mut batch = Vec::with_capacity(n);
             for k in 0..n {
                 let i = done + k + 1;
                 let who = rng.range(0, setup.users.len() as i64 - 1) as usize;
@@ -161,7 +167,7 @@ impl App {
                         tags.push(t);
                     }
                 }
-                let v = LeadValues {
+                let values = LeadValues {
                     name: format!("Opportunity {i}"),
                     user_id: Some(setup.users[who]),
                     team_id: Some(setup.team_of[who]),
@@ -178,27 +184,38 @@ impl App {
                     ..Default::default()
                 };
                 let (stage, outcome) = placement(&mut rng);
-                let number = format!("{prefix}{}", first + k as i64);
-                let d = v.derived(&number);
-                let st = LeadState {
-                    number: &number,
+                // Two open activities on average, due within a month either side of today.
+                let activities = (0..rng.range(0, 4))
+                    .map(|_| {
+                        let due = today + Duration::days(rng.range(-30, 30));
+                        let (day_start, day_end) = day_bounds(due, GENERATED_ZONE);
+                        BulkActivity {
+                            activity_type_id: rng.pick(&setup.activity_types),
+                            due_date: due,
+                            user_id: setup.users[who],
+                            day_start,
+                            day_end,
+                        }
+                    })
+                    .collect();
+                batch.push(BulkLead {
+                    values,
+                    number: format!("{prefix}{}", first + k as i64),
                     kind: LeadType::Opportunity.as_str(),
                     pipeline_id: pipeline.id,
                     stage_id: stages[stage].0,
                     outcome: outcome.as_str(),
-                    probability: stages[stage].1,
-                    stage_changed_at: at,
-                };
-                let id = store_leads::insert(&mut tx, &v, &d, &st, setup.admin, at).await?;
-                match outcome {
-                    Outcome::Won => store_leads::mark_closed(&mut tx, id, setup.admin, at).await?,
-                    Outcome::Lost => {
-                        let reason = rng.pick(&setup.reasons);
-                        store_leads::mark_lost(&mut tx, id, reason, setup.admin, at).await?
-                    }
-                    _ => {}
-                }
+                    probability: match outcome {
+                        Outcome::Won => 100,
+                        Outcome::Lost => 0,
+                        _ => stages[stage].1,
+                    },
+                    outcome_reason_id: (outcome == Outcome::Lost).then(|| rng.pick(&setup.reasons)),
+                    closed: outcome != Outcome::Open,
+                    activities,
+                });
             }
+            lead_bulk::insert_many(&mut tx, &batch, setup.admin, at).await?;
             tx.commit().await?;
             done += n;
         }
@@ -232,7 +249,7 @@ impl App {
                     password_hash: &hash,
                     role: "salesperson",
                     language: "vi",
-                    time_zone: "Asia/Ho_Chi_Minh",
+                    time_zone: GENERATED_ZONE,
                 },
                 at,
             )
@@ -317,12 +334,24 @@ impl App {
             None,
         )
         .await?;
+        self.ensure_activity_types().await?;
+        let activity_types: Vec<i64> = self
+            .activity_types()
+            .await?
+            .into_iter()
+            .filter(|t| t.active)
+            .map(|t| t.id)
+            .collect();
+        if activity_types.is_empty() {
+            return Err(AppError::Conflict("no_activity_types"));
+        }
         Ok(Setup {
             users,
             team_of,
             tags,
             reasons,
             sources,
+            activity_types,
             admin: admin.user_id,
         })
     }

@@ -435,7 +435,7 @@ pub struct LeadState<'a> {
     pub stage_changed_at: DateTime<Utc>,
 }
 
-fn value_args(v: &LeadValues, d: &LeadDerived) -> Vec<(&'static str, Arg)> {
+pub(crate) fn value_args(v: &LeadValues, d: &LeadDerived) -> Vec<(&'static str, Arg)> {
     let money = v.expected_revenue;
     vec![
         ("name", v.name.clone().into()),

@@ -13,6 +13,7 @@ pub mod error;
 pub mod filter_sql;
 pub mod followers;
 pub mod jobs;
+pub mod lead_bulk;
 pub mod lead_sums;
 pub mod leads;
 pub mod listing;

@@ -119,6 +119,27 @@ impl Sql {
         )
     }
 
+    /// `INSERT INTO table (names) VALUES (…), (…) [RETURNING …]`: many rows of the same
+    /// columns in one statement (bulk loading; keep rows × columns under the databases'
+    /// parameter limits, 32,766 on SQLite).
+    pub fn insert_rows(table: &str, names: &[&str], rows: Vec<Vec<Arg>>, returning: &str) -> Self {
+        let mut sql = Sql::new(format!("INSERT INTO {table} ({}) VALUES ", names.join(", ")));
+        for (i, row) in rows.into_iter().enumerate() {
+            sql.push(if i == 0 { "(" } else { ", (" });
+            for (j, arg) in row.into_iter().enumerate() {
+                if j > 0 {
+                    sql.push(", ");
+                }
+                sql.bind(arg);
+            }
+            sql.push(")");
+        }
+        if !returning.is_empty() {
+            sql.push(" RETURNING ").push(returning);
+        }
+        sql
+    }
+
     /// Appends `a = $n, b = $m, ` for an UPDATE's SET list (column names come from code).
     pub fn assignments(
         &mut self,
