@@ -17,6 +17,7 @@ pub mod error;
 pub mod events;
 pub mod feed;
 pub mod generate;
+pub mod import;
 pub mod jobs;
 pub mod lead_sums;
 pub mod leads;

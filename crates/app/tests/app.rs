@@ -694,3 +694,6 @@ mod bench;
 
 #[path = "app/lead_sums.rs"]
 mod lead_sums;
+
+#[path = "app/import.rs"]
+mod import;

@@ -39,6 +39,14 @@ pub enum Invalid {
     Mention {
         name: String,
     },
+    /// A file that is not readable CSV (not UTF-8, a quote never closed …), at this line.
+    Csv {
+        line: Option<u64>,
+    },
+    /// A name that matches nothing of its kind (an imported tag, stage, salesperson …).
+    NoMatch {
+        name: String,
+    },
     /// Free-form message already written for the reader (e.g. a filter parse error).
     Message(String),
 }
@@ -60,6 +68,8 @@ impl Invalid {
             Invalid::Unknown => "unknown_field",
             Invalid::Range { .. } => "out_of_range",
             Invalid::Mention { .. } => "unknown_mention",
+            Invalid::Csv { .. } => "invalid_csv",
+            Invalid::NoMatch { .. } => "no_match",
             Invalid::Message(_) => "invalid",
         }
     }

@@ -12,6 +12,7 @@ pub mod contact;
 pub mod errors;
 pub mod filter;
 pub mod ical;
+pub mod import;
 pub mod lead;
 pub mod list;
 pub mod lookup;

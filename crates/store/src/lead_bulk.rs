@@ -118,7 +118,12 @@ pub async fn insert_many(
     Ok(ids)
 }
 
-async fn insert_chunk(tx: &mut Tx, chunk: &[BulkLead], by: i64, now: DateTime<Utc>) -> Result<Vec<i64>> {
+async fn insert_chunk(
+    tx: &mut Tx,
+    chunk: &[BulkLead],
+    by: i64,
+    now: DateTime<Utc>,
+) -> Result<Vec<i64>> {
     let mut names: Vec<&str> = Vec::new();
     let mut rows = Vec::with_capacity(chunk.len());
     for l in chunk {
@@ -152,7 +157,12 @@ async fn insert_chunk(tx: &mut Tx, chunk: &[BulkLead], by: i64, now: DateTime<Ut
         rows.push(cols.into_iter().map(|(_, a)| a).collect());
     }
     let returned: Vec<(i64, i64, String)> = tx
-        .fetch_all(&Sql::insert_rows("leads", &names, rows, "id, pipeline_id, number"))
+        .fetch_all(&Sql::insert_rows(
+            "leads",
+            &names,
+            rows,
+            "id, pipeline_id, number",
+        ))
         .await?;
     // RETURNING's order is not promised; numbers are unique per pipeline.
     let by_number: HashMap<(i64, &str), i64> = returned

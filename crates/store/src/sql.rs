@@ -123,7 +123,10 @@ impl Sql {
     /// columns in one statement (bulk loading; keep rows × columns under the databases'
     /// parameter limits, 32,766 on SQLite).
     pub fn insert_rows(table: &str, names: &[&str], rows: Vec<Vec<Arg>>, returning: &str) -> Self {
-        let mut sql = Sql::new(format!("INSERT INTO {table} ({}) VALUES ", names.join(", ")));
+        let mut sql = Sql::new(format!(
+            "INSERT INTO {table} ({}) VALUES ",
+            names.join(", ")
+        ));
         for (i, row) in rows.into_iter().enumerate() {
             sql.push(if i == 0 { "(" } else { ", (" });
             for (j, arg) in row.into_iter().enumerate() {

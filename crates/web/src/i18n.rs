@@ -21,6 +21,7 @@ const CATALOGS: &[(&str, &[&str])] = &[
             include_str!("../i18n/vi/settings.ftl"),
             include_str!("../i18n/vi/activities.ftl"),
             include_str!("../i18n/vi/messaging.ftl"),
+            include_str!("../i18n/vi/import.ftl"),
         ],
     ),
     (
@@ -31,6 +32,7 @@ const CATALOGS: &[(&str, &[&str])] = &[
             include_str!("../i18n/zh-TW/settings.ftl"),
             include_str!("../i18n/zh-TW/activities.ftl"),
             include_str!("../i18n/zh-TW/messaging.ftl"),
+            include_str!("../i18n/zh-TW/import.ftl"),
         ],
     ),
     (
@@ -41,6 +43,7 @@ const CATALOGS: &[(&str, &[&str])] = &[
             include_str!("../i18n/en/settings.ftl"),
             include_str!("../i18n/en/activities.ftl"),
             include_str!("../i18n/en/messaging.ftl"),
+            include_str!("../i18n/en/import.ftl"),
         ],
     ),
 ];
@@ -179,6 +182,13 @@ impl I18n {
                 "error-unknown-mention",
                 &[("name", name.clone().into())],
             ),
+            Invalid::Csv { line: Some(line) } => {
+                self.text(lang, "error-csv-line", &[("line", (*line).into())])
+            }
+            Invalid::Csv { line: None } => self.text(lang, "error-csv", &[]),
+            Invalid::NoMatch { name } => {
+                self.text(lang, "error-no-match", &[("name", name.clone().into())])
+            }
             // Rules word their own messages in English; the catalogs translate the ones
             // people meet on forms (`error-msg-<the words>`), the rest stay as written.
             Invalid::Message(m) => {

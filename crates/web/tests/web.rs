@@ -1858,6 +1858,7 @@ const API_ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/leads/merge"),
     ("get", "/api/v1/board"),
     ("post", "/api/v1/leads/bulk"),
+    ("post", "/api/v1/leads/import"),
     ("get", "/api/v1/events"),
     ("get", "/api/v1/currency-rates"),
     ("put", "/api/v1/currency-rates/{currency}"),
@@ -2249,3 +2250,6 @@ mod meetings_api;
 
 #[path = "web/reports_api.rs"]
 mod reports_api;
+
+#[path = "web/import_api.rs"]
+mod import_api;

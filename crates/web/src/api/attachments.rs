@@ -63,7 +63,7 @@ fn record(kind: &str, id: &str) -> ApiResult<(RecordType, i64)> {
     Ok((rt, id))
 }
 
-fn too_large() -> ApiError {
+fn too_large(max: usize) -> ApiError {
     ApiError::new(
         StatusCode::PAYLOAD_TOO_LARGE,
         "validation",
@@ -71,20 +71,22 @@ fn too_large() -> ApiError {
     )
     .field(
         "file",
-        format!("a file may be at most {} MB", MAX_BYTES / 1024 / 1024),
+        format!("a file may be at most {} MB", max / 1024 / 1024),
     )
 }
 
 /// Reads an upload: a multipart form's `file` field, or the raw body (its type from
-/// `Content-Type`, its name from `?file_name=`). Bodies far over the limit stop early.
+/// `Content-Type`, its name from `?file_name=`). Bodies far over `max` stop early (the use
+/// case checks the exact limit).
 pub async fn read_upload(
     headers: &HeaderMap,
     query: Option<&str>,
     body: Body,
+    max: usize,
 ) -> ApiResult<Upload> {
-    let bytes = axum::body::to_bytes(body, MAX_BYTES + 1024 * 1024)
+    let bytes = axum::body::to_bytes(body, max + 1024 * 1024)
         .await
-        .map_err(|_| too_large())?;
+        .map_err(|_| too_large(max))?;
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -165,7 +167,7 @@ pub async fn upload(
     body: Body,
 ) -> ApiResult<Response> {
     let (rt, id) = record(&kind, &id)?;
-    let upload = read_upload(&headers, query.as_deref(), body).await?;
+    let upload = read_upload(&headers, query.as_deref(), body, MAX_BYTES).await?;
     let a = state.app.attach(auth.actor(), rt, id, upload).await?;
     let location = format!("/api/v1/attachments/{}", a.id);
     Ok((

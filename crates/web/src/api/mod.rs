@@ -7,6 +7,7 @@ pub mod attachments;
 pub mod board;
 pub mod contacts;
 pub mod events;
+pub mod import;
 pub mod leads;
 pub mod lookups;
 pub mod mail_admin;
@@ -139,6 +140,7 @@ pub fn router() -> (axum::Router<AppState>, OpenApi) {
         .routes(routes!(leads::convert))
         .routes(routes!(leads::merge))
         .routes(routes!(leads::bulk))
+        .routes(routes!(import::import))
         .routes(routes!(board::board))
         .routes(routes!(reports::pipeline))
         .routes(routes!(events::events))

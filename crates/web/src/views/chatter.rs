@@ -344,7 +344,14 @@ pub async fn attach_submit(
     headers: axum::http::HeaderMap,
     body: axum::body::Body,
 ) -> Response {
-    let upload = match crate::api::attachments::read_upload(&headers, None, body).await {
+    let upload = match crate::api::attachments::read_upload(
+        &headers,
+        None,
+        body,
+        sen_domain::attachment::MAX_BYTES,
+    )
+    .await
+    {
         Ok(u) => u,
         Err(e) => return e.into_response(),
     };

@@ -13,6 +13,7 @@ pub mod forms;
 pub mod lead_dialogs;
 pub mod lead_fields;
 pub mod lead_form;
+pub mod lead_import;
 pub mod lead_search;
 pub mod leads_list;
 pub mod list_groups;
@@ -99,6 +100,10 @@ pub fn router() -> Router<AppState> {
         .route("/opportunities", get(leads_list::list_page))
         .route("/leads/bulk", post(leads_list::bulk_submit))
         .route("/leads/export.csv", get(leads_list::export_csv))
+        .route(
+            "/leads/import",
+            get(lead_import::page).post(lead_import::submit),
+        )
         .route(
             "/leads/new",
             get(lead_form::new_page).post(lead_form::create_submit),

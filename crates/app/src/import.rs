@@ -1,0 +1,391 @@
+//! Importing leads from a CSV file (R9.2, benchmark.md's "import"): every row is checked
+//! first — names of tags, stages, teams, salespeople and sources resolved, values validated,
+//! a stage's required fields present — and only a file without a single problem is written,
+//! in one transaction through the bulk path, so nothing is ever half-imported. A dry run
+//! answers the same checks without writing (the page's preview).
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use sen_domain::errors::{FieldErrors, Invalid};
+use sen_domain::import::{self, LeadColumn, Row, Table};
+use sen_domain::lead::{LeadType, LeadValues, Outcome};
+use sen_domain::money::Money;
+use sen_domain::search::fold;
+use sen_store::lead_bulk::{self, BulkLead};
+use sen_store::leads as store_leads;
+use sen_store::lookups::LookupKind;
+use sen_store::pipelines::{Pipeline, Stage};
+use sen_store::{tags, users};
+
+use crate::App;
+use crate::access::{self, Actor};
+use crate::clock::now;
+use crate::error::{AppError, AppResult};
+
+/// Problems named in one answer at most (a broken file would otherwise name every row).
+const MAX_PROBLEMS: usize = 100;
+
+/// Rows shown back by a dry run.
+const PREVIEW_ROWS: usize = 5;
+
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// Check only; write nothing.
+    pub dry_run: bool,
+    /// The field of each column, in order (`None` skips it); guessed from the header when
+    /// not given.
+    pub columns: Option<Vec<Option<LeadColumn>>>,
+    /// Leads or opportunities (default: leads).
+    pub kind: Option<LeadType>,
+    /// The pipeline they go to (default: the first of their kind).
+    pub pipeline_id: Option<i64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ImportOutcome {
+    pub dry_run: bool,
+    pub rows: usize,
+    pub created: usize,
+    pub pipeline_id: i64,
+    pub kind: LeadType,
+    /// Each column's header and the field it fills.
+    pub columns: Vec<(String, Option<LeadColumn>)>,
+    /// The first rows as they would be written.
+    pub preview: Vec<LeadValues>,
+    pub seconds: f64,
+}
+
+/// Names → ids of everything a row may name, loaded once per import.
+struct Names {
+    tags: HashMap<String, i64>,
+    teams: HashMap<String, i64>,
+    users: HashMap<String, i64>,
+    first_team_of: HashMap<i64, i64>,
+    stages: HashMap<String, Stage>,
+    sources: HashMap<String, i64>,
+    mediums: HashMap<String, i64>,
+    campaigns: HashMap<String, i64>,
+}
+
+fn by_name<T>(
+    items: impl IntoIterator<Item = T>,
+    f: impl Fn(&T) -> (String, i64),
+) -> HashMap<String, i64> {
+    items
+        .into_iter()
+        .map(|t| {
+            let (name, id) = f(&t);
+            (fold(&name), id)
+        })
+        .collect()
+}
+
+impl App {
+    pub async fn import_leads(
+        &self,
+        actor: &Actor,
+        csv: &[u8],
+        o: ImportOptions,
+    ) -> AppResult<ImportOutcome> {
+        access::require_manager(actor)?;
+        let started = std::time::Instant::now();
+        let table = import::read_csv(csv).map_err(|why| AppError::field("file", why))?;
+        let columns = match &o.columns {
+            Some(c) => check_columns(c, &table)?,
+            None => table
+                .header
+                .iter()
+                .map(|h| import::guess_column(h))
+                .collect(),
+        };
+        if !columns.contains(&Some(LeadColumn::Name)) {
+            return Err(AppError::field("columns", Invalid::Required));
+        }
+        let kind = o.kind.unwrap_or(LeadType::Lead);
+        let pipeline = self.import_pipeline(kind, o.pipeline_id).await?;
+        let names = self.import_names(&pipeline).await?;
+        let first_stage = pipeline
+            .stages
+            .first()
+            .cloned()
+            .ok_or_else(|| AppError::field("pipeline_id", Invalid::NotFound))?;
+        let currency = self
+            .workspace()
+            .await?
+            .map(|w| w.currency)
+            .unwrap_or_else(|| "VND".into());
+
+        let mut problems = FieldErrors::new();
+        let mut rows = Vec::with_capacity(table.rows.len());
+        for row in &table.rows {
+            let mut e = FieldErrors::new();
+            let (values, stage) = read_row(row, &columns, &names, &currency, &first_stage, &mut e);
+            if e.is_empty() {
+                rows.push((values, stage));
+            } else if problems.0.len() < MAX_PROBLEMS {
+                for (field, why) in e.0 {
+                    for w in why {
+                        problems.add(&format!("rows[{}].{field}", row.line), w);
+                    }
+                }
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems.into());
+        }
+        let mut outcome = ImportOutcome {
+            dry_run: o.dry_run,
+            rows: rows.len(),
+            created: 0,
+            pipeline_id: pipeline.id,
+            kind,
+            columns: table.header.iter().cloned().zip(columns).collect(),
+            preview: rows
+                .iter()
+                .take(PREVIEW_ROWS)
+                .map(|(v, _)| v.clone())
+                .collect(),
+            seconds: 0.0,
+        };
+        if !o.dry_run && !rows.is_empty() {
+            let at = now();
+            let mut tx = self.db.begin().await?;
+            let (first, prefix) =
+                store_leads::reserve_numbers(&mut tx, pipeline.id, rows.len() as i64).await?;
+            let batch: Vec<BulkLead> = rows
+                .into_iter()
+                .enumerate()
+                .map(|(k, (values, stage))| {
+                    let won = stage.is_won;
+                    BulkLead {
+                        number: format!("{prefix}{}", first + k as i64),
+                        kind: kind.as_str(),
+                        pipeline_id: pipeline.id,
+                        stage_id: stage.id,
+                        outcome: if won { Outcome::Won } else { Outcome::Open }.as_str(),
+                        probability: if won {
+                            100
+                        } else {
+                            values.probability.unwrap_or(stage.probability)
+                        },
+                        outcome_reason_id: None,
+                        closed: won,
+                        activities: Vec::new(),
+                        values,
+                    }
+                })
+                .collect();
+            lead_bulk::insert_many(&mut tx, &batch, actor.user_id, at).await?;
+            tx.commit().await?;
+            outcome.created = batch.len();
+            // Fold the aggregates' new rows now rather than on the next tick.
+            self.compact_lead_sums().await?;
+        }
+        outcome.seconds = started.elapsed().as_secs_f64();
+        Ok(outcome)
+    }
+
+    async fn import_pipeline(&self, kind: LeadType, id: Option<i64>) -> AppResult<Pipeline> {
+        let all = self.list_pipelines().await?;
+        let want = if kind == LeadType::Lead {
+            "lead"
+        } else {
+            "deal"
+        };
+        match id {
+            Some(id) => all
+                .into_iter()
+                .find(|p| p.id == id)
+                .ok_or_else(|| AppError::field("pipeline_id", Invalid::NotFound)),
+            None => all
+                .into_iter()
+                .find(|p| p.kind == want)
+                .ok_or_else(|| AppError::field("pipeline_id", Invalid::Required)),
+        }
+    }
+
+    async fn import_names(&self, pipeline: &Pipeline) -> AppResult<Names> {
+        let conn = &mut &self.db;
+        let all_users = users::list(conn).await?;
+        let mut users_by = by_name(all_users.iter().filter(|u| u.active), |u| {
+            (u.name.clone(), u.id)
+        });
+        users_by.extend(
+            all_users
+                .iter()
+                .filter(|u| u.active)
+                .map(|u| (u.email.to_lowercase(), u.id)),
+        );
+        let all_teams = self.list_teams().await?;
+        let mut first_team_of = HashMap::new();
+        for t in &all_teams {
+            for m in &t.member_ids {
+                first_team_of.entry(*m).or_insert(t.id);
+            }
+        }
+        let lookup = |kind| async move {
+            AppResult::Ok(by_name(self.list_lookups(kind).await?, |l| {
+                (l.name.clone(), l.id)
+            }))
+        };
+        Ok(Names {
+            tags: by_name(tags::list(conn).await?, |t| (t.name.clone(), t.id)),
+            teams: by_name(all_teams.iter().filter(|t| t.active), |t| {
+                (t.name.clone(), t.id)
+            }),
+            users: users_by,
+            first_team_of,
+            stages: pipeline
+                .stages
+                .iter()
+                .map(|s| (fold(&s.name), s.clone()))
+                .collect(),
+            sources: lookup(LookupKind::Source).await?,
+            mediums: lookup(LookupKind::Medium).await?,
+            campaigns: lookup(LookupKind::Campaign).await?,
+        })
+    }
+}
+
+/// A mapping must have one entry per column and name each field once.
+fn check_columns(
+    columns: &[Option<LeadColumn>],
+    table: &Table,
+) -> AppResult<Vec<Option<LeadColumn>>> {
+    let n = table.header.len() as i64;
+    if columns.len() as i64 != n {
+        return Err(AppError::field(
+            "columns",
+            Invalid::Range { min: n, max: n },
+        ));
+    }
+    let mut seen = Vec::new();
+    for c in columns.iter().flatten() {
+        if seen.contains(c) {
+            return Err(AppError::field("columns", Invalid::Taken));
+        }
+        seen.push(*c);
+    }
+    Ok(columns.to_vec())
+}
+
+/// Dates as spreadsheets in our languages write them.
+fn parse_date(s: &str) -> Option<NaiveDate> {
+    ["%Y-%m-%d", "%d/%m/%Y", "%Y/%m/%d"]
+        .iter()
+        .find_map(|f| NaiveDate::parse_from_str(s, f).ok())
+}
+
+/// One row as lead values and its stage; problems go to `e` under the field's name.
+fn read_row(
+    row: &Row,
+    columns: &[Option<LeadColumn>],
+    names: &Names,
+    workspace_currency: &str,
+    first_stage: &Stage,
+    e: &mut FieldErrors,
+) -> (LeadValues, Stage) {
+    let mut v = LeadValues::default();
+    let mut stage = None;
+    let (mut amount, mut currency) = (None, None);
+    let find = |map: &HashMap<String, i64>, field: &str, name: &str, e: &mut FieldErrors| {
+        let id = map
+            .get(&fold(name))
+            .or_else(|| map.get(&name.to_lowercase()))
+            .copied();
+        if id.is_none() {
+            e.add(
+                field,
+                Invalid::NoMatch {
+                    name: name.to_string(),
+                },
+            );
+        }
+        id
+    };
+    for (i, column) in columns.iter().enumerate() {
+        let (Some(column), Some(cell)) = (column, row.cell(i)) else {
+            continue;
+        };
+        let text = Some(cell.to_string());
+        match column {
+            LeadColumn::Name => v.name = cell.to_string(),
+            LeadColumn::ContactName => v.contact_name = text,
+            LeadColumn::CompanyName => v.company_name = text,
+            LeadColumn::Email => v.email = text,
+            LeadColumn::Phone => v.phone = text,
+            LeadColumn::Mobile => v.mobile = text,
+            LeadColumn::JobPosition => v.job_position = text,
+            LeadColumn::Website => v.website = text,
+            LeadColumn::Street => v.street = text,
+            LeadColumn::Ward => v.ward = text,
+            LeadColumn::District => v.district = text,
+            LeadColumn::City => v.city = text,
+            LeadColumn::Country => v.country = text,
+            LeadColumn::Description => v.description = text,
+            LeadColumn::ReferredBy => v.referred_by = text,
+            LeadColumn::ExpectedRevenue => amount = Some(cell),
+            LeadColumn::Currency => currency = Some(cell),
+            LeadColumn::Priority => match cell.parse::<i64>() {
+                Ok(p @ 0..=3) => v.priority = p,
+                _ => e.add("priority", Invalid::Range { min: 0, max: 3 }),
+            },
+            LeadColumn::ExpectedClosing => match parse_date(cell) {
+                Some(d) => v.expected_closing = Some(d),
+                None => e.add(
+                    "expected_closing",
+                    Invalid::Type {
+                        expected: "date (YYYY-MM-DD)".into(),
+                    },
+                ),
+            },
+            LeadColumn::Tags => {
+                for name in import::tag_names(cell) {
+                    v.tag_ids.extend(find(&names.tags, "tags", name, e));
+                }
+            }
+            LeadColumn::User => v.user_id = find(&names.users, "user", cell, e),
+            LeadColumn::Team => v.team_id = find(&names.teams, "team", cell, e),
+            LeadColumn::Stage => match names.stages.get(&fold(cell)) {
+                Some(s) => stage = Some(s.clone()),
+                None => e.add(
+                    "stage",
+                    Invalid::NoMatch {
+                        name: cell.to_string(),
+                    },
+                ),
+            },
+            LeadColumn::Source => v.source_id = find(&names.sources, "source", cell, e),
+            LeadColumn::Medium => v.medium_id = find(&names.mediums, "medium", cell, e),
+            LeadColumn::Campaign => v.campaign_id = find(&names.campaigns, "campaign", cell, e),
+        }
+    }
+    if let Some(amount) = amount {
+        let currency = currency.unwrap_or(workspace_currency);
+        match Money::parse_typed(amount, currency) {
+            Ok(m) => v.expected_revenue = Some(m),
+            Err(_) => e.add(
+                "expected_revenue",
+                Invalid::Type {
+                    expected: format!("amount in {currency}"),
+                },
+            ),
+        }
+    }
+    if v.team_id.is_none() {
+        v.team_id = v.user_id.and_then(|u| names.first_team_of.get(&u).copied());
+    }
+    let v = v.cleaned();
+    if let Err(ve) = v.validate() {
+        e.merge(ve);
+    }
+    let stage = stage.unwrap_or_else(|| first_stage.clone());
+    for missing in v.missing(&stage.required_fields()) {
+        e.add(
+            &missing,
+            Invalid::Message("required before entering this stage".into()),
+        );
+    }
+    (v, stage)
+}
