@@ -34,6 +34,15 @@ pub struct BenchArgs {
     /// The data's seed.
     #[arg(long, default_value_t = 2026)]
     pub seed: u64,
+    /// How long the mixed load runs, in seconds (0 skips it).
+    #[arg(long, default_value_t = 60)]
+    pub load_seconds: u64,
+    /// Connections of the mixed load.
+    #[arg(long, default_value_t = 64)]
+    pub connections: usize,
+    /// Leads in the imported CSV file (0 skips the import).
+    #[arg(long, default_value_t = 100_000)]
+    pub import_records: usize,
 }
 
 /// p50 and p95 of a set of durations, in milliseconds.
@@ -62,15 +71,15 @@ macro_rules! timed {
 }
 
 /// One keep-alive HTTP/1.1 connection to the server, with the session's cookie and token.
-struct Client {
+pub(crate) struct Client {
     send: SendRequest<Full<Bytes>>,
     host: String,
-    cookie: String,
-    csrf: String,
+    pub(crate) cookie: String,
+    pub(crate) csrf: String,
 }
 
 impl Client {
-    async fn connect(port: u16) -> Result<Client> {
+    pub(crate) async fn connect(port: u16) -> Result<Client> {
         let stream = TcpStream::connect(("127.0.0.1", port)).await?;
         stream.set_nodelay(true)?;
         let (send, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
@@ -83,11 +92,22 @@ impl Client {
         })
     }
 
-    async fn call(
+    pub(crate) async fn call(
         &mut self,
         method: &str,
         path: &str,
         body: Option<Value>,
+    ) -> Result<(u16, Value, String)> {
+        let body = body.map(|v| ("application/json", Bytes::from(v.to_string())));
+        self.send(method, path, body).await
+    }
+
+    /// A request with any body (`(content type, bytes)`).
+    pub(crate) async fn send(
+        &mut self,
+        method: &str,
+        path: &str,
+        body: Option<(&str, Bytes)>,
     ) -> Result<(u16, Value, String)> {
         let mut req = hyper::Request::builder()
             .method(method)
@@ -100,9 +120,9 @@ impl Client {
                 .header("x-csrf-token", &self.csrf);
         }
         let body = match body {
-            Some(v) => {
-                req = req.header("content-type", "application/json");
-                Full::new(Bytes::from(v.to_string()))
+            Some((content_type, bytes)) => {
+                req = req.header("content-type", content_type);
+                Full::new(bytes)
             }
             None => Full::new(Bytes::new()),
         };
@@ -124,7 +144,12 @@ impl Client {
         ))
     }
 
-    async fn ok(&mut self, method: &str, path: &str, body: Option<Value>) -> Result<Value> {
+    pub(crate) async fn ok(
+        &mut self,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<Value> {
         let (status, v, _) = self.call(method, path, body).await?;
         if !(200..300).contains(&status) {
             bail!("{method} {path} answered {status}: {v}");
@@ -245,6 +270,8 @@ pub async fn run(
             json!({"p50_ms": api.0, "p95_ms": api.1, "sql_p50_ms": sql.map(|s| s.0), "ratio": ratio}),
         );
     };
+    // What the same figures cost by scanning every lead (the aggregates replace this).
+    let mut scans = serde_json::Map::new();
 
     // board
     let path = format!("/api/v1/board?pipeline_id={pipeline}");
@@ -257,6 +284,14 @@ pub async fn run(
     )
     .await?);
     record("board", api, Some(sql));
+    let scan = timed!(reps, |_i| sen_store::bench::board_scan(
+        &db,
+        pipeline,
+        40,
+        chrono::Utc::now()
+    )
+    .await?);
+    scans.insert("board".into(), json!(scan.0));
 
     // search: a term every fold finds, and one nothing matches
     for (name, term) in [("search", "nguyen"), ("search_none", "zzqxjw")] {
@@ -271,6 +306,8 @@ pub async fn run(
     let api = timed!(reps, |_i| client.ok("GET", path, None).await?);
     let sql = timed!(reps, |_i| sen_store::bench::report(&db).await?);
     record("report", api, Some(sql));
+    let scan = timed!(reps, |_i| sen_store::bench::report_scan(&db).await?);
+    scans.insert("report".into(), json!(scan.0));
 
     // create
     let api = timed!(reps, |i| client
@@ -280,7 +317,16 @@ pub async fn run(
             Some(json!({"name": format!("Bench {i}"), "type": "opportunity"}))
         )
         .await?);
-    record("create", api, None);
+    let first_stage = stages.first().copied().unwrap_or(0);
+    let sql = timed!(reps, |i| sen_store::bench::create(
+        &db,
+        pipeline,
+        first_stage,
+        &format!("Bench SQL {i}"),
+        chrono::Utc::now()
+    )
+    .await?);
+    record("create", api, Some(sql));
 
     // move: one opportunity back and forth between two stages
     let lead = client
@@ -316,6 +362,61 @@ pub async fn run(
     });
     record("move", api, Some(sql));
 
+    let load = if args.load_seconds > 0 {
+        println!(
+            "mixed load: {} s at {} connections…",
+            args.load_seconds, args.connections
+        );
+        let l = crate::bench_load::load(
+            port,
+            (client.cookie.clone(), client.csrf.clone()),
+            pipeline,
+            args.load_seconds,
+            args.connections,
+        )
+        .await?;
+        l.json()
+    } else {
+        Value::Null
+    };
+
+    let import = if args.import_records > 0 {
+        let tags: Vec<String> = client.ok("GET", "/api/v1/tags", None).await?["items"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|t| t["name"].as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let people: Vec<String> = client.ok("GET", "/api/v1/users", None).await?["items"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|u| {
+                        u["email"]
+                            .as_str()
+                            .filter(|e| e.ends_with("@bench.sen"))
+                            .map(String::from)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let csv = crate::bench_load::import_csv(args.import_records, args.seed, &tags, &people);
+        println!(
+            "importing {} leads from a {:.1} MB CSV…",
+            args.import_records,
+            csv.len() as f64 / 1e6
+        );
+        match crate::bench_load::import(&mut client, csv).await {
+            Ok((created, seconds)) => json!({"records": created, "seconds": seconds,
+                "records_per_s": created as f64 / seconds.max(1e-9)}),
+            Err(e) => json!({"records": 0, "error": e.to_string()}),
+        }
+    } else {
+        Value::Null
+    };
+
     let rss = peak_rss_mb(pid);
     drop(server);
     let result = json!({
@@ -323,7 +424,10 @@ pub async fn run(
         "database": args.database,
         "machine": {"cpus": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1), "os": std::env::consts::OS},
         "operations": ops,
+        "scan_p50_ms": scans,
         "bulk_insert": bulk,
+        "import": import,
+        "load": load,
         "server_rss_mb": rss,
     });
     println!(
@@ -353,6 +457,28 @@ pub async fn run(
         generated.opportunities as f64 / generated.seconds.max(1e-9),
         rss.map(|r| format!("{r:.0}")).unwrap_or_else(|| "?".into())
     );
+    if !result["load"].is_null() {
+        let l = &result["load"];
+        println!(
+            "load: {} requests in {:.0} s at {} connections = {:.0}/s, p50 {:.1} ms, p99 {:.1} ms, {} errors",
+            l["requests"],
+            l["seconds"].as_f64().unwrap_or(0.0),
+            l["connections"],
+            l["requests_per_s"].as_f64().unwrap_or(0.0),
+            l["p50_ms"].as_f64().unwrap_or(0.0),
+            l["p99_ms"].as_f64().unwrap_or(0.0),
+            l["errors"]
+        );
+    }
+    if !result["import"].is_null() {
+        let i = &result["import"];
+        println!(
+            "import: {} leads in {:.1} s ({:.0}/s)",
+            i["records"],
+            i["seconds"].as_f64().unwrap_or(0.0),
+            i["records_per_s"].as_f64().unwrap_or(0.0)
+        );
+    }
     if let Some(out) = &args.out {
         std::fs::write(out, serde_json::to_string_pretty(&result)?)
             .with_context(|| format!("writing {}", out.display()))?;

@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 mod bench;
+mod bench_load;
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};

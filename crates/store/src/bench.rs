@@ -10,10 +10,29 @@ use crate::sql::Sql;
 /// A card as the board shows it: id, name, revenue, priority, salesperson.
 type Card = (i64, String, Option<i64>, i64, Option<i64>);
 
-/// The board of a pipeline: per stage the count and revenue sum and activity counts, and
-/// each stage's first `per_stage` cards (id, name, revenue, priority, salesperson) by
-/// priority then id. Answers (stage, count) pairs and the number of cards.
+/// The board of a pipeline: per stage the count and revenue sum and activity counts (from
+/// the maintained aggregates, the best the schema offers), and each stage's first
+/// `per_stage` cards (id, name, revenue, priority, salesperson) by priority then id.
+/// Answers (stage, count) pairs and the number of cards.
 pub async fn board(
+    db: &Db,
+    pipeline_id: i64,
+    per_stage: i64,
+    now: DateTime<Utc>,
+) -> Result<(Vec<(i64, i64)>, usize)> {
+    let sums: Vec<(i64, i64, Option<i64>, Option<i64>)> = db
+        .fetch_all(&Sql::with(
+            "SELECT stage_id, CAST(SUM(count) AS BIGINT), CAST(SUM(revenue_minor) AS BIGINT), \
+             CAST(SUM(CASE WHEN activity_day_end <= $2 THEN count ELSE 0 END) AS BIGINT) \
+             FROM lead_sums WHERE pipeline_id = $1 GROUP BY stage_id HAVING SUM(count) <> 0",
+            vec![pipeline_id.into(), now.into()],
+        ))
+        .await?;
+    board_cards(db, pipeline_id, per_stage, sums).await
+}
+
+/// The same board with its figures from a scan of the leads (what the aggregates replace).
+pub async fn board_scan(
     db: &Db,
     pipeline_id: i64,
     per_stage: i64,
@@ -27,6 +46,15 @@ pub async fn board(
             vec![pipeline_id.into(), now.into()],
         ))
         .await?;
+    board_cards(db, pipeline_id, per_stage, sums).await
+}
+
+async fn board_cards(
+    db: &Db,
+    pipeline_id: i64,
+    per_stage: i64,
+    sums: Vec<(i64, i64, Option<i64>, Option<i64>)>,
+) -> Result<(Vec<(i64, i64)>, usize)> {
     let mut cards = 0;
     for (stage, _, _, _) in &sums {
         let rows: Vec<Card> = db
@@ -40,6 +68,44 @@ pub async fn board(
         cards += rows.len();
     }
     Ok((sums.iter().map(|s| (s.0, s.1)).collect(), cards))
+}
+
+/// Creates one opportunity the shortest way: its number, then one INSERT.
+pub async fn create(
+    db: &Db,
+    pipeline_id: i64,
+    stage_id: i64,
+    name: &str,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    let mut tx = db.begin().await?;
+    let (n, prefix): (i64, String) = tx
+        .fetch_one(&Sql::with(
+            "UPDATE pipelines SET next_number = next_number + 1 WHERE id = $1 \
+             RETURNING next_number - 1, number_prefix",
+            vec![pipeline_id.into()],
+        ))
+        .await?;
+    let (id,): (i64,) = tx
+        .fetch_one(&Sql::with(
+            "INSERT INTO leads (number, type, name, name_fold, search_text, pipeline_id, stage_id, \
+             outcome, probability, stage_changed_at, created_at, updated_at) \
+             VALUES ($1, 'opportunity', $2, $3, $4, $5, $6, 'open', 10, $7, $8, $9) RETURNING id",
+            vec![
+                format!("{prefix}{n}").into(),
+                name.into(),
+                name.to_lowercase().into(),
+                name.to_lowercase().into(),
+                pipeline_id.into(),
+                stage_id.into(),
+                now.into(),
+                now.into(),
+                now.into(),
+            ],
+        ))
+        .await?;
+    tx.commit().await?;
+    Ok(id)
 }
 
 /// Leads whose folded search text holds `term` (its trigram index on SQLite), newest
@@ -95,8 +161,20 @@ pub async fn version_of(db: &Db, id: i64) -> Result<Option<(i64, i64)>> {
 /// A report group: stage, salesperson, count, revenue.
 type ReportRow = (Option<i64>, Option<i64>, i64, Option<i64>);
 
-/// The pipeline report stage × salesperson: count and revenue per group.
+/// The pipeline report stage × salesperson: count and revenue per group (from the
+/// maintained aggregates).
 pub async fn report(db: &Db) -> Result<usize> {
+    let rows: Vec<ReportRow> = db
+        .fetch_all(&Sql::new(
+            "SELECT stage_id, user_id, CAST(SUM(count) AS BIGINT), CAST(SUM(revenue_minor) AS BIGINT) \
+             FROM lead_sums GROUP BY stage_id, user_id HAVING SUM(count) <> 0",
+        ))
+        .await?;
+    Ok(rows.len())
+}
+
+/// The same report by scanning the leads.
+pub async fn report_scan(db: &Db) -> Result<usize> {
     let rows: Vec<ReportRow> = db
         .fetch_all(&Sql::new(
             "SELECT stage_id, user_id, COUNT(*), CAST(SUM(revenue_minor) AS BIGINT) FROM leads \

@@ -155,6 +155,7 @@ impl Listed for Lead {
                     .unwrap_or_else(|| NO_ACTIVITY.into()),
             ),
             "priority" => KeyValue::Int(self.priority),
+            "id" => KeyValue::Int(self.id),
             "probability" => KeyValue::Int(self.probability),
             "expected_revenue" => {
                 KeyValue::Int(self.expected_revenue().map(|m| m.milli()).unwrap_or(0))
@@ -266,6 +267,12 @@ fn sort_expr(field: &str) -> SortExpr {
             expr: "l.created_at",
             kind: KeyKind::Time,
         },
+        // Newest first by default: ids grow with creation, so this is the creation order
+        // read straight off the primary key instead of sorting every match.
+        "id" => SortExpr {
+            expr: "l.id",
+            kind: KeyKind::Int,
+        },
         "updated_at" => SortExpr {
             expr: "l.updated_at",
             kind: KeyKind::Time,
@@ -322,7 +329,7 @@ fn where_clause(backend: Backend, spec: &ListSpec<'_>) -> Result<Sql> {
 }
 
 pub async fn list(db: &Db, spec: &ListSpec<'_>) -> Result<Result<Page<Lead>, BadCursor>> {
-    let (order, fields) = listing::order_from(spec.sort, sort_expr, ("created_at", true), "l.id");
+    let (order, fields) = listing::order_from(spec.sort, sort_expr, ("id", true), "l.id");
     let query = PageQuery {
         select: format!("SELECT {COLUMNS}{FROM}"),
         count: format!("SELECT COUNT(*){FROM}"),
@@ -331,6 +338,9 @@ pub async fn list(db: &Db, spec: &ListSpec<'_>) -> Result<Result<Page<Lead>, Bad
         fields,
         cursor: spec.cursor,
         limit: spec.limit,
+        // A free-text search counts its matches up to a cap: counting thousands of them
+        // would cost more than finding the page.
+        count_cap: (!spec.query.terms.is_empty()).then_some(listing::SEARCH_COUNT_CAP),
     };
     let mut page = match listing::page::<Lead>(db, query).await? {
         Ok(p) => p,

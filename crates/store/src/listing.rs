@@ -151,8 +151,14 @@ fn arg(v: &KeyValue) -> Arg {
 pub struct Page<T> {
     pub items: Vec<T>,
     pub next_cursor: Option<String>,
+    /// Every match, or `SEARCH_COUNT_CAP` when `total_capped`.
     pub total: i64,
+    /// More matched than were counted (a free-text search over many records).
+    pub total_capped: bool,
 }
+
+/// Matches a free-text search counts before it stops (the page itself is not capped).
+pub const SEARCH_COUNT_CAP: i64 = 1_000;
 
 /// A record type that keyset-paged lists are built for.
 pub trait Listed: crate::db::Row {
@@ -196,6 +202,8 @@ pub struct PageQuery<'a> {
     pub fields: Vec<String>,
     pub cursor: Option<&'a str>,
     pub limit: i64,
+    /// Count at most this many (the answer says when there were more).
+    pub count_cap: Option<i64>,
 }
 
 pub async fn page<T: Listed>(
@@ -203,9 +211,23 @@ pub async fn page<T: Listed>(
     q: PageQuery<'_>,
 ) -> crate::error::Result<Result<Page<T>, BadCursor>> {
     let backend = db.backend();
-    let mut count = Sql::new(q.count);
-    count.append(q.filter.clone());
-    let (total,): (i64,) = db.fetch_one(&count).await?;
+    let (total, total_capped) = match q.count_cap {
+        None => {
+            let mut count = Sql::new(q.count);
+            count.append(q.filter.clone());
+            let (n,): (i64,) = db.fetch_one(&count).await?;
+            (n, false)
+        }
+        Some(cap) => {
+            // COUNT over a LIMITed subquery: the count's own SELECT list becomes `1`.
+            let inner = q.count.replacen("COUNT(*)", "1", 1);
+            let mut count = Sql::new(format!("SELECT COUNT(*) FROM ({inner}"));
+            count.append(q.filter.clone());
+            count.push(" LIMIT ").bind(cap + 1).push(") capped");
+            let (n,): (i64,) = db.fetch_one(&count).await?;
+            (n.min(cap), n > cap)
+        }
+    };
     let mut sql = Sql::new(q.select);
     sql.append(q.filter);
     if let Some(cursor) = q.cursor {
@@ -231,6 +253,7 @@ pub async fn page<T: Listed>(
         items,
         next_cursor,
         total,
+        total_capped,
     }))
 }
 

@@ -66,6 +66,10 @@ impl From<&Option<String>> for Arg {
 pub struct Sql {
     pub(crate) text: String,
     pub(crate) args: Vec<Arg>,
+    /// Every placeholder appears once, in the order of `args` (built by `bind` alone), so
+    /// SQLite can take anonymous `?`s: its lookup of numbered parameters is linear per
+    /// parameter, quadratic over a multi-row INSERT's thousands of them.
+    in_order: bool,
 }
 
 impl Sql {
@@ -73,6 +77,7 @@ impl Sql {
         Sql {
             text: text.into(),
             args: Vec::new(),
+            in_order: false,
         }
     }
 
@@ -81,6 +86,7 @@ impl Sql {
         Sql {
             text: text.into(),
             args: args.into_iter().map(Arg::without_nul).collect(),
+            in_order: false,
         }
     }
 
@@ -140,6 +146,7 @@ impl Sql {
         if !returning.is_empty() {
             sql.push(" RETURNING ").push(returning);
         }
+        sql.in_order = true;
         sql
     }
 
@@ -159,7 +166,21 @@ impl Sql {
     }
 
     pub(crate) fn sqlite_text(&self) -> String {
-        self.text.replace('$', "?")
+        if !self.in_order {
+            return self.text.replace('$', "?");
+        }
+        let mut out = String::with_capacity(self.text.len());
+        let mut digits = false;
+        for c in self.text.chars() {
+            if c == '$' {
+                out.push('?');
+                digits = true;
+            } else if !(digits && c.is_ascii_digit()) {
+                digits = false;
+                out.push(c);
+            }
+        }
+        out
     }
 }
 
@@ -200,6 +221,15 @@ mod tests {
         q.bind(1_i64).push(" AND b = ").bind("x");
         assert_eq!(q.text(), "SELECT 1 WHERE a = $1 AND b = $2");
         assert_eq!(q.sqlite_text(), "SELECT 1 WHERE a = ?1 AND b = ?2");
+        let rows = Sql::insert_rows("t", &["a", "b"], vec![vec![1.into(), 2.into()]; 6], "id");
+        assert_eq!(
+            rows.sqlite_text(),
+            "INSERT INTO t (a, b) VALUES (?, ?), (?, ?), (?, ?), (?, ?), (?, ?), (?, ?) RETURNING id"
+        );
+        assert_eq!(
+            rows.text,
+            "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8), ($9, $10), ($11, $12) RETURNING id"
+        );
     }
 
     #[test]

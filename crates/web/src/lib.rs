@@ -21,7 +21,6 @@ use axum::{Router, middleware};
 use sen_app::App;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 pub use state::AppState;
@@ -80,15 +79,23 @@ pub fn router(app: App, secure_cookies: bool) -> Router {
             HeaderName::from_static("x-frame-options"),
             HeaderValue::from_static("DENY"),
         ))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(30),
-        ))
+        .layer(middleware::from_fn(time_limit))
         .layer(CatchPanicLayer::custom(|_| {
             ApiError::internal().into_response()
         }))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Requests get 30 s; an import of a big file gets 10 minutes (it is checked whole and
+/// written in one transaction, which a cut-off would roll back entirely).
+async fn time_limit(req: axum::extract::Request, next: middleware::Next) -> Response {
+    let long = matches!(req.uri().path(), "/api/v1/leads/import" | "/leads/import");
+    let limit = Duration::from_secs(if long { 600 } else { 30 });
+    match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(res) => res,
+        Err(_) => StatusCode::REQUEST_TIMEOUT.into_response(),
+    }
 }
 
 async fn method_not_allowed() -> Response {

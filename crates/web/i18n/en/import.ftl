@@ -29,3 +29,5 @@ error-csv-line = This is not a CSV file we can read (line { $line }). Save it as
 error-no-match = Nothing called “{ $name }” was found.
 import-need-name = No column was recognised as the name. Choose below which column holds it, then check again.
 import-pipeline-default = The usual pipeline for the type
+list-count-capped = More than { $count } records
+contacts-count-capped = More than { $count } contacts

@@ -23,3 +23,5 @@ error-csv-line = Không đọc được tệp CSV này (dòng { $line }). Hãy l
 error-no-match = Không tìm thấy “{ $name }”.
 import-need-name = Chưa nhận ra cột nào là tên. Hãy chọn bên dưới cột chứa tên rồi kiểm tra lại.
 import-pipeline-default = Quy trình mặc định của loại đã chọn
+list-count-capped = Hơn { $count } bản ghi
+contacts-count-capped = Hơn { $count } liên hệ

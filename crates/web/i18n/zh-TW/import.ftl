@@ -23,3 +23,5 @@ error-csv-line = 無法讀取這個 CSV 檔（第 { $line } 列）。請另存�
 error-no-match = 找不到「{ $name }」。
 import-need-name = 找不到代表名稱的欄位。請在下方選出哪一欄是名稱，再檢查一次。
 import-pipeline-default = 依匯入類型的預設管道
+list-count-capped = 超過 { $count } 筆
+contacts-count-capped = 超過 { $count } 位聯絡人

@@ -116,7 +116,10 @@ impl From<Saved> for ContactOut {
 pub struct ContactList {
     pub items: Vec<ContactOut>,
     pub next_cursor: Option<String>,
+    /// Every match; for a free-text search (`q`) at most 1,000, see `total_capped`.
     pub total: i64,
+    /// True when a free-text search matched more than the 1,000 it counts.
+    pub total_capped: bool,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -264,6 +267,7 @@ pub async fn list(
         items: page.items.into_iter().map(ContactOut::from).collect(),
         next_cursor: page.next_cursor,
         total: page.total,
+        total_capped: page.total_capped,
     }))
 }
 

@@ -205,7 +205,10 @@ impl From<SavedLead> for LeadOut {
 pub struct LeadList {
     pub items: Vec<LeadOut>,
     pub next_cursor: Option<String>,
+    /// Every match; for a free-text search (`q`) at most 1,000, see `total_capped`.
     pub total: i64,
+    /// True when a free-text search matched more than the 1,000 it counts.
+    pub total_capped: bool,
 }
 
 /// The editable fields, shared by create and update bodies.
@@ -352,6 +355,7 @@ pub async fn list(
         items: page.items.into_iter().map(LeadOut::from).collect(),
         next_cursor: page.next_cursor,
         total: page.total,
+        total_capped: page.total_capped,
     }))
 }
 

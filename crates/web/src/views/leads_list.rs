@@ -48,6 +48,8 @@ pub struct ListPage {
     pub groups: Vec<Group>,
     pub grouped: bool,
     pub total: i64,
+    /// More matched a free-text search than were counted.
+    pub capped: bool,
     pub partial: bool,
     pub more_url: String,
     pub query: String,
@@ -208,10 +210,14 @@ pub async fn list_page(
     };
     let tz = ctx.time_zone();
     let columns = search.columns();
+    let mut capped = false;
     let (items, total, next, error) = if search.group.is_empty() {
         p.cursor = (!cursor.is_empty()).then_some(cursor);
         match state.app.list_leads(&actor, &p).await {
-            Ok(page) => (page.items, page.total, page.next_cursor, String::new()),
+            Ok(page) => {
+                capped = page.total_capped;
+                (page.items, page.total, page.next_cursor, String::new())
+            }
             Err(AppError::Invalid(_)) => (vec![], 0, None, tr.t("search-bad-filter")),
             Err(e) => return error_page(&ctx, e),
         }
@@ -327,6 +333,7 @@ pub async fn list_page(
             })
             .collect(),
         grouped: !search.group.is_empty(),
+        capped,
         partial: !search.group.is_empty() && (items.len() as i64) < total,
         groups,
         total,

@@ -133,3 +133,44 @@ story!(
         assert_eq!(c.get("/api/v1/leads?q=lan").await.json()["total"], 1);
     }
 );
+
+story!(
+    a_search_counts_up_to_a_thousand_matches_and_says_when_there_are_more,
+    |db: Db| async move {
+        let mut c = Client::new(db);
+        c.setup().await;
+        let mut file = String::from("name,contact_name\n");
+        for i in 1..=1005 {
+            file.push_str(&format!("Lead {i},Nguyễn Khách {i}\n"));
+        }
+        file.push_str("Other,Trần Bình\n");
+        let req = c
+            .request(Method::POST, "/api/v1/leads/import")
+            .header(header::CONTENT_TYPE, "text/csv")
+            .body(Body::from(file))
+            .unwrap();
+        assert_eq!(c.raw(req).await.status, StatusCode::CREATED);
+        let many = c.get("/api/v1/leads?q=nguyen&limit=80").await.json();
+        assert_eq!(
+            (many["total"].as_i64(), many["total_capped"].as_bool()),
+            (Some(1000), Some(true))
+        );
+        assert_eq!(many["items"].as_array().map(Vec::len), Some(80));
+        assert_eq!(many["items"][0]["name"], "Lead 1005", "newest first");
+        let few = c.get("/api/v1/leads?q=tran").await.json();
+        assert_eq!(
+            (few["total"].as_i64(), few["total_capped"].as_bool()),
+            (Some(1), Some(false))
+        );
+        let all = c.get("/api/v1/leads?limit=5").await.json();
+        assert_eq!(
+            (all["total"].as_i64(), all["total_capped"].as_bool()),
+            (Some(1006), Some(false))
+        );
+        let page = c.get("/leads?q=nguyen").await;
+        assert!(
+            page.text.contains("Hơn 1000 bản ghi") || page.text.contains("Hơn 1.000 bản ghi"),
+            "the list says there are more"
+        );
+    }
+);
