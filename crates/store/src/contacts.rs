@@ -209,6 +209,7 @@ pub async fn list(db: &Db, spec: &ListSpec<'_>) -> Result<Result<Page<Contact>, 
         cursor: spec.cursor,
         limit: spec.limit,
         count_cap: (!spec.query.terms.is_empty()).then_some(listing::SEARCH_COUNT_CAP),
+        known_total: None,
     };
     let mut page = match listing::page::<Contact>(db, query).await? {
         Ok(p) => p,

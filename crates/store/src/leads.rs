@@ -341,6 +341,7 @@ pub async fn list(db: &Db, spec: &ListSpec<'_>) -> Result<Result<Page<Lead>, Bad
         // A free-text search counts its matches up to a cap: counting thousands of them
         // would cost more than finding the page.
         count_cap: (!spec.query.terms.is_empty()).then_some(listing::SEARCH_COUNT_CAP),
+        known_total: known_total(db, spec).await?,
     };
     let mut page = match listing::page::<Lead>(db, query).await? {
         Ok(p) => p,
@@ -348,6 +349,24 @@ pub async fn list(db: &Db, spec: &ListSpec<'_>) -> Result<Result<Page<Lead>, Bad
     };
     load_tags(&mut &*db, &mut page.items).await?;
     Ok(Ok(page))
+}
+
+/// The number of matching leads from the maintained sums, when the list's rules and filter
+/// only name their keys and there is no free text (an unfiltered list would otherwise
+/// count every row on every page).
+async fn known_total(db: &Db, spec: &ListSpec<'_>) -> Result<Option<i64>> {
+    if !spec.query.terms.is_empty() {
+        return Ok(None);
+    }
+    let conds: Vec<&Cond> = std::iter::once(spec.scope).chain(spec.filter).collect();
+    let Some(cond) = crate::lead_sums::condition(db.backend(), &conds) else {
+        return Ok(None);
+    };
+    let mut sql =
+        Sql::new("SELECT CAST(COALESCE(SUM(a.count), 0) AS BIGINT) FROM lead_sums a WHERE ");
+    sql.append(cond);
+    let (n,): (i64,) = db.fetch_one(&sql).await?;
+    Ok(Some(n))
 }
 
 /// One group of a grouped list in one currency: the group's key (`None`: no value), the

@@ -204,6 +204,8 @@ pub struct PageQuery<'a> {
     pub limit: i64,
     /// Count at most this many (the answer says when there were more).
     pub count_cap: Option<i64>,
+    /// The total, when the caller already knows it (from maintained sums).
+    pub known_total: Option<i64>,
 }
 
 pub async fn page<T: Listed>(
@@ -211,14 +213,15 @@ pub async fn page<T: Listed>(
     q: PageQuery<'_>,
 ) -> crate::error::Result<Result<Page<T>, BadCursor>> {
     let backend = db.backend();
-    let (total, total_capped) = match q.count_cap {
-        None => {
+    let (total, total_capped) = match (q.known_total, q.count_cap) {
+        (Some(n), _) => (n, false),
+        (None, None) => {
             let mut count = Sql::new(q.count);
             count.append(q.filter.clone());
             let (n,): (i64,) = db.fetch_one(&count).await?;
             (n, false)
         }
-        Some(cap) => {
+        (None, Some(cap)) => {
             // COUNT over a LIMITed subquery: the count's own SELECT list becomes `1`.
             let inner = q.count.replacen("COUNT(*)", "1", 1);
             let mut count = Sql::new(format!("SELECT COUNT(*) FROM ({inner}"));

@@ -92,6 +92,26 @@ async fn assert_agree(app: &App, db: &Db, pipeline_id: i64, actors: &[Actor], wh
                 per_stage: 40,
                 now,
             };
+            // The list's total comes from the sums too; the scan's report counts the same.
+            let listed = app
+                .list_leads(
+                    actor,
+                    &sen_app::contacts::ListParams {
+                        filter: text.map(String::from),
+                        limit: Some(1),
+                        ..Default::default()
+                    },
+                )
+                .await
+                .unwrap();
+            let scanned: i64 =
+                reports::pipeline_scan(db, &["pipeline"], None, &scope, filter.as_ref())
+                    .await
+                    .unwrap()
+                    .iter()
+                    .map(|r| r.count)
+                    .sum();
+            assert_eq!(listed.total, scanned, "list total {when}, filter {text:?}");
             let fast = board_rows(board::sums(db, &spec, &pipeline.stages).await.unwrap());
             let scan = board_rows(board::sums_scan(db, &spec, &pipeline.stages).await.unwrap());
             assert_eq!(
