@@ -5,10 +5,20 @@ use chrono::{DateTime, Utc};
 
 use crate::db::Db;
 use crate::error::Result;
+use crate::leads::{COLUMNS, Lead};
+use crate::shared::tag_pairs;
 use crate::sql::Sql;
 
-/// A card as the board shows it: id, name, revenue, priority, salesperson.
-type Card = (i64, String, Option<i64>, i64, Option<i64>);
+/// Per stage and currency: count, revenue, overdue, weighted, today, planned.
+type Sums = (
+    i64,
+    i64,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+);
 
 /// The board of a pipeline: per stage the count and revenue sum and activity counts (from
 /// the maintained aggregates, the best the schema offers), and each stage's first
@@ -20,14 +30,18 @@ pub async fn board(
     per_stage: i64,
     now: DateTime<Utc>,
 ) -> Result<(Vec<(i64, i64)>, usize)> {
-    let sums: Vec<(i64, i64, Option<i64>, Option<i64>)> = db
+    let sums: Vec<Sums> = db
         .fetch_all(&Sql::with(
             "SELECT stage_id, CAST(SUM(count) AS BIGINT), CAST(SUM(revenue_minor) AS BIGINT), \
-             CAST(SUM(CASE WHEN activity_day_end <= $2 THEN count ELSE 0 END) AS BIGINT) \
-             FROM lead_sums WHERE pipeline_id = $1 GROUP BY stage_id HAVING SUM(count) <> 0",
-            vec![pipeline_id.into(), now.into()],
+             CAST(SUM(CASE WHEN activity_day_end <= $2 THEN count ELSE 0 END) AS BIGINT), \
+             CAST(SUM(weighted_centi_minor) AS BIGINT), \
+             CAST(SUM(CASE WHEN activity_day_start <= $3 AND activity_day_end > $4 THEN count ELSE 0 END) AS BIGINT), \
+             CAST(SUM(CASE WHEN activity_day_start > $5 THEN count ELSE 0 END) AS BIGINT) \
+             FROM lead_sums WHERE pipeline_id = $1 GROUP BY stage_id, currency HAVING SUM(count) <> 0",
+            vec![pipeline_id.into(), now.into(), now.into(), now.into(), now.into()],
         ))
         .await?;
+    let sums = sums.into_iter().map(|s| (s.0, s.1, s.2, s.3)).collect();
     board_cards(db, pipeline_id, per_stage, sums).await
 }
 
@@ -55,19 +69,22 @@ async fn board_cards(
     per_stage: i64,
     sums: Vec<(i64, i64, Option<i64>, Option<i64>)>,
 ) -> Result<(Vec<(i64, i64)>, usize)> {
-    let mut cards = 0;
+    // The same answer as the API's: whole rows of the first cards, and their tags.
+    let mut ids = Vec::new();
     for (stage, _, _, _) in &sums {
-        let rows: Vec<Card> = db
+        let rows: Vec<Lead> = db
             .fetch_all(&Sql::with(
-                "SELECT id, name, revenue_minor, priority, user_id FROM leads \
-                 WHERE pipeline_id = $1 AND archived_at IS NULL AND stage_id = $2 \
-                 ORDER BY priority DESC, id LIMIT $3",
+                format!(
+                    "SELECT {COLUMNS} FROM leads l WHERE l.pipeline_id = $1 AND l.archived_at IS NULL \
+                     AND l.stage_id = $2 ORDER BY l.priority DESC, l.id LIMIT $3"
+                ),
                 vec![pipeline_id.into(), (*stage).into(), per_stage.into()],
             ))
             .await?;
-        cards += rows.len();
+        ids.extend(rows.iter().map(|l| l.id));
     }
-    Ok((sums.iter().map(|s| (s.0, s.1)).collect(), cards))
+    tag_pairs(&mut &*db, "lead_tags", "lead_id", &ids).await?;
+    Ok((sums.iter().map(|s| (s.0, s.1)).collect(), ids.len()))
 }
 
 /// Creates one opportunity the shortest way: its number, then one INSERT.
@@ -108,23 +125,38 @@ pub async fn create(
     Ok(id)
 }
 
-/// Leads whose folded search text holds `term` (its trigram index on SQLite), newest
-/// first, at most `limit`: their ids.
+/// Leads whose folded search text holds `term` (its trigram index), newest first, at most
+/// `limit`, as whole rows with their tags, and the number of matches counted up to 1,000 —
+/// the API's answer. Their ids.
 pub async fn search(db: &Db, term: &str, limit: i64) -> Result<Vec<i64>> {
-    let sql = match db.backend() {
-        crate::Backend::Sqlite => Sql::with(
-            "SELECT id FROM leads WHERE archived_at IS NULL AND id IN \
-             (SELECT rowid FROM leads_fts WHERE leads_fts MATCH $1) ORDER BY id DESC LIMIT $2",
-            vec![format!("\"{term}\"").into(), limit.into()],
+    let (matches, arg): (&str, crate::sql::Arg) = match db.backend() {
+        crate::Backend::Sqlite => (
+            "l.id IN (SELECT rowid FROM leads_fts WHERE leads_fts MATCH $1)",
+            format!("\"{term}\"").into(),
         ),
-        crate::Backend::Postgres => Sql::with(
-            "SELECT id FROM leads WHERE archived_at IS NULL AND search_text LIKE $1 \
-             ORDER BY id DESC LIMIT $2",
-            vec![format!("%{term}%").into(), limit.into()],
-        ),
+        crate::Backend::Postgres => ("l.search_text LIKE $1", format!("%{term}%").into()),
     };
-    let rows: Vec<(i64,)> = db.fetch_all(&sql).await?;
-    Ok(rows.into_iter().map(|r| r.0).collect())
+    let rows: Vec<Lead> = db
+        .fetch_all(&Sql::with(
+            format!(
+                "SELECT {COLUMNS} FROM leads l WHERE l.archived_at IS NULL AND {matches} \
+                 ORDER BY l.id DESC LIMIT $2"
+            ),
+            vec![arg.clone(), limit.into()],
+        ))
+        .await?;
+    let _: (i64,) = db
+        .fetch_one(&Sql::with(
+            format!(
+                "SELECT COUNT(*) FROM (SELECT 1 FROM leads l WHERE l.archived_at IS NULL \
+                 AND {matches} LIMIT 1001) c"
+            ),
+            vec![arg],
+        ))
+        .await?;
+    let ids: Vec<i64> = rows.iter().map(|l| l.id).collect();
+    tag_pairs(&mut &*db, "lead_tags", "lead_id", &ids).await?;
+    Ok(ids)
 }
 
 /// Moves one lead to a stage if its version is current (one UPDATE).
