@@ -220,6 +220,7 @@ impl App {
             done += n;
         }
         self.compact_lead_sums().await?;
+        lead_bulk::analyze(&self.db).await?;
         Ok(Generated {
             opportunities,
             companies,

@@ -26,6 +26,9 @@ use crate::error::{AppError, AppResult};
 /// Problems named in one answer at most (a broken file would otherwise name every row).
 const MAX_PROBLEMS: usize = 100;
 
+/// Imports this large refresh the planner's statistics.
+const ANALYZE_AFTER_ROWS: usize = 10_000;
+
 /// Rows shown back by a dry run.
 const PREVIEW_ROWS: usize = 5;
 
@@ -62,7 +65,8 @@ struct Names {
     teams: HashMap<String, i64>,
     users: HashMap<String, i64>,
     first_team_of: HashMap<i64, i64>,
-    stages: HashMap<String, Stage>,
+    /// Folded stage name → its place in the pipeline's stages.
+    stages: HashMap<String, usize>,
     sources: HashMap<String, i64>,
     mediums: HashMap<String, i64>,
     campaigns: HashMap<String, i64>,
@@ -105,11 +109,9 @@ impl App {
         let kind = o.kind.unwrap_or(LeadType::Lead);
         let pipeline = self.import_pipeline(kind, o.pipeline_id).await?;
         let names = self.import_names(&pipeline).await?;
-        let first_stage = pipeline
-            .stages
-            .first()
-            .cloned()
-            .ok_or_else(|| AppError::field("pipeline_id", Invalid::NotFound))?;
+        if pipeline.stages.is_empty() {
+            return Err(AppError::field("pipeline_id", Invalid::NotFound));
+        }
         let currency = self
             .workspace()
             .await?
@@ -120,7 +122,8 @@ impl App {
         let mut rows = Vec::with_capacity(table.rows.len());
         for row in &table.rows {
             let mut e = FieldErrors::new();
-            let (values, stage) = read_row(row, &columns, &names, &currency, &first_stage, &mut e);
+            let (values, stage) =
+                read_row(row, &columns, &names, &currency, &pipeline.stages, &mut e);
             if e.is_empty() {
                 rows.push((values, stage));
             } else if problems.0.len() < MAX_PROBLEMS {
@@ -157,6 +160,7 @@ impl App {
                 .into_iter()
                 .enumerate()
                 .map(|(k, (values, stage))| {
+                    let stage = &pipeline.stages[stage];
                     let won = stage.is_won;
                     BulkLead {
                         number: format!("{prefix}{}", first + k as i64),
@@ -179,8 +183,12 @@ impl App {
             lead_bulk::insert_many(&mut tx, &batch, actor.user_id, at).await?;
             tx.commit().await?;
             outcome.created = batch.len();
-            // Fold the aggregates' new rows now rather than on the next tick.
+            // Fold the aggregates' new rows now rather than on the next tick, and let the
+            // planner see a table that grew a lot.
             self.compact_lead_sums().await?;
+            if outcome.created >= ANALYZE_AFTER_ROWS {
+                lead_bulk::analyze(&self.db).await?;
+            }
         }
         outcome.seconds = started.elapsed().as_secs_f64();
         Ok(outcome)
@@ -239,7 +247,8 @@ impl App {
             stages: pipeline
                 .stages
                 .iter()
-                .map(|s| (fold(&s.name), s.clone()))
+                .enumerate()
+                .map(|(i, s)| (fold(&s.name), i))
                 .collect(),
             sources: lookup(LookupKind::Source).await?,
             mediums: lookup(LookupKind::Medium).await?,
@@ -283,9 +292,9 @@ fn read_row(
     columns: &[Option<LeadColumn>],
     names: &Names,
     workspace_currency: &str,
-    first_stage: &Stage,
+    stages: &[Stage],
     e: &mut FieldErrors,
-) -> (LeadValues, Stage) {
+) -> (LeadValues, usize) {
     let mut v = LeadValues::default();
     let mut stage = None;
     let (mut amount, mut currency) = (None, None);
@@ -348,7 +357,7 @@ fn read_row(
             LeadColumn::User => v.user_id = find(&names.users, "user", cell, e),
             LeadColumn::Team => v.team_id = find(&names.teams, "team", cell, e),
             LeadColumn::Stage => match names.stages.get(&fold(cell)) {
-                Some(s) => stage = Some(s.clone()),
+                Some(i) => stage = Some(*i),
                 None => e.add(
                     "stage",
                     Invalid::NoMatch {
@@ -380,8 +389,9 @@ fn read_row(
     if let Err(ve) = v.validate() {
         e.merge(ve);
     }
-    let stage = stage.unwrap_or_else(|| first_stage.clone());
-    for missing in v.missing(&stage.required_fields()) {
+    // Without a stage column, the pipeline's first stage (the caller checked there is one).
+    let stage = stage.unwrap_or(0);
+    for missing in v.missing(&stages[stage].required_fields()) {
         e.add(
             &missing,
             Invalid::Message("required before entering this stage".into()),

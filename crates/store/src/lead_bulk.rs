@@ -179,3 +179,19 @@ async fn insert_chunk(
         })
         .collect()
 }
+
+/// Refreshes the planner's statistics after a large load, so the next queries are planned
+/// for the table as it now is (PostgreSQL's autovacuum would do it only later).
+pub async fn analyze(db: &crate::db::Db) -> Result<()> {
+    let tables = ["leads", "lead_sums", "lead_tags", "activities", "contacts"];
+    match db.backend() {
+        crate::db::Backend::Sqlite => {
+            db.execute(&Sql::new("ANALYZE")).await?;
+        }
+        crate::db::Backend::Postgres => {
+            db.execute(&Sql::new(format!("ANALYZE {}", tables.join(", "))))
+                .await?;
+        }
+    }
+    Ok(())
+}
