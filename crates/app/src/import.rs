@@ -72,27 +72,40 @@ struct Names {
     campaigns: HashMap<String, i64>,
 }
 
+/// A name two records share: naming it picks neither.
+const AMBIGUOUS: i64 = -1;
+
 fn by_name<T>(
     items: impl IntoIterator<Item = T>,
     f: impl Fn(&T) -> (String, i64),
 ) -> HashMap<String, i64> {
-    items
-        .into_iter()
-        .map(|t| {
-            let (name, id) = f(&t);
-            (fold(&name), id)
-        })
-        .collect()
+    let mut map = HashMap::new();
+    for t in items {
+        let (name, id) = f(&t);
+        map.entry(fold(&name))
+            .and_modify(|known| {
+                if *known != id {
+                    *known = AMBIGUOUS;
+                }
+            })
+            .or_insert(id);
+    }
+    map
 }
 
 impl App {
+    /// Whether the actor may import (checked before a big upload is read).
+    pub fn may_import(&self, actor: &Actor) -> AppResult<()> {
+        access::require_manager(actor)
+    }
+
     pub async fn import_leads(
         &self,
         actor: &Actor,
         csv: &[u8],
         o: ImportOptions,
     ) -> AppResult<ImportOutcome> {
-        access::require_manager(actor)?;
+        self.may_import(actor)?;
         let started = std::time::Instant::now();
         let table = import::read_csv(csv).map_err(|why| AppError::field("file", why))?;
         let columns = match &o.columns {
@@ -106,8 +119,15 @@ impl App {
         if !columns.contains(&Some(LeadColumn::Name)) {
             return Err(AppError::field("columns", Invalid::Required));
         }
-        let kind = o.kind.unwrap_or(LeadType::Lead);
-        let pipeline = self.import_pipeline(kind, o.pipeline_id).await?;
+        let pipeline = self
+            .import_pipeline(o.kind.unwrap_or(LeadType::Lead), o.pipeline_id)
+            .await?;
+        // Like a created record: the type follows the pipeline unless it is given.
+        let kind = o.kind.unwrap_or(if pipeline.kind == "deal" {
+            LeadType::Opportunity
+        } else {
+            LeadType::Lead
+        });
         let names = self.import_names(&pipeline).await?;
         if pipeline.stages.is_empty() {
             return Err(AppError::field("pipeline_id", Invalid::NotFound));
@@ -185,9 +205,15 @@ impl App {
             outcome.created = batch.len();
             // Fold the aggregates' new rows now rather than on the next tick, and let the
             // planner see a table that grew a lot.
-            self.compact_lead_sums().await?;
-            if outcome.created >= ANALYZE_AFTER_ROWS {
-                lead_bulk::analyze(&self.db).await?;
+            // The records are committed: upkeep that fails is logged, never reported as a
+            // failed import (a retry would import them twice).
+            if let Err(e) = self.compact_lead_sums().await {
+                tracing::warn!(error = %e, "compacting the sums after an import");
+            }
+            if outcome.created >= ANALYZE_AFTER_ROWS
+                && let Err(e) = lead_bulk::analyze(&self.db).await
+            {
+                tracing::warn!(error = %e, "refreshing statistics after an import");
             }
         }
         outcome.seconds = started.elapsed().as_secs_f64();
@@ -227,7 +253,7 @@ impl App {
         );
         let all_teams = self.list_teams().await?;
         let mut first_team_of = HashMap::new();
-        for t in &all_teams {
+        for t in all_teams.iter().filter(|t| t.active) {
             for m in &t.member_ids {
                 first_team_of.entry(*m).or_insert(t.id);
             }
@@ -300,18 +326,25 @@ fn read_row(
     let (mut amount, mut currency) = (None, None);
     let find = |map: &HashMap<String, i64>, field: &str, name: &str, e: &mut FieldErrors| {
         let id = map
-            .get(&fold(name))
-            .or_else(|| map.get(&name.to_lowercase()))
+            .get(&name.to_lowercase())
+            .or_else(|| map.get(&fold(name)))
             .copied();
-        if id.is_none() {
-            e.add(
+        match id {
+            None => e.add(
                 field,
                 Invalid::NoMatch {
                     name: name.to_string(),
                 },
-            );
+            ),
+            Some(AMBIGUOUS) => e.add(
+                field,
+                Invalid::Ambiguous {
+                    name: name.to_string(),
+                },
+            ),
+            Some(id) => return Some(id),
         }
-        id
+        None
     };
     for (i, column) in columns.iter().enumerate() {
         let (Some(column), Some(cell)) = (column, row.cell(i)) else {
@@ -377,7 +410,7 @@ fn read_row(
             Err(_) => e.add(
                 "expected_revenue",
                 Invalid::Type {
-                    expected: format!("amount in {currency}"),
+                    expected: "amount".into(),
                 },
             ),
         }

@@ -47,6 +47,10 @@ pub enum Invalid {
     NoMatch {
         name: String,
     },
+    /// A name several records share, so it picks none of them.
+    Ambiguous {
+        name: String,
+    },
     /// Free-form message already written for the reader (e.g. a filter parse error).
     Message(String),
 }
@@ -70,6 +74,7 @@ impl Invalid {
             Invalid::Mention { .. } => "unknown_mention",
             Invalid::Csv { .. } => "invalid_csv",
             Invalid::NoMatch { .. } => "no_match",
+            Invalid::Ambiguous { .. } => "ambiguous",
             Invalid::Message(_) => "invalid",
         }
     }

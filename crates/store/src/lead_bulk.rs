@@ -191,6 +191,12 @@ pub async fn analyze(db: &crate::db::Db) -> Result<()> {
         crate::db::Backend::Postgres => {
             db.execute(&Sql::new(format!("ANALYZE {}", tables.join(", "))))
                 .await?;
+            // Compacting after a large load leaves as many dead rows in lead_sums as were
+            // loaded; readers would scan them until autovacuum comes (VACUUM cannot run
+            // inside a transaction).
+            if let crate::db::Db::Postgres(pool) = db {
+                sqlx::query("VACUUM lead_sums").execute(pool).await?;
+            }
         }
     }
     Ok(())

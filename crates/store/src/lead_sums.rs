@@ -78,26 +78,43 @@ pub async fn compact(tx: &mut Tx) -> Result<()> {
         return Ok(());
     };
     let Some(max) = max else { return Ok(()) };
-    tx.execute(&Sql::with(
-        format!(
-            "INSERT INTO lead_sums ({KEY_COLUMNS}, count, revenue_minor, weighted_centi_minor) \
-             SELECT {KEY_COLUMNS}, SUM(count), SUM(revenue_minor), SUM(weighted_centi_minor) \
-             FROM lead_sums WHERE id <= $1 GROUP BY {KEY_COLUMNS} HAVING SUM(count) <> 0"
-        ),
-        vec![max.into()],
-    ))
-    .await?;
-    tx.execute(&Sql::with(
-        "DELETE FROM lead_sums WHERE id <= $1",
-        vec![max.into()],
-    ))
-    .await?;
+    let fold = format!(
+        "INSERT INTO lead_sums ({KEY_COLUMNS}, count, revenue_minor, weighted_centi_minor) \
+         SELECT {KEY_COLUMNS}, SUM(count), SUM(revenue_minor), SUM(weighted_centi_minor) \
+         FROM {{rows}} GROUP BY {KEY_COLUMNS} HAVING SUM(count) <> 0"
+    );
+    match tx.backend() {
+        // One statement, one snapshot: exactly the rows it deletes are folded. (Two
+        // statements could delete a writer's row that committed between them unfolded.)
+        Backend::Postgres => {
+            let sql = format!(
+                "WITH gone AS (DELETE FROM lead_sums WHERE id <= $1 RETURNING *) {}",
+                fold.replace("{rows}", "gone")
+            );
+            tx.execute(&Sql::with(sql, vec![max.into()])).await?;
+        }
+        // SQLite's single writer holds the database for the whole transaction.
+        Backend::Sqlite => {
+            let sql = fold.replace("{rows}", "lead_sums WHERE id <= $1");
+            tx.execute(&Sql::with(sql, vec![max.into()])).await?;
+            tx.execute(&Sql::with(
+                "DELETE FROM lead_sums WHERE id <= $1",
+                vec![max.into()],
+            ))
+            .await?;
+        }
+    }
     Ok(())
 }
 
-/// Recomputes the aggregates from `leads` (`sen rebuild-sums`).
+/// Recomputes the aggregates from `leads` (`sen rebuild-sums`). Writers of `leads` wait
+/// for it on PostgreSQL, so none can add rows between the delete and the recount.
 pub async fn rebuild(tx: &mut Tx) -> Result<()> {
     lock(tx).await?;
+    if tx.backend() == Backend::Postgres {
+        tx.execute(&Sql::new("LOCK TABLE leads IN SHARE MODE"))
+            .await?;
+    }
     tx.execute(&Sql::new("DELETE FROM lead_sums")).await?;
     tx.execute(&Sql::new(format!(
         "INSERT INTO lead_sums ({KEY_COLUMNS}, count, revenue_minor, weighted_centi_minor) \
@@ -108,11 +125,11 @@ pub async fn rebuild(tx: &mut Tx) -> Result<()> {
     Ok(())
 }
 
-/// Serialises compactions (SQLite's single writer already does; PostgreSQL needs a lock
-/// taken before the statements read, so each sees the other's result).
+/// Serialises compactions and rebuilds (SQLite's single writer already does; PostgreSQL
+/// takes a transaction-scoped advisory lock, which exists even before any row does).
 async fn lock(tx: &mut Tx) -> Result<()> {
     if tx.backend() == Backend::Postgres {
-        tx.execute(&Sql::new("SELECT id FROM workspace FOR UPDATE"))
+        tx.execute(&Sql::new("SELECT pg_advisory_xact_lock(7001300)"))
             .await?;
     }
     Ok(())

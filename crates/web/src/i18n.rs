@@ -189,6 +189,9 @@ impl I18n {
             Invalid::NoMatch { name } => {
                 self.text(lang, "error-no-match", &[("name", name.clone().into())])
             }
+            Invalid::Ambiguous { name } => {
+                self.text(lang, "error-ambiguous", &[("name", name.clone().into())])
+            }
             // Rules word their own messages in English; the catalogs translate the ones
             // people meet on forms (`error-msg-<the words>`), the rest stay as written.
             Invalid::Message(m) => {

@@ -171,3 +171,63 @@ story!(
         assert_eq!(lead_count(&db).await, 0);
     }
 );
+
+story!(
+    a_name_two_salespeople_share_is_refused_and_the_type_follows_the_pipeline,
+    |db: Db| async move {
+        let app = App::new(db.clone());
+        let admin = admin(&app).await;
+        for email in ["lan.a@sen.vn", "lan.b@sen.vn"] {
+            let u = member(&app, &admin, email, "salesperson").await;
+            app.update_user(
+                &admin,
+                u.user_id,
+                UserChanges {
+                    name: Some("Lan".into()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        }
+        let e = app
+            .import_leads(
+                &admin,
+                "name,user\nA,Lan\n".as_bytes(),
+                ImportOptions::default(),
+            )
+            .await
+            .unwrap_err();
+        let AppError::Invalid(fields) = e else {
+            panic!("not invalid")
+        };
+        assert!(matches!(
+            fields.0["rows[2].user"][0],
+            Invalid::Ambiguous { .. }
+        ));
+        let deal = app
+            .list_pipelines()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|p| p.kind == "deal")
+            .unwrap();
+        let done = app
+            .import_leads(
+                &admin,
+                "name,user\nA,lan.b@sen.vn\n".as_bytes(),
+                ImportOptions {
+                    pipeline_id: Some(deal.id),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            done.kind,
+            LeadType::Opportunity,
+            "a deal pipeline's records are opportunities"
+        );
+        assert_eq!(done.created, 1);
+    }
+);

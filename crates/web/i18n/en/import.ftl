@@ -31,3 +31,6 @@ import-need-name = No column was recognised as the name. Choose below which colu
 import-pipeline-default = The usual pipeline for the type
 list-count-capped = More than { $count } records
 contacts-count-capped = More than { $count } contacts
+error-ambiguous = Several records are called “{ $name }”; use a name only one has (for a salesperson, the e-mail).
+error-type-date-yyyy-mm-dd = Write the date as 2026-12-31 or 31/12/2026.
+error-type-amount = Write an amount, e.g. 78000 or 78.000.

@@ -25,3 +25,6 @@ import-need-name = Chưa nhận ra cột nào là tên. Hãy chọn bên dưới
 import-pipeline-default = Quy trình mặc định của loại đã chọn
 list-count-capped = Hơn { $count } bản ghi
 contacts-count-capped = Hơn { $count } liên hệ
+error-ambiguous = Có nhiều bản ghi cùng tên “{ $name }”; hãy dùng tên chỉ một bản ghi có (với nhân viên kinh doanh, dùng email).
+error-type-date-yyyy-mm-dd = Ghi ngày dạng 31/12/2026 hoặc 2026-12-31.
+error-type-amount = Ghi số tiền, ví dụ 78.000 hoặc 78000.

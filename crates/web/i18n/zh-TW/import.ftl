@@ -25,3 +25,6 @@ import-need-name = 找不到代表名稱的欄位。請在下方選出哪一欄�
 import-pipeline-default = 依匯入類型的預設管道
 list-count-capped = 超過 { $count } 筆
 contacts-count-capped = 超過 { $count } 位聯絡人
+error-ambiguous = 有多筆資料都叫「{ $name }」；請改用只有一筆使用的名稱（業務員可用電子郵件）。
+error-type-date-yyyy-mm-dd = 日期請寫成 2026-12-31 或 2026/12/31。
+error-type-amount = 請填寫金額，例如 78,000 或 78000。

@@ -153,6 +153,7 @@ pub async fn import(
     body: Body,
 ) -> ApiResult<Response> {
     let options = import_options(query.as_deref())?;
+    state.app.may_import(auth.actor())?;
     let upload = read_upload(&headers, None, body, MAX_IMPORT_BYTES).await?;
     if upload.data.len() > MAX_IMPORT_BYTES {
         return Err(ApiError::unprocessable(

@@ -94,9 +94,14 @@ fn problem_lines(tr: &Tr<'_>, fields: &FieldErrors) -> Vec<String> {
             Some((line, name)) => (Some(line), name),
             None => (None, field.as_str()),
         };
-        let label = LeadColumn::parse(name)
-            .map(|c| field_label(tr, c))
-            .unwrap_or_else(|| tr.t(&format!("import-field-{}", name.replace('_', "-"))));
+        // A column's label, else the record form's label of the field (a stage can require
+        // fields no column fills), else the import's own words (file, columns).
+        let form_key = format!("lead-{}", name.replace('_', "-"));
+        let label = match LeadColumn::parse(name) {
+            Some(c) => field_label(tr, c),
+            None if tr.i18n.has(tr.lang, &form_key) => tr.t(&form_key),
+            None => tr.t(&format!("import-field-{}", name.replace('_', "-"))),
+        };
         for why in whys {
             let reason = tr.i18n.invalid(tr.lang, why);
             out.push(match line {
@@ -168,8 +173,11 @@ async fn pipelines(state: &AppState) -> Vec<(i64, String, &'static str)> {
         .collect()
 }
 
-/// `GET /leads/import`.
-pub async fn page(State(state): State<AppState>, Signed { ctx, .. }: Signed) -> Response {
+/// `GET /leads/import` (managers and admins).
+pub async fn page(State(state): State<AppState>, Signed { ctx, actor }: Signed) -> Response {
+    if let Err(e) = state.app.may_import(&actor) {
+        return error_page(&ctx, e);
+    }
     let tr = ctx.tr();
     render(&ImportPage {
         shell: ctx.shell("leads", tr.t("import-title")),
@@ -246,6 +254,9 @@ pub async fn submit(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
+    if let Err(e) = state.app.may_import(&actor) {
+        return error_page(&ctx, e);
+    }
     let tr = ctx.tr();
     let (r, refused) = match read_form(&headers, body).await {
         Err(_) => (

@@ -50,6 +50,8 @@ pub struct ListPage {
     pub total: i64,
     /// More matched a free-text search than were counted.
     pub capped: bool,
+    /// Managers and admins see "Import".
+    pub can_import: bool,
     pub partial: bool,
     pub more_url: String,
     pub query: String,
@@ -334,6 +336,7 @@ pub async fn list_page(
             .collect(),
         grouped: !search.group.is_empty(),
         capped,
+        can_import: state.app.may_import(&actor).is_ok(),
         partial: !search.group.is_empty() && (items.len() as i64) < total,
         groups,
         total,

@@ -174,3 +174,35 @@ story!(
         );
     }
 );
+
+story!(
+    salespeople_may_not_import_and_do_not_see_the_import_page,
+    |db: Db| async move {
+        let mut c = Client::new(db);
+        c.setup().await;
+        let seller = member(&c, "ban@sen.vn", "salesperson").await;
+        let refused = seller
+            .raw(csv_request(&seller, "/api/v1/leads/import", "name\nx\n"))
+            .await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN);
+        assert!(refused.is_problem());
+        assert_eq!(
+            seller.get("/leads/import").await.status,
+            StatusCode::FORBIDDEN
+        );
+        assert!(
+            !seller
+                .get("/leads")
+                .await
+                .text
+                .contains("href=\"/leads/import\"")
+        );
+        assert!(
+            c.get("/leads")
+                .await
+                .text
+                .contains("href=\"/leads/import\"")
+        );
+        assert_eq!(seller.get("/api/v1/leads").await.json()["total"], 0);
+    }
+);
