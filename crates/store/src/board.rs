@@ -114,8 +114,7 @@ fn activity_counts(sql: &mut Sql, now: DateTime<Utc>, t: &str, weight: &str) {
 /// when the access rule and the filter name only their keys and there is no free text,
 /// otherwise by scanning the matching leads. Both give the same rows.
 pub async fn sums(db: &Db, spec: &BoardSpec<'_>, stages: &[Stage]) -> Result<Vec<StageSums>> {
-    let conds: Vec<&Cond> = std::iter::once(spec.scope).chain(spec.filter).collect();
-    match lead_sums::condition(db.backend(), &conds) {
+    match lead_sums::condition(db.backend(), spec.scope, spec.filter) {
         Some(cond) if spec.query.terms.is_empty() => {
             sums_from_aggregates(db, spec, stages, cond).await
         }
@@ -170,9 +169,10 @@ async fn sums_from_aggregates(
 
 /// Stale records per stage: one index range (`leads_stale`) per stage that has a limit.
 async fn stale_counts(db: &Db, spec: &BoardSpec<'_>, stages: &[Stage]) -> Result<Vec<(i64, i64)>> {
-    let mut sql = Sql::new("SELECT l.stage_id, COUNT(*) FROM leads l WHERE l.pipeline_id = ");
-    sql.bind(spec.pipeline_id)
-        .push(" AND l.outcome = 'open' AND l.archived_at IS NULL AND (");
+    let mut sql =
+        Sql::new("SELECT l.stage_id, COUNT(*) FROM leads l JOIN stages s ON s.id = l.stage_id");
+    sql.append(where_clause(db.backend(), spec)?);
+    sql.push(" AND l.outcome = 'open' AND (");
     let mut first = true;
     for s in stages {
         if let Some(days) = s.stale_after_days {
@@ -185,17 +185,7 @@ async fn stale_counts(db: &Db, spec: &BoardSpec<'_>, stages: &[Stage]) -> Result
                 .push(")");
         }
     }
-    sql.push(") AND ");
-    sql.append(filter_sql::compile(
-        spec.scope,
-        db.backend(),
-        leads::field_target,
-    )?);
-    if let Some(f) = spec.filter {
-        sql.push(" AND ");
-        sql.append(filter_sql::compile(f, db.backend(), leads::field_target)?);
-    }
-    sql.push(" GROUP BY l.stage_id");
+    sql.push(") GROUP BY l.stage_id");
     db.fetch_all(&sql).await
 }
 

@@ -27,21 +27,27 @@ const KEYS: &[(&str, &str)] = &[
     ("l.activity_day_end", "a.activity_day_end"),
 ];
 
+/// The column of `lead_sums a` that keeps lead column `lead_column` (`l.stage_id` →
+/// `a.stage_id`), if it is a key.
+pub fn keyed_column(lead_column: &str) -> Option<&'static str> {
+    KEYS.iter()
+        .find(|(lead, _)| *lead == lead_column)
+        .map(|(_, sums)| *sums)
+}
+
 /// A filter field that is an aggregate key, as a column of `lead_sums a`.
 fn key_target(field: &str) -> Option<Target> {
     let Some(Target::Column(column)) = leads::field_target(field) else {
         return None;
     };
-    KEYS.iter()
-        .find(|(lead, _)| *lead == column)
-        .map(|(_, sums)| Target::Column(sums))
+    keyed_column(column).map(Target::Column)
 }
 
-/// The `WHERE` over `lead_sums a` equivalent to `conds` over non-archived leads, or `None`
-/// when one of them names a field the aggregates do not keep.
-pub fn condition(backend: Backend, conds: &[&Cond]) -> Option<Sql> {
+/// The `WHERE` over `lead_sums a` equivalent to the access rule and the filter over
+/// non-archived leads, or `None` when one of them names a field the aggregates do not keep.
+pub fn condition(backend: Backend, scope: &Cond, filter: Option<&Cond>) -> Option<Sql> {
     let mut sql = Sql::new("1 = 1");
-    for c in conds {
+    for c in std::iter::once(scope).chain(filter) {
         sql.push(" AND ");
         sql.append(filter_sql::compile(c, backend, key_target).ok()?);
     }

@@ -358,8 +358,7 @@ async fn known_total(db: &Db, spec: &ListSpec<'_>) -> Result<Option<i64>> {
     if !spec.query.terms.is_empty() {
         return Ok(None);
     }
-    let conds: Vec<&Cond> = std::iter::once(spec.scope).chain(spec.filter).collect();
-    let Some(cond) = crate::lead_sums::condition(db.backend(), &conds) else {
+    let Some(cond) = crate::lead_sums::condition(db.backend(), spec.scope, spec.filter) else {
         return Ok(None);
     };
     let mut sql =

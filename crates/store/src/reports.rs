@@ -44,21 +44,26 @@ pub async fn pipeline(
     scope: &Cond,
     filter: Option<&Cond>,
 ) -> Result<Vec<Row>> {
-    let conds: Vec<&Cond> = std::iter::once(scope).chain(filter).collect();
-    let keyed = groups.iter().all(|g| AGGREGATE_GROUPS.contains(g));
-    match lead_sums::condition(db.backend(), &conds) {
+    let keyed = groups
+        .iter()
+        .all(|g| column_of(g).and_then(lead_sums::keyed_column).is_some());
+    match lead_sums::condition(db.backend(), scope, filter) {
         Some(cond) if keyed => from_aggregates(db, groups, pipeline_id, cond).await,
         _ => pipeline_scan(db, groups, pipeline_id, scope, filter).await,
     }
 }
 
-/// The groups `lead_sums` is keyed by (their column is `a.` + the same name as in `l.`).
-const AGGREGATE_GROUPS: &[&str] = &["stage", "user", "team", "pipeline", "outcome", "type"];
+/// The lead column a group reads (`l.stage_id` for "stage").
+fn column_of(group: &str) -> Option<&'static str> {
+    GROUPS.iter().find(|(n, _)| *n == group).map(|(_, c)| *c)
+}
 
-/// `CAST(<column of group g under alias t> AS TEXT)`, or a NULL text for no group.
-fn key(g: Option<&&str>, alias: &str) -> String {
-    g.and_then(|g| GROUPS.iter().find(|(n, _)| n == g))
-        .map(|(_, c)| format!("CAST({alias}.{} AS TEXT)", &c[2..]))
+/// `CAST(<column> AS TEXT)` of a group, through `map` (the leads' own column, or the
+/// aggregates' key); a NULL text for no group.
+fn key(g: Option<&&str>, map: fn(&'static str) -> Option<&'static str>) -> String {
+    g.and_then(|g| column_of(g))
+        .and_then(map)
+        .map(|c| format!("CAST({c} AS TEXT)"))
         .unwrap_or_else(|| "CAST(NULL AS TEXT)".into())
 }
 
@@ -70,8 +75,8 @@ async fn from_aggregates(
 ) -> Result<Vec<Row>> {
     let mut sql = Sql::new(format!(
         "SELECT {} AS k1, {} AS k2, a.currency, {} FROM lead_sums a WHERE ",
-        key(groups.first(), "a"),
-        key(groups.get(1), "a"),
+        key(groups.first(), lead_sums::keyed_column),
+        key(groups.get(1), lead_sums::keyed_column),
         lead_sums::MEASURES
     ));
     sql.append(cond);
@@ -98,8 +103,8 @@ pub async fn pipeline_scan(
          CAST(SUM(l.revenue_minor) AS BIGINT) AS revenue_minor, \
          CAST(SUM(l.revenue_minor * l.probability) AS BIGINT) AS weighted_centi_minor \
          FROM leads l WHERE l.archived_at IS NULL AND ",
-        key(groups.first(), "l"),
-        key(groups.get(1), "l"),
+        key(groups.first(), Some),
+        key(groups.get(1), Some),
     ));
     sql.append(filter_sql::compile(scope, backend, leads::field_target)?);
     if let Some(f) = filter {

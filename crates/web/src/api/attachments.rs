@@ -110,24 +110,39 @@ pub async fn read_upload(
 }
 
 async fn read_multipart(content_type: &str, bytes: Bytes) -> ApiResult<Upload> {
+    read_form_parts(content_type, bytes)
+        .await?
+        .0
+        .ok_or_else(|| ApiError::unprocessable("file", "required"))
+}
+
+/// A multipart form: its `file` field (the first one) and its other fields as text.
+pub async fn read_form_parts(
+    content_type: &str,
+    bytes: Bytes,
+) -> ApiResult<(Option<Upload>, Vec<(String, String)>)> {
     let bad = |why: String| ApiError::bad_request("file", why);
     let boundary = multer::parse_boundary(content_type).map_err(|e| bad(e.to_string()))?;
     let stream = futures_util::stream::once(async move { Ok::<Bytes, std::io::Error>(bytes) });
     let mut form = multer::Multipart::new(stream, boundary);
+    let (mut file, mut fields) = (None, Vec::new());
     while let Some(field) = form.next_field().await.map_err(|e| bad(e.to_string()))? {
-        if field.name() != Some("file") {
-            continue;
+        let name = field.name().unwrap_or("").to_string();
+        if name == "file" && file.is_none() {
+            let file_name = field.file_name().unwrap_or("file").to_string();
+            let content_type = field.content_type().map(|m| m.to_string());
+            let data = field.bytes().await.map_err(|e| bad(e.to_string()))?;
+            file = Some(Upload {
+                file_name,
+                content_type,
+                data: data.to_vec(),
+            });
+        } else {
+            let data = field.bytes().await.map_err(|e| bad(e.to_string()))?;
+            fields.push((name, String::from_utf8_lossy(&data).into_owned()));
         }
-        let file_name = field.file_name().unwrap_or("file").to_string();
-        let content_type = field.content_type().map(|m| m.to_string());
-        let data = field.bytes().await.map_err(|e| bad(e.to_string()))?;
-        return Ok(Upload {
-            file_name,
-            content_type,
-            data: data.to_vec(),
-        });
     }
-    Err(ApiError::unprocessable("file", "required"))
+    Ok((file, fields))
 }
 
 /// A record's attachments, newest first.

@@ -4,7 +4,7 @@
 //! form imports directly.
 
 use askama::Template;
-use axum::body::{Body, Bytes};
+use axum::body::Body;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
@@ -16,8 +16,10 @@ use sen_domain::lead::LeadType;
 
 use super::display::format_money;
 use super::page::{PageCtx, Shell, Signed, error_page, render, render_form};
+use crate::api::attachments::read_form_parts;
 use crate::api::import::MAX_IMPORT_BYTES;
 use crate::i18n::Tr;
+use crate::problem::ApiError;
 use crate::state::AppState;
 
 /// A column of the file and the field choices for it.
@@ -192,33 +194,19 @@ struct Posted {
     fields: Vec<(String, String)>,
 }
 
-async fn read_form(headers: &HeaderMap, body: Body) -> Result<Posted, String> {
+async fn read_form(headers: &HeaderMap, body: Body) -> Result<Posted, ApiError> {
     let content_type = headers
         .get(axum::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let boundary = multer::parse_boundary(content_type).map_err(|e| e.to_string())?;
     let bytes = axum::body::to_bytes(body, MAX_IMPORT_BYTES + 1024 * 1024)
         .await
-        .map_err(|e| e.to_string())?;
-    let stream = futures_util::stream::once(async move { Ok::<Bytes, std::io::Error>(bytes) });
-    let mut form = multer::Multipart::new(stream, boundary);
-    let mut posted = Posted {
-        file: Vec::new(),
-        fields: Vec::new(),
-    };
-    while let Some(field) = form.next_field().await.map_err(|e| e.to_string())? {
-        let name = field.name().unwrap_or("").to_string();
-        let data = field.bytes().await.map_err(|e| e.to_string())?;
-        if name == "file" {
-            posted.file = data.to_vec();
-        } else {
-            posted
-                .fields
-                .push((name, String::from_utf8_lossy(&data).into_owned()));
-        }
-    }
-    Ok(posted)
+        .map_err(|_| ApiError::unprocessable("file", "too large"))?;
+    let (file, fields) = read_form_parts(content_type, bytes).await?;
+    Ok(Posted {
+        file: file.map(|f| f.data).unwrap_or_default(),
+        fields,
+    })
 }
 
 fn options(posted: &Posted) -> ImportOptions {
