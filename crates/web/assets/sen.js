@@ -208,7 +208,11 @@
         close();
       }
     });
-    ed.addEventListener("blur", function () { setTimeout(close, 150); });
+    // Close when the editor really lost focus (a click elsewhere), not on a passing blur
+    // after which focus came straight back (a refreshed part of the page).
+    ed.addEventListener("blur", function () {
+      setTimeout(function () { if (document.activeElement !== ed) close(); }, 150);
+    });
   }
   function all(root) {
     (root || document).querySelectorAll("textarea[data-rich-editor]").forEach(enhance);
