@@ -7,6 +7,7 @@ pub mod activities;
 pub mod activity_types;
 pub mod attachments;
 pub mod auth;
+pub mod backup;
 pub mod board;
 pub mod bulk;
 pub mod clock;
@@ -34,6 +35,7 @@ pub mod saved_views;
 pub mod secrets;
 pub mod timeline;
 pub mod users;
+pub mod workspace_file;
 
 use std::sync::Arc;
 

@@ -697,3 +697,6 @@ mod lead_sums;
 
 #[path = "app/import.rs"]
 mod import;
+
+#[path = "app/workspace_move.rs"]
+mod workspace_move;

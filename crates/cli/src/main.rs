@@ -10,8 +10,10 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
 use sen_app::App;
 use sen_app::auth::SetupInput;
+use sen_app::backup::{BackupKind, Restored};
 use sen_app::jobs::Worker;
 use sen_app::mail::MailConfig;
+use sen_app::workspace_file;
 use sen_store::Db;
 use tracing_subscriber::EnvFilter;
 
@@ -68,6 +70,29 @@ enum Command {
     /// Recompute the board's and the report's maintained sums from the records (they are
     /// kept in every write's transaction; this is for after a restore or a manual edit).
     RebuildSums,
+    /// Write a backup of the workspace while it keeps serving: on SQLite a copy of the
+    /// database file, on PostgreSQL the portable workspace file read in one snapshot.
+    Backup {
+        /// Where to write it (replaced only once the backup is complete).
+        file: PathBuf,
+    },
+    /// Replace the workspace with a backup (either kind) or a workspace file. Stop `sen`
+    /// first.
+    Restore {
+        /// The backup or workspace file.
+        file: PathBuf,
+    },
+    /// Write the whole workspace as a portable file (JSON Lines) that either database
+    /// reads, e.g. to move from SQLite to PostgreSQL. `-` writes to standard output.
+    ExportWorkspace { file: PathBuf },
+    /// Read a workspace file into this database, in one transaction. The database must be
+    /// empty unless `--replace` is given.
+    ImportWorkspace {
+        file: PathBuf,
+        /// Replace the workspace this database already holds.
+        #[arg(long)]
+        replace: bool,
+    },
     /// Manage users from the command line.
     User {
         #[command(subcommand)]
@@ -160,6 +185,55 @@ async fn open_db(args: &DbArgs) -> Result<Db> {
     Ok(db)
 }
 
+/// The SQLite file of the workspace, when it is on SQLite.
+fn sqlite_path(args: &DbArgs) -> Option<PathBuf> {
+    args.database_url
+        .is_none()
+        .then(|| args.data_dir.join("sen.db"))
+}
+
+/// `sen serve` holds this lock on an SQLite data directory for as long as it runs, so a
+/// restore or an import never swaps or rewrites the database under a running server.
+fn data_dir_lock(args: &DbArgs) -> Result<Option<std::fs::File>> {
+    if args.database_url.is_some() {
+        return Ok(None);
+    }
+    let path = args.data_dir.join("sen.lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("opening {}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(file)),
+        Err(std::fs::TryLockError::WouldBlock) => bail!(
+            "sen is running on {} (it holds {}); stop it first",
+            args.data_dir.display(),
+            path.display()
+        ),
+        Err(std::fs::TryLockError::Error(e)) => {
+            Err(e).with_context(|| format!("locking {}", path.display()))
+        }
+    }
+}
+
+async fn export_workspace(db: &Db, file: &std::path::Path) -> Result<workspace_file::Summary> {
+    if file.as_os_str() == "-" {
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        return Ok(workspace_file::export(db, &mut out).await?);
+    }
+    let partial = PathBuf::from(format!("{}.partial", file.display()));
+    let mut out = std::io::BufWriter::new(
+        std::fs::File::create(&partial)
+            .with_context(|| format!("creating {}", partial.display()))?,
+    );
+    let summary = workspace_file::export(db, &mut out).await?;
+    out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+    std::fs::rename(&partial, file)?;
+    Ok(summary)
+}
+
 async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
@@ -230,7 +304,10 @@ async fn main() -> Result<()> {
         .command
         .unwrap_or(Command::Serve(ServeArgs::default_from_env()))
     {
-        Command::Serve(args) => serve(db, args).await,
+        Command::Serve(args) => {
+            let _lock = data_dir_lock(&cli.db)?;
+            serve(db, args).await
+        }
         Command::Bench(args) => {
             if args.database == "postgres" && cli.db.database_url.is_none() {
                 bail!("--database postgres needs --database-url (an empty database)");
@@ -251,6 +328,58 @@ async fn main() -> Result<()> {
                 .map_err(|e| anyhow::anyhow!("rebuilding the sums: {e}"));
             db.close().await;
             r.map(|()| println!("board and report sums rebuilt"))
+        }
+        Command::Backup { file } => {
+            let r = sen_app::backup::backup(&db, &file).await;
+            db.close().await;
+            match r? {
+                BackupKind::SqliteFile => println!("backed up the database to {}", file.display()),
+                BackupKind::WorkspaceFile(s) => println!(
+                    "backed up {} rows of {} tables to {}",
+                    s.rows,
+                    s.tables,
+                    file.display()
+                ),
+            }
+            Ok(())
+        }
+        Command::Restore { file } => {
+            let _lock = data_dir_lock(&cli.db)?;
+            let target = sqlite_path(&cli.db);
+            let restored = sen_app::backup::restore(&db, target.as_deref(), &file).await;
+            db.close().await;
+            match restored? {
+                Restored::SqliteFile { schema_version } => println!(
+                    "restored the database file from {} (schema version {schema_version})",
+                    file.display()
+                ),
+                Restored::WorkspaceFile(s) => println!(
+                    "restored {} rows of {} tables from {}",
+                    s.rows,
+                    s.tables,
+                    file.display()
+                ),
+            }
+            Ok(())
+        }
+        Command::ExportWorkspace { file } => {
+            let r = export_workspace(&db, &file).await;
+            db.close().await;
+            let s = r?;
+            eprintln!("exported {} rows of {} tables", s.rows, s.tables);
+            Ok(())
+        }
+        Command::ImportWorkspace { file, replace } => {
+            let _lock = data_dir_lock(&cli.db)?;
+            let input = std::io::BufReader::new(
+                std::fs::File::open(&file)
+                    .with_context(|| format!("opening {}", file.display()))?,
+            );
+            let r = workspace_file::import(&db, input, replace).await;
+            db.close().await;
+            let s = r?;
+            println!("imported {} rows of {} tables", s.rows, s.tables);
+            Ok(())
         }
         Command::Migrate => {
             println!("migrations applied");

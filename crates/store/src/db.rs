@@ -244,11 +244,11 @@ macro_rules! bind_args {
     }};
 }
 
-fn sqlite_query(sql: &Sql) -> sqlx::query::Query<'static, Sqlite, SqliteArgs> {
+pub(crate) fn sqlite_query(sql: &Sql) -> sqlx::query::Query<'static, Sqlite, SqliteArgs> {
     bind_args!(sqlx::query(AssertSqlSafe(sql.sqlite_text())), sql)
 }
 
-fn pg_query(sql: &Sql) -> sqlx::query::Query<'static, Postgres, PgArgs> {
+pub(crate) fn pg_query(sql: &Sql) -> sqlx::query::Query<'static, Postgres, PgArgs> {
     bind_args!(sqlx::query(AssertSqlSafe(sql.text.clone())), sql)
 }
 

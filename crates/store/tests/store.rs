@@ -488,3 +488,68 @@ story!(tags_are_stored_and_filtered_by_name, |db: Db| async move {
         .collect();
     assert_eq!(names, vec!["Tagged"]);
 });
+
+story!(
+    the_portable_schema_matches_both_databases,
+    |db: Db| async move {
+        use sen_store::portable::{self, Kind, TABLES};
+        let mut tables = portable::database_tables(&db).await.unwrap();
+        tables.retain(|t| t != "_sqlx_migrations" && t != "lead_sums");
+        let mut listed: Vec<String> = TABLES.iter().map(|t| t.name.to_string()).collect();
+        listed.sort();
+        assert_eq!(
+            tables, listed,
+            "a table the workspace export does not carry"
+        );
+        for spec in TABLES {
+            let mut columns = portable::database_columns(&db, spec.name).await.unwrap();
+            let mut names: Vec<String> =
+                spec.column_names().iter().map(|c| c.to_string()).collect();
+            columns.sort();
+            names.sort();
+            assert_eq!(columns, names, "the columns of {}", spec.name);
+        }
+        match db.backend() {
+            sen_store::Backend::Sqlite => {
+                let mut keeps: Vec<String> = TABLES
+                    .iter()
+                    .filter(|t| t.keeps_ids)
+                    .map(|t| t.name.to_string())
+                    .collect();
+                keeps.sort();
+                assert_eq!(
+                    portable::sqlite_autoincrement_tables(&db).await.unwrap(),
+                    keeps
+                );
+            }
+            sen_store::Backend::Postgres => {
+                let types: Vec<(String, String, String)> = db
+                    .fetch_all(&sen_store::Sql::new(
+                        "SELECT CAST(table_name AS TEXT), CAST(column_name AS TEXT), CAST(data_type AS TEXT) \
+                         FROM information_schema.columns WHERE table_schema = current_schema()",
+                    ))
+                    .await
+                    .unwrap();
+                for spec in TABLES {
+                    for (column, kind) in spec.columns {
+                        let (_, _, ty) = types
+                            .iter()
+                            .find(|(t, c, _)| t == spec.name && c == column)
+                            .unwrap();
+                        let expected = match ty.as_str() {
+                            "bigint" | "smallint" | "integer" => Kind::Int,
+                            "text" => Kind::Text,
+                            "boolean" => Kind::Bool,
+                            "timestamp with time zone" => Kind::Time,
+                            "date" => Kind::Date,
+                            "jsonb" => Kind::Json,
+                            "bytea" => Kind::Blob,
+                            other => panic!("{}.{column}: no portable kind for {other}", spec.name),
+                        };
+                        assert_eq!(*kind, expected, "{}.{column}", spec.name);
+                    }
+                }
+            }
+        }
+    }
+);
