@@ -700,3 +700,6 @@ mod import;
 
 #[path = "app/workspace_move.rs"]
 mod workspace_move;
+
+#[path = "app/concurrency.rs"]
+mod concurrency;
