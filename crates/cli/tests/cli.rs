@@ -74,6 +74,12 @@ struct Server {
 
 impl Server {
     fn start(place: &Place) -> Server {
+        Server::start_logging(place, "warn", Stdio::null())
+    }
+
+    /// Starts with log filter `level`, its output (the log is on standard output) going to
+    /// `log`.
+    fn start_logging(place: &Place, level: &str, log: Stdio) -> Server {
         let port = TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -82,7 +88,8 @@ impl Server {
         let child = place
             .command()
             .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-            .stdout(Stdio::null())
+            .env("SEN_LOG", level)
+            .stdout(log)
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
@@ -422,6 +429,61 @@ async fn backup_while_serving_and_restore_after(place: Place) {
     );
 }
 
+/// Everything logged at the most verbose level while passwords travel (setup, a wrong and
+/// a right sign-in, a new user, a password change) holds none of them.
+async fn passwords_never_reach_the_log(place: Place) {
+    let log_path = place.dir.join("sen.log");
+    let log = std::fs::File::create(&log_path).unwrap();
+    let server = Server::start_logging(&place, "trace", Stdio::from(log));
+    let port = server.port;
+    let token = set_up(port);
+    let wrong = "sai-mật-khẩu-Q7x";
+    let (status, _, _) = cookie_of(
+        port,
+        "/api/v1/auth/login",
+        &json!({"email": "minh@example.vn", "password": wrong}),
+    );
+    assert_eq!(status, 401);
+    let new_user = "mật-khẩu-của-an-Z9";
+    let body = json!({"name": "An", "email": "an@example.vn", "password": new_user,
+                      "role": "salesperson", "language": "vi", "time_zone": "Asia/Ho_Chi_Minh"})
+    .to_string();
+    let (status, v) = http(
+        port,
+        "POST",
+        "/api/v1/users",
+        Some(("application/json", body.as_bytes())),
+        &[("Authorization", &token)],
+    )
+    .unwrap();
+    assert_eq!(status, 201, "{v}");
+    let changed = "mật-khẩu-mới-K2p";
+    let body = json!({"password": changed, "current_password": "mật-khẩu-an-toàn"}).to_string();
+    let (status, v) = http(
+        port,
+        "PATCH",
+        "/api/v1/me",
+        Some(("application/json", body.as_bytes())),
+        &[("Authorization", &token)],
+    )
+    .unwrap();
+    assert!(status < 500, "{status} {v}");
+    server.kill();
+    let logged = std::fs::read_to_string(&log_path).unwrap();
+    assert!(
+        logged.len() > 1000,
+        "the log at trace level is nearly empty"
+    );
+    for secret in ["mật-khẩu-an-toàn", wrong, new_user, changed] {
+        assert!(!logged.contains(secret), "{secret} is in the log");
+        let escaped = serde_json::to_string(secret).unwrap();
+        assert!(
+            !logged.contains(escaped.trim_matches('"')),
+            "{secret} is in the log"
+        );
+    }
+}
+
 fn cleanup(dir: &Path) {
     let _ = std::fs::remove_dir_all(dir);
 }
@@ -462,4 +524,8 @@ on_both!(
 on_both!(
     a_backup_taken_while_serving_restores_after_the_server_stops,
     backup_while_serving_and_restore_after
+);
+on_both!(
+    passwords_are_never_written_to_the_log,
+    passwords_never_reach_the_log
 );

@@ -79,12 +79,42 @@ pub fn router(app: App, secure_cookies: bool) -> Router {
             HeaderName::from_static("x-frame-options"),
             HeaderValue::from_static("DENY"),
         ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            strict_transport,
+        ))
         .layer(middleware::from_fn(time_limit))
         .layer(CatchPanicLayer::custom(|_| {
             ApiError::internal().into_response()
         }))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Two years, the value browsers' preload lists ask for.
+const HSTS: &str = "max-age=63072000; includeSubDomains";
+
+/// HSTS only over TLS: when Sen is told it is served over HTTPS (`SEN_SECURE_COOKIES`), or
+/// the proxy in front says the request came over HTTPS. Sent over plain HTTP it would only
+/// lock a browser out of a server that has no certificate.
+async fn strict_transport(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: axum::extract::Request,
+    next: middleware::Next,
+) -> Response {
+    let over_tls = state.secure_cookies
+        || req
+            .headers()
+            .get("x-forwarded-proto")
+            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"));
+    let mut res = next.run(req).await;
+    if over_tls {
+        res.headers_mut().insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(HSTS),
+        );
+    }
+    res
 }
 
 /// Requests get 30 s; an import of a big file gets 10 minutes (it is checked whole and

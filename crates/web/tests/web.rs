@@ -2253,3 +2253,6 @@ mod reports_api;
 
 #[path = "web/import_api.rs"]
 mod import_api;
+
+#[path = "web/hardening.rs"]
+mod hardening;
