@@ -2256,3 +2256,6 @@ mod import_api;
 
 #[path = "web/hardening.rs"]
 mod hardening;
+
+#[path = "web/access_matrix.rs"]
+mod access_matrix;
