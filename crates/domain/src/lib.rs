@@ -16,6 +16,7 @@ pub mod import;
 pub mod lead;
 pub mod list;
 pub mod lookup;
+pub mod markup;
 pub mod meeting;
 pub mod merge;
 pub mod money;

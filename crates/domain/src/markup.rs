@@ -1,0 +1,251 @@
+//! What counts as active markup in stored rich text: the definition the XSS tests and the
+//! rich-text fuzz target check the cleaner's output against. Text between tags is escaped
+//! by the cleaner, so only tags matter: their names, their attributes' names and the
+//! schemes of their URLs.
+
+/// Tags a cleaned body may hold (the cleaner's list in `note`).
+const INERT_TAGS: &[&str] = &[
+    "p",
+    "br",
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "s",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "blockquote",
+    "code",
+    "pre",
+];
+
+/// Attributes a cleaned body may hold.
+const INERT_ATTRIBUTES: &[&str] = &["href", "rel", "title"];
+
+/// URL schemes a link may use (a URL without one is relative, which is inert too).
+const SCHEMES: &[&str] = &["http", "https", "mailto", "tel"];
+
+/// One tag: its name and attributes (name, value).
+struct Tag<'a> {
+    name: String,
+    attributes: Vec<(String, &'a str)>,
+}
+
+/// Reads the attributes of a tag's text after its name (`a href="x" rel=y`).
+fn attributes(mut s: &str) -> Vec<(String, &str)> {
+    let mut out = Vec::new();
+    loop {
+        s = s.trim_start_matches(|c: char| c.is_whitespace() || c == '/');
+        if s.is_empty() {
+            return out;
+        }
+        let end = s
+            .find(|c: char| c.is_whitespace() || c == '=' || c == '/')
+            .unwrap_or(s.len());
+        let name = s[..end].to_ascii_lowercase();
+        s = s[end..].trim_start();
+        let mut value = "";
+        if let Some(rest) = s.strip_prefix('=') {
+            let rest = rest.trim_start();
+            let (v, after) = match rest.chars().next() {
+                Some(q @ ('"' | '\'')) => {
+                    let body = &rest[1..];
+                    let close = body.find(q).unwrap_or(body.len());
+                    (&body[..close], body.get(close + 1..).unwrap_or(""))
+                }
+                _ => {
+                    let close = rest.find(char::is_whitespace).unwrap_or(rest.len());
+                    (&rest[..close], &rest[close..])
+                }
+            };
+            value = v;
+            s = after;
+        }
+        out.push((name, value));
+    }
+}
+
+/// The tags of `html`, in order.
+fn tags(html: &str) -> Vec<Tag<'_>> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        let after = &rest[open + 1..];
+        // The end of the tag is the first `>` outside a quoted value.
+        let mut quote = None;
+        let close = after
+            .char_indices()
+            .find(|&(_, c)| match quote {
+                Some(q) if c == q => {
+                    quote = None;
+                    false
+                }
+                Some(_) => false,
+                None if c == '"' || c == '\'' => {
+                    quote = Some(c);
+                    false
+                }
+                None => c == '>',
+            })
+            .map(|(i, _)| i)
+            .unwrap_or(after.len());
+        let inner = after[..close].trim_start_matches('/');
+        let name_end = inner
+            .find(|c: char| c.is_whitespace() || c == '/' || c == '>')
+            .unwrap_or(inner.len());
+        out.push(Tag {
+            name: inner[..name_end].to_ascii_lowercase(),
+            attributes: attributes(&inner[name_end..]),
+        });
+        rest = after.get(close + 1..).unwrap_or("");
+    }
+    out
+}
+
+/// Decodes the character references an attribute value may hold, as a browser does
+/// before it reads the URL (`&#106;` is `j`). Unknown named ones are left as written.
+fn decode_references(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let after = &rest[amp + 1..];
+        let end = after.find(';').filter(|&e| e <= 10);
+        let decoded = end.and_then(|e| {
+            let name = &after[..e];
+            match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                _ => name
+                    .strip_prefix("#x")
+                    .or_else(|| name.strip_prefix("#X"))
+                    .map(|h| u32::from_str_radix(h, 16))
+                    .or_else(|| name.strip_prefix('#').map(str::parse::<u32>))
+                    .and_then(Result::ok)
+                    .and_then(char::from_u32),
+            }
+        });
+        match (decoded, end) {
+            (Some(c), Some(e)) => {
+                out.push(c);
+                rest = &after[e + 1..];
+            }
+            _ => {
+                out.push('&');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Whether `text` holds something shaped like a named reference (`&name;`).
+fn has_named_reference(text: &str) -> bool {
+    text.match_indices('&').any(|(i, _)| {
+        let after = &text[i + 1..];
+        let name_len = after
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(after.len());
+        name_len > 0
+            && after.starts_with(|c: char| c.is_ascii_alphabetic())
+            && after[name_len..].starts_with(';')
+    })
+}
+
+/// Whether a URL may be followed: relative, or with an allowed scheme. It is read as a
+/// browser reads it: references decoded, spaces and controls at the ends dropped, tabs and
+/// line breaks inside removed (`java\tscript:` is `javascript:`).
+fn inert_url(url: &str) -> bool {
+    let url: String = decode_references(url)
+        .trim_matches(|c: char| c.is_ascii_control() || c == ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    if has_named_reference(&url) {
+        // A reference this reader does not know (`&colon;`): it may spell anything.
+        return false;
+    }
+    let Some(colon) = url.find(':') else {
+        return true;
+    };
+    let scheme = &url[..colon];
+    let is_scheme = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    // Text before the colon that cannot be a scheme makes the URL relative.
+    !is_scheme || SCHEMES.contains(&scheme.to_ascii_lowercase().as_str())
+}
+
+/// The first active part of `html` (a tag, attribute or URL that could run or load
+/// something), described for a test's message; `None` when all of it is inert.
+pub fn active_markup(html: &str) -> Option<String> {
+    for tag in tags(html) {
+        if !INERT_TAGS.contains(&tag.name.as_str()) && !tag.name.starts_with('!') {
+            return Some(format!("the tag <{}>", tag.name));
+        }
+        for (name, value) in &tag.attributes {
+            if !INERT_ATTRIBUTES.contains(&name.as_str()) {
+                return Some(format!("the attribute {name} of <{}>", tag.name));
+            }
+            if name == "href" && !inert_url(value) {
+                return Some(format!("the link {value:?}"));
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formatting_and_ordinary_links_are_inert() {
+        let html = r#"<p>Xin <b>chào</b> <a href="https://sen.vn/a?b=c:d&amp;e=f" rel="noopener">Sen</a> <a href="/leads/1">#1</a> <a href="mailto:an@sen.vn">An</a></p><br>"#;
+        assert_eq!(active_markup(html), None);
+    }
+
+    #[test]
+    fn scripts_handlers_styles_and_script_urls_are_active() {
+        for html in [
+            "<script>alert(1)</script>",
+            "<p onclick=\"alert(1)\">x</p>",
+            "<b style=\"color:red\">x</b>",
+            "<a href=\"javascript:alert(1)\">x</a>",
+            "<a href=\" JavaScript:alert(1)\">x</a>",
+            "<a href=\"&#106;avascript:alert(1)\">x</a>",
+            "<a href=\"data:text/html,x\">x</a>",
+            "<a href=\"java&#x09;script:alert(1)\">x</a>",
+            "<a href=\"java\tscript:alert(1)\">x</a>",
+            "<a href=\"&#x6A;avascript&colon;alert(1)\">x</a>",
+            "<img src=x>",
+            "<svg/onload=alert(1)>",
+        ] {
+            assert!(active_markup(html).is_some(), "{html}");
+        }
+    }
+
+    #[test]
+    fn text_before_a_colon_that_cannot_be_a_scheme_is_a_relative_url() {
+        assert_eq!(
+            active_markup("<a href=\"t\u{fffd}\u{fffd}://s\">x</a>"),
+            None
+        );
+        assert_eq!(active_markup("<a href=\"a b:c\">x</a>"), None);
+        assert_eq!(active_markup("<a href=\"&amp;httpS://s;n\">x</a>"), None);
+    }
+
+    #[test]
+    fn a_handler_written_inside_a_quoted_value_is_only_text() {
+        let html = r#"<a href="ert(13&gt;&lt;svg onload=alert(1)&gt;" rel="noopener">x</a>"#;
+        assert_eq!(active_markup(html), None);
+    }
+}
