@@ -227,7 +227,7 @@ impl App {
         } else {
             "deal"
         };
-        match id {
+        let pipeline = match id {
             Some(id) => all
                 .into_iter()
                 .find(|p| p.id == id)
@@ -236,7 +236,14 @@ impl App {
                 .into_iter()
                 .find(|p| p.kind == want)
                 .ok_or_else(|| AppError::field("pipeline_id", Invalid::Required)),
+        }?;
+        if pipeline.stages.is_empty() {
+            return Err(AppError::field(
+                "pipeline_id",
+                Invalid::Message("this pipeline has no stages".into()),
+            ));
         }
+        Ok(pipeline)
     }
 
     async fn import_names(&self, pipeline: &Pipeline) -> AppResult<Names> {

@@ -253,7 +253,16 @@ impl App {
                     None
                 }
             },
-            None => pipeline.stages.first().cloned(),
+            None => {
+                let first = pipeline.stages.first().cloned();
+                if first.is_none() {
+                    e.add(
+                        "pipeline_id",
+                        Invalid::Message("this pipeline has no stages".into()),
+                    );
+                }
+                first
+            }
         };
         Ok(stage.map(|s| (pipeline, s)))
     }

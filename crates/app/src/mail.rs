@@ -421,9 +421,13 @@ impl App {
         let from = clean(mail_from);
         let mut e = sen_domain::errors::FieldErrors::new();
         if let Some(u) = &url
-            && let Err(why) = SmtpServer::parse(u)
+            && SmtpServer::parse(u).is_err()
         {
-            e.add("smtp_url", sen_domain::errors::Invalid::Message(why));
+            // The parser's words name the environment variable; here it is a form field.
+            e.add(
+                "smtp_url",
+                sen_domain::errors::Invalid::Message("not an smtp:// or smtps:// address".into()),
+            );
         }
         if let Some(f) = &from
             && f.parse::<Mailbox>().is_err()

@@ -103,8 +103,27 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             "The request has invalid fields",
         )
         .detail(format!("invalid: {field}"))
-        .field(&field, err.inner().to_string())
+        .field(&field, readable(err.inner().to_string()))
     })
+}
+
+/// The date and time parser's own words ("premature end of input") say nothing to a user;
+/// they become one message the catalogs translate.
+fn readable(message: String) -> String {
+    const DATE_PARSER: [&str; 7] = [
+        "premature end of input",
+        "input contains invalid characters",
+        "input is out of range",
+        "trailing input",
+        "input is not enough for unique date and time",
+        "no possible date and time matching input",
+        "bad or unsupported format string",
+    ];
+    if DATE_PARSER.contains(&message.as_str()) {
+        "not a valid date or time".to_string()
+    } else {
+        message
+    }
 }
 
 /// A field of a PATCH body: absent (keep), `null` (clear) or a value.

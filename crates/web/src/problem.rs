@@ -142,7 +142,8 @@ impl ApiError {
 /// a body 422.
 fn status_for_fields(errors: &FieldErrors) -> StatusCode {
     let query_fields = ["filter", "sort", "limit", "cursor", "q", "per_stage"];
-    if errors.0.keys().all(|k| query_fields.contains(&k.as_str())) {
+    // An empty set is a body problem no one named: 422 (never an unexplained 400).
+    if !errors.0.is_empty() && errors.0.keys().all(|k| query_fields.contains(&k.as_str())) {
         StatusCode::BAD_REQUEST
     } else {
         StatusCode::UNPROCESSABLE_ENTITY

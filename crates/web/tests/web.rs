@@ -1930,6 +1930,45 @@ story!(
         );
         assert!(doc["components"]["schemas"]["Problem"].is_object());
         assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+        for (path, item) in paths {
+            for (method, op) in item.as_object().unwrap() {
+                // Errors are documented as what they are: application/problem+json.
+                for (status, answer) in op["responses"].as_object().unwrap() {
+                    if let Some(content) = answer["content"]
+                        .as_object()
+                        .filter(|_| status >= &"400".to_string())
+                    {
+                        assert!(
+                            content.keys().all(|k| k == "application/problem+json"),
+                            "{method} {path} {status}: {:?}",
+                            content.keys()
+                        );
+                    }
+                }
+                // A parameter said to be in the path is in the path's template.
+                for p in op["parameters"].as_array().into_iter().flatten() {
+                    if p["in"] == "path" {
+                        let name = p["name"].as_str().unwrap();
+                        assert!(
+                            path.contains(&format!("{{{name}}}")),
+                            "{method} {path}: {name} is a query parameter"
+                        );
+                    }
+                }
+                // Whatever reads a JSON body documents what the body reader answers.
+                if op["requestBody"]["content"]
+                    .get("application/json")
+                    .is_some()
+                {
+                    for status in ["400", "413", "415", "422"] {
+                        assert!(
+                            op["responses"].get(status).is_some(),
+                            "{method} {path} lacks {status}"
+                        );
+                    }
+                }
+            }
+        }
         // Every documented route really exists: none answers "no such route".
         for (method, path) in API_ROUTES {
             let real = path

@@ -187,6 +187,8 @@ profile-token-revoke-confirm = Revoke the token “{ $name }”? Scripts using i
 # Rules' own messages, by their English words (i18n.rs: message_slug)
 error-msg-not-a-number = Enter a number, e.g. 78,000.
 error-msg-not-a-date-yyyy-mm-dd = Enter a date.
+error-msg-not-a-valid-date-or-time = Enter a valid date or time.
+error-msg-not-an-smtp-or-smtps-address = Enter an address such as smtps://user:password@mail.example.com:465.
 error-msg-not-an-iso-4217-currency = Choose a currency from the list.
 error-msg-use-letters-digits-and-only = Use only letters, digits and - _ / .
 error-msg-a-company-cannot-belong-to-another-company = A company cannot belong to another company.

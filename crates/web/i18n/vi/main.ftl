@@ -187,6 +187,8 @@ profile-token-revoke-confirm = Thu hồi mã “{ $name }”? Các script đang 
 # Rules' own messages, by their English words (i18n.rs: message_slug)
 error-msg-not-a-number = Nhập một con số, VD: 78.000.
 error-msg-not-a-date-yyyy-mm-dd = Nhập một ngày hợp lệ.
+error-msg-not-a-valid-date-or-time = Nhập ngày hoặc giờ hợp lệ.
+error-msg-not-an-smtp-or-smtps-address = Nhập địa chỉ dạng smtps://tên:mật-khẩu@mail.example.com:465.
 error-msg-not-an-iso-4217-currency = Chọn một loại tiền trong danh sách.
 error-msg-use-letters-digits-and-only = Chỉ dùng chữ, số và các ký tự - _ / .
 error-msg-a-company-cannot-belong-to-another-company = Một công ty không thể thuộc một công ty khác.

@@ -187,6 +187,8 @@ profile-token-revoke-confirm = 確定要撤銷權杖「{ $name }」嗎？使用�
 # Rules' own messages, by their English words (i18n.rs: message_slug)
 error-msg-not-a-number = 請輸入數字，例如 78,000。
 error-msg-not-a-date-yyyy-mm-dd = 請輸入有效的日期。
+error-msg-not-a-valid-date-or-time = 請輸入有效的日期或時間。
+error-msg-not-an-smtp-or-smtps-address = 請輸入像 smtps://帳號:密碼@mail.example.com:465 這樣的地址。
 error-msg-not-an-iso-4217-currency = 請從清單中選擇幣別。
 error-msg-use-letters-digits-and-only = 只能使用字母、數字與 - _ / .
 error-msg-a-company-cannot-belong-to-another-company = 公司不能隸屬於另一家公司。

@@ -126,6 +126,7 @@ pub struct DoneOut {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[allow(dead_code)] // describes the query in the OpenAPI document; read by hand
 pub struct ActivityFilter {
     /// Someone's activities (yours by default; others' for managers).

@@ -163,11 +163,22 @@ pub async fn list(
 }
 
 /// Attach a file (at most 10 MB; its content type must match its bytes).
+/// The multipart form of an upload.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // Only describes the form in the OpenAPI document.
+pub struct UploadForm {
+    /// The file.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
+
 #[utoipa::path(post, path = "/api/v1/records/{type}/{id}/attachments", tag = "timeline",
     params(("type" = String, Path, description = "`lead` or `contact`"), ("id" = i64, Path),
            ("file_name" = Option<String>, Query, description = "With a raw body: the file's name")),
-    request_body(content = Vec<u8>, description = "multipart/form-data with a `file` field, or the file itself", content_type = "multipart/form-data"),
+    request_body(description = "A multipart form with a `file` field, or the file itself as the body (with `file_name`)",
+        content((UploadForm = "multipart/form-data"), (Vec<u8> = "application/octet-stream"))),
     responses((status = 201, description = "Attached", body = AttachmentOut),
+              (status = 400, description = "A multipart body that cannot be read (problem+json naming `file`)", body = Problem),
               (status = 403, description = "You may not change this record (problem+json)", body = Problem),
               (status = 404, description = "No such record, or one you may not see (problem+json)", body = Problem),
               (status = 413, description = "Over the size limit (problem+json naming `file`)", body = Problem),

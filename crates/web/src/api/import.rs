@@ -140,6 +140,7 @@ pub fn import_options(raw: Option<&str>) -> ApiResult<ImportOptions> {
            ("columns" = Option<String>, Query, description = "Field of each column in order, comma-separated, blank to skip; default: guessed from the headers")),
     request_body(content = String, description = "The CSV file, raw (text/csv) or as multipart `file`", content_type = "text/csv"),
     responses((status = 201, description = "Imported", body = ImportResult),
+              (status = 400, description = "A query parameter is malformed (problem+json naming it)", body = Problem),
               (status = 200, description = "Dry run: checked, nothing written", body = ImportResult),
               (status = 403, description = "Managers and admins import (problem+json)", body = Problem),
               (status = 413, description = "Over 64 MB (problem+json naming `file`)", body = Problem),

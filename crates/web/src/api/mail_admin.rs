@@ -93,6 +93,7 @@ pub struct JobList {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[allow(dead_code)] // describes the query in the OpenAPI document; read by hand
 pub struct StateQuery {
     /// Only those in this state.

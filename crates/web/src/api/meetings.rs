@@ -211,6 +211,7 @@ pub struct OccurrenceList {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[allow(dead_code)] // describes the query in the OpenAPI document; read by hand
 pub struct RangeQuery {
     /// From (RFC 3339 or a date); today by default.
@@ -528,6 +529,7 @@ pub async fn update(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[allow(dead_code)] // describes the query in the OpenAPI document; read by hand
 pub struct DeleteQuery {
     /// `all` (default) or `this`.

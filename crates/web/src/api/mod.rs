@@ -6,6 +6,7 @@ pub mod activity_types;
 pub mod attachments;
 pub mod board;
 pub mod contacts;
+mod document;
 pub mod events;
 pub mod import;
 pub mod leads;
@@ -114,7 +115,7 @@ struct ApiDoc;
 /// The API routes and their OpenAPI document.
 pub fn router() -> (axum::Router<AppState>, OpenApi) {
     use utoipa::OpenApi as _;
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(session::setup))
         .routes(routes!(session::login))
         .routes(routes!(session::logout))
@@ -239,5 +240,8 @@ pub fn router() -> (axum::Router<AppState>, OpenApi) {
             lookups::campaigns::update,
             lookups::campaigns::delete
         ))
-        .split_for_parts()
+        .split_for_parts();
+    let mut doc = doc;
+    document::complete(&mut doc);
+    (router, doc)
 }

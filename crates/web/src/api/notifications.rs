@@ -68,6 +68,7 @@ pub struct FollowIn {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[allow(dead_code)] // describes the query in the OpenAPI document; read by hand
 pub struct FollowerQuery {
     /// `lead`, `contact` or `team`.
@@ -90,6 +91,7 @@ fn record_of(q: &QueryPairs) -> ApiResult<(String, i64)> {
 /// A record's followers.
 #[utoipa::path(get, path = "/api/v1/followers", tag = "followers", params(FollowerQuery),
     responses((status = 200, description = "OK", body = FollowerList), (status = 400, description = "Malformed query (problem+json)", body = Problem),
+              (status = 422, description = "`record_type` is not lead, contact or team (problem+json)", body = Problem),
               (status = 404, description = "No such record, or one you may not see (problem+json)", body = Problem),
               (status = 401, description = "Not signed in (problem+json)", body = Problem)))]
 pub async fn list(
@@ -151,6 +153,7 @@ pub async fn follow(
 /// Stop following (yourself, or — managers — `user_id`).
 #[utoipa::path(delete, path = "/api/v1/followers", tag = "followers", params(FollowerQuery),
     responses((status = 204, description = "No longer following"), (status = 400, description = "Malformed query (problem+json)", body = Problem),
+              (status = 422, description = "`record_type` is not lead, contact or team (problem+json)", body = Problem),
               (status = 404, description = "Not following, or no such record (problem+json)", body = Problem),
               (status = 401, description = "Not signed in (problem+json)", body = Problem)))]
 pub async fn unfollow(
@@ -214,6 +217,7 @@ pub struct NotificationList {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[allow(dead_code)] // describes the query in the OpenAPI document; read by hand
 pub struct NotificationQuery {
     /// `true`: only unread ones.

@@ -393,6 +393,7 @@ pub async fn update_stage(
 /// Delete a stage; its records move to `target_stage_id` (body or query).
 #[utoipa::path(delete, path = "/api/v1/stages/{id}", tag = "pipelines", params(("id" = i64, Path), ("target_stage_id" = Option<i64>, Query)),
     responses((status = 204, description = "Deleted"), (status = 404, description = "No such stage (problem+json)", body = Problem),
+              (status = 400, description = "`target_stage_id` is not an id (problem+json)", body = Problem),
               (status = 409, description = "The last stage of its pipeline (problem+json)", body = Problem), (status = 403, description = "Not allowed (problem+json)", body = Problem),
               (status = 422, description = "Invalid target stage (problem+json)", body = Problem), (status = 401, description = "Not signed in (problem+json)", body = Problem)))]
 pub async fn delete_stage(

@@ -27,6 +27,7 @@ pub struct ReportOut {
 }
 
 #[derive(Debug, serde::Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[allow(dead_code)] // describes the query in the OpenAPI document; read by hand
 pub struct ReportQuery {
     /// One or two of: stage, user, team, pipeline, outcome, type, priority, source, medium,

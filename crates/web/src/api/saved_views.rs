@@ -68,6 +68,7 @@ pub struct SavedViewList {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[allow(dead_code)] // describes the query in the OpenAPI document; read by hand
 pub struct PageFilter {
     /// Only the views of this page.

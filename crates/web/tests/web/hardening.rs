@@ -267,3 +267,53 @@ story!(
         assert!(h.contains_key(header::STRICT_TRANSPORT_SECURITY));
     }
 );
+
+story!(
+    a_pipeline_without_stages_and_an_unreadable_date_are_named_in_the_error,
+    |db: Db| async move {
+        let mut c = Client::new(db);
+        c.setup().await;
+        let p = c
+            .post(
+                "/api/v1/pipelines",
+                json!({"name": "Trống", "kind": "lead", "stages": []}),
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::CREATED, "{}", p.text);
+        let id = p.json()["id"].as_i64().unwrap();
+        let lead = c
+            .post("/api/v1/leads", json!({"name": "x", "pipeline_id": id}))
+            .await;
+        assert_eq!(
+            lead.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            lead.text
+        );
+        assert_eq!(lead.error_fields(), vec!["pipeline_id"]);
+        let import = c
+            .raw(
+                c.request(
+                    Method::POST,
+                    &format!("/api/v1/leads/import?pipeline_id={id}"),
+                )
+                .header(header::CONTENT_TYPE, "text/csv")
+                .body(Body::from("Tên\nAn\n"))
+                .unwrap(),
+            )
+            .await;
+        assert_eq!(
+            import.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            import.text
+        );
+        assert!(import.text.contains("no stages"), "{}", import.text);
+        let bad_date = c
+            .post("/api/v1/leads", json!({"name": "x", "due_date": ""}))
+            .await;
+        assert_eq!(bad_date.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(bad_date.error_fields(), vec!["due_date"]);
+        assert!(!bad_date.text.contains("premature"), "{}", bad_date.text);
+    }
+);
