@@ -28,10 +28,10 @@ fn errors_as_problems(op: &mut Operation) {
         let RefOr::T(response) = response else {
             continue;
         };
-        if status.starts_with('4') || status.starts_with('5') {
-            if let Some(content) = response.content.shift_remove("application/json") {
-                response.content.insert(PROBLEM.to_string(), content);
-            }
+        if (status.starts_with('4') || status.starts_with('5'))
+            && let Some(content) = response.content.shift_remove("application/json")
+        {
+            response.content.insert(PROBLEM.to_string(), content);
         }
     }
 }
