@@ -22,8 +22,11 @@ const INERT_TAGS: &[&str] = &[
     "pre",
 ];
 
-/// Attributes a cleaned body may hold.
-const INERT_ATTRIBUTES: &[&str] = &["href", "rel", "title"];
+/// Attributes a cleaned body may hold (ammonia's defaults for the tags above); `href` and
+/// `cite` are URLs, checked as such.
+const INERT_ATTRIBUTES: &[&str] = &[
+    "href", "cite", "rel", "title", "lang", "dir", "hreflang", "start",
+];
 
 /// URL schemes a link may use (a URL without one is relative, which is inert too).
 const SCHEMES: &[&str] = &["http", "https", "mailto", "tel"];
@@ -106,7 +109,8 @@ fn tags(html: &str) -> Vec<Tag<'_>> {
 }
 
 /// Decodes the character references an attribute value may hold, as a browser does
-/// before it reads the URL (`&#106;` is `j`). Unknown named ones are left as written.
+/// before it reads the URL (`&#106;` is `j`, `&colon;` is `:`). A name no reference has
+/// stays as written, as it does in a browser.
 fn decode_references(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     let mut rest = value;
@@ -122,6 +126,14 @@ fn decode_references(value: &str) -> String {
                 "gt" => Some('>'),
                 "quot" => Some('"'),
                 "apos" => Some('\''),
+                // The named references that spell a URL scheme's characters or the
+                // whitespace a browser drops from a URL (no other name decodes to an ASCII
+                // letter, digit, `+`, `-`, `.` or `:`).
+                "colon" => Some(':'),
+                "plus" => Some('+'),
+                "period" => Some('.'),
+                "Tab" => Some('\t'),
+                "NewLine" => Some('\n'),
                 _ => name
                     .strip_prefix("#x")
                     .or_else(|| name.strip_prefix("#X"))
@@ -146,19 +158,6 @@ fn decode_references(value: &str) -> String {
     out
 }
 
-/// Whether `text` holds something shaped like a named reference (`&name;`).
-fn has_named_reference(text: &str) -> bool {
-    text.match_indices('&').any(|(i, _)| {
-        let after = &text[i + 1..];
-        let name_len = after
-            .find(|c: char| !c.is_ascii_alphanumeric())
-            .unwrap_or(after.len());
-        name_len > 0
-            && after.starts_with(|c: char| c.is_ascii_alphabetic())
-            && after[name_len..].starts_with(';')
-    })
-}
-
 /// Whether a URL may be followed: relative, or with an allowed scheme. It is read as a
 /// browser reads it: references decoded, spaces and controls at the ends dropped, tabs and
 /// line breaks inside removed (`java\tscript:` is `javascript:`).
@@ -168,10 +167,6 @@ fn inert_url(url: &str) -> bool {
         .chars()
         .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
         .collect();
-    if has_named_reference(&url) {
-        // A reference this reader does not know (`&colon;`): it may spell anything.
-        return false;
-    }
     let Some(colon) = url.find(':') else {
         return true;
     };
@@ -195,7 +190,7 @@ pub fn active_markup(html: &str) -> Option<String> {
             if !INERT_ATTRIBUTES.contains(&name.as_str()) {
                 return Some(format!("the attribute {name} of <{}>", tag.name));
             }
-            if name == "href" && !inert_url(value) {
+            if (name == "href" || name == "cite") && !inert_url(value) {
                 return Some(format!("the link {value:?}"));
             }
         }
@@ -241,6 +236,7 @@ mod tests {
         );
         assert_eq!(active_markup("<a href=\"a b:c\">x</a>"), None);
         assert_eq!(active_markup("<a href=\"&amp;httpS://s;n\">x</a>"), None);
+        assert_eq!(active_markup("<a href=\"&amp;h777gt;&lt;777\">x</a>"), None);
     }
 
     #[test]

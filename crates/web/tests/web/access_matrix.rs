@@ -145,6 +145,55 @@ const MATRIX: &[Cell] = &[
     ),
     cell("lead", "follow", Own, [200, 200, 200, 200, 401, 401]),
     cell("lead", "follow", OtherTeam, [200, 200, 404, 404, 401, 401]),
+    cell(
+        "lead",
+        "read its timeline",
+        Own,
+        [200, 200, 200, 200, 401, 401],
+    ),
+    cell(
+        "lead",
+        "read its timeline",
+        OtherTeam,
+        [200, 200, 404, 404, 401, 401],
+    ),
+    cell("lead", "attach a file", Own, [201, 201, 201, 201, 401, 401]),
+    cell(
+        "lead",
+        "attach a file",
+        OtherTeam,
+        [201, 201, 404, 404, 401, 401],
+    ),
+    cell(
+        "activity on the lead",
+        "mark done",
+        Own,
+        [200, 200, 200, 200, 401, 401],
+    ),
+    cell(
+        "activity on the lead",
+        "mark done",
+        OtherTeam,
+        [200, 200, 404, 404, 401, 401],
+    ),
+    cell(
+        "meeting on the lead (organised by an admin)",
+        "read",
+        Own,
+        [200, 200, 200, 200, 401, 401],
+    ),
+    cell(
+        "meeting on the lead (organised by an admin)",
+        "read",
+        OtherTeam,
+        [200, 200, 404, 404, 401, 401],
+    ),
+    cell(
+        "meeting on the lead (organised by an admin)",
+        "change",
+        Own,
+        [200, 200, 403, 403, 401, 401],
+    ),
     cell("contact", "read", Own, [200, 200, 200, 200, 401, 401]),
     cell("contact", "read", OtherTeam, [200, 200, 200, 200, 401, 401]),
     cell("contact", "read", Nobody, [200, 200, 200, 200, 401, 401]),
@@ -187,6 +236,18 @@ const MATRIX: &[Cell] = &[
     cell("mail settings", "read", Any, [200, 403, 403, 403, 401, 401]),
     cell("outgoing mail", "list", Any, [200, 403, 403, 403, 401, 401]),
     cell("saved view", "create", Any, [201, 201, 201, 201, 401, 401]),
+    cell(
+        "an admin's shared saved view",
+        "rename",
+        Any,
+        [200, 403, 403, 403, 401, 401],
+    ),
+    cell(
+        "an admin's shared saved view",
+        "delete",
+        Any,
+        [204, 403, 403, 403, 401, 401],
+    ),
     cell("own profile", "read", Any, [200, 200, 200, 200, 401, 401]),
 ];
 
@@ -309,7 +370,88 @@ impl World {
                         201 => 200,
                         other => other,
                     },
+                    "read its timeline" => {
+                        status(me.get(&format!("/api/v1/records/lead/{id}/timeline")).await)
+                    }
+                    "attach a file" => {
+                        let req = me
+                            .request(
+                                Method::POST,
+                                &format!("/api/v1/records/lead/{id}/attachments?file_name=ghi-chu.txt"),
+                            )
+                            .header(header::CONTENT_TYPE, "application/octet-stream")
+                            .body(Body::from("Báo giá 78.000"))
+                            .unwrap();
+                        status(me.raw(req).await)
+                    }
                     other => panic!("no lead action {other}"),
+                }
+            }
+            ("activity on the lead", _) => {
+                let (lead, _) = self.lead(who, c.rel).await;
+                let (assignee, _) = self.owner(who, c.rel);
+                let a = self
+                    .admin()
+                    .post(
+                        "/api/v1/activities",
+                        json!({"record_type": "lead", "record_id": lead, "summary": "Gọi lại",
+                               "due_date": "2026-12-01", "activity_type_id": self.activity_type,
+                               "user_id": assignee}),
+                    )
+                    .await;
+                assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
+                let id = a.json()["id"].as_i64().unwrap();
+                status(
+                    me.post(&format!("/api/v1/activities/{id}/done"), json!({}))
+                        .await,
+                )
+            }
+            ("meeting on the lead (organised by an admin)", action) => {
+                let (lead, _) = self.lead(who, c.rel).await;
+                let m = self
+                    .admin()
+                    .post(
+                        "/api/v1/meetings",
+                        json!({"name": "Gặp khách", "start": "2030-01-02T09:00:00Z",
+                               "stop": "2030-01-02T10:00:00Z", "record_type": "lead",
+                               "record_id": lead}),
+                    )
+                    .await;
+                assert_eq!(m.status, StatusCode::CREATED, "{}", m.text);
+                let path = format!("/api/v1/meetings/{}", m.json()["id"]);
+                match action {
+                    "read" => status(me.get(&path).await),
+                    _ => status(
+                        me.send(
+                            Method::PATCH,
+                            &path,
+                            Some(json!({"version": 1, "location": "Quận 3"})),
+                        )
+                        .await,
+                    ),
+                }
+            }
+            ("an admin's shared saved view", action) => {
+                let v = self
+                    .admin()
+                    .post(
+                        "/api/v1/saved-views",
+                        json!({"name": self.unique("Chung "), "page": "leads", "query": "q=a",
+                               "shared": true}),
+                    )
+                    .await;
+                assert_eq!(v.status, StatusCode::CREATED, "{}", v.text);
+                let path = format!("/api/v1/saved-views/{}", v.json()["id"]);
+                match action {
+                    "rename" => status(
+                        me.send(
+                            Method::PATCH,
+                            &path,
+                            Some(json!({"name": self.unique("Đổi ")})),
+                        )
+                        .await,
+                    ),
+                    _ => status(me.send(Method::DELETE, &path, None).await),
                 }
             }
             ("contact", action) => {
