@@ -285,6 +285,7 @@ async fn killed_during_a_burst_of_creates(place: Place) {
         "only {} creates before the kill",
         acknowledged.len()
     );
+    eprintln!("{} creates acknowledged before SIGKILL", acknowledged.len());
 
     // Restarted, every acknowledged create is there, whole, with its change log.
     let server = Server::start(&place);
@@ -349,6 +350,7 @@ async fn killed_during_an_import(place: Place) {
     server.kill();
     importer.join().unwrap();
     let answered = *answer.lock().unwrap();
+    eprintln!("the import was answered {answered:?} before SIGKILL");
 
     let server = Server::start(&place);
     drop(server);

@@ -2298,3 +2298,6 @@ mod hardening;
 
 #[path = "web/access_matrix.rs"]
 mod access_matrix;
+
+#[path = "web/concurrency_api.rs"]
+mod concurrency_api;
