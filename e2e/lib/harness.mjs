@@ -161,7 +161,7 @@ export async function shot(page, name) {
  * @param {{ email: string, password: string }} user
  */
 export async function signIn(browser, url, user, locale = 'en-US', viewport = { width: 1400, height: 900 }) {
-  const context = await browser.newContext({ locale, viewport });
+  const context = await browser.newContext({ locale, viewport, acceptDownloads: true });
   const page = await context.newPage();
   page.on('pageerror', (e) => { throw e; });
   await page.goto(`${url}/login`);

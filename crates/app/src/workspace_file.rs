@@ -364,3 +364,48 @@ impl Reader {
         Ok(())
     }
 }
+
+/// A finished export waiting in a temporary file (removed when dropped).
+pub struct ExportedFile {
+    pub path: std::path::PathBuf,
+    pub summary: Summary,
+}
+
+impl Drop for ExportedFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+impl crate::App {
+    /// The whole workspace as a portable file, for an admin to download (Settings → Backup
+    /// and `GET /api/v1/workspace/export`). Written to a temporary file first, so a slow
+    /// download holds neither memory nor a database snapshot.
+    pub async fn export_workspace(&self, actor: &crate::Actor) -> crate::AppResult<ExportedFile> {
+        crate::access::require_admin(actor)?;
+        let path = std::env::temp_dir().join(format!(
+            "sen-export-{}-{}.jsonl",
+            std::process::id(),
+            crate::secrets::random_token(9)
+        ));
+        let mut file = ExportedFile {
+            path,
+            summary: Summary { tables: 0, rows: 0 },
+        };
+        let written = async {
+            let mut out = std::io::BufWriter::new(std::fs::File::create(&file.path)?);
+            let summary = export(&self.db, &mut out).await?;
+            out.into_inner().map_err(|e| e.into_error())?;
+            FileResult::Ok(summary)
+        }
+        .await;
+        match written {
+            Ok(summary) => {
+                file.summary = summary;
+                Ok(file)
+            }
+            Err(WorkspaceFileError::Store(e)) => Err(e.into()),
+            Err(e) => Err(crate::AppError::Internal(e.to_string())),
+        }
+    }
+}

@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod assets;
+pub mod download;
 pub mod extract;
 pub mod i18n;
 pub mod observe;
@@ -118,9 +119,16 @@ async fn strict_transport(
 }
 
 /// Requests get 30 s; an import of a big file gets 10 minutes (it is checked whole and
-/// written in one transaction, which a cut-off would roll back entirely).
+/// written in one transaction, which a cut-off would roll back entirely), and so does the
+/// export of a whole workspace.
 async fn time_limit(req: axum::extract::Request, next: middleware::Next) -> Response {
-    let long = matches!(req.uri().path(), "/api/v1/leads/import" | "/leads/import");
+    let long = matches!(
+        req.uri().path(),
+        "/api/v1/leads/import"
+            | "/leads/import"
+            | "/api/v1/workspace/export"
+            | "/settings/backup/download"
+    );
     let limit = Duration::from_secs(if long { 600 } else { 30 });
     match tokio::time::timeout(limit, next.run(req)).await {
         Ok(res) => res,

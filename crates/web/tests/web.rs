@@ -1905,6 +1905,7 @@ const API_ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/campaigns/{id}"),
     ("patch", "/api/v1/campaigns/{id}"),
     ("delete", "/api/v1/campaigns/{id}"),
+    ("get", "/api/v1/workspace/export"),
 ];
 
 story!(
@@ -2301,3 +2302,6 @@ mod access_matrix;
 
 #[path = "web/concurrency_api.rs"]
 mod concurrency_api;
+
+#[path = "web/backup_pages.rs"]
+mod backup_pages;

@@ -68,3 +68,14 @@ settings-team-leader = Team leader
 settings-no-leader = No leader
 settings-team-members = Members
 action-edit = Edit
+
+settings-backup = Backup
+backup-download-heading = Download a backup
+backup-intro = One file holds everything in this workspace: leads and opportunities, contacts, their history and notes, files, meetings, settings and users. Keep it somewhere safe. The same file moves the workspace to another server, or from SQLite to PostgreSQL.
+backup-stored-in = This workspace is stored in { $database }.
+backup-download = Download the workspace
+backup-restore-heading = Restore or move
+backup-restore = A restore replaces everything in a workspace, so it is done on the server: stop Sen, then run
+backup-move = To move to PostgreSQL, create an empty database and run
+backup-server-sqlite = On the server, sen backup FILE also writes a backup while Sen keeps running: a copy of the SQLite database file.
+backup-server-postgres = On the server, sen backup FILE also writes this file while Sen keeps running.

@@ -65,3 +65,14 @@ settings-team-leader = Trưởng nhóm
 settings-no-leader = Không có trưởng nhóm
 settings-team-members = Thành viên
 action-edit = Sửa
+
+settings-backup = Sao lưu
+backup-download-heading = Tải bản sao lưu
+backup-intro = Một tệp chứa toàn bộ dữ liệu của không gian làm việc: tiềm năng và cơ hội, liên hệ, lịch sử và ghi chú, tệp đính kèm, lịch hẹn, cài đặt và người dùng. Hãy cất giữ tệp ở nơi an toàn. Cũng tệp này giúp chuyển không gian làm việc sang máy chủ khác, hoặc từ SQLite sang PostgreSQL.
+backup-stored-in = Không gian làm việc này đang lưu trong { $database }.
+backup-download = Tải toàn bộ dữ liệu
+backup-restore-heading = Khôi phục hoặc chuyển dữ liệu
+backup-restore = Khôi phục sẽ thay thế toàn bộ dữ liệu hiện có, nên được thực hiện trên máy chủ: dừng Sen rồi chạy
+backup-move = Để chuyển sang PostgreSQL, tạo một cơ sở dữ liệu trống rồi chạy
+backup-server-sqlite = Trên máy chủ, lệnh sen backup TỆP cũng tạo bản sao lưu trong khi Sen vẫn chạy: một bản sao của tệp cơ sở dữ liệu SQLite.
+backup-server-postgres = Trên máy chủ, lệnh sen backup TỆP cũng tạo tệp này trong khi Sen vẫn chạy.

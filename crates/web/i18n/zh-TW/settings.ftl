@@ -65,3 +65,14 @@ settings-team-leader = 團隊主管
 settings-no-leader = 無主管
 settings-team-members = 成員
 action-edit = 編輯
+
+settings-backup = 備份
+backup-download-heading = 下載備份
+backup-intro = 一個檔案就包含這個工作區的所有資料：線索與商機、聯絡人、歷程與備註、附件、會議、設定和使用者。請妥善保存。同一個檔案也能把工作區搬到另一台伺服器，或從 SQLite 搬到 PostgreSQL。
+backup-stored-in = 這個工作區存放在 { $database }。
+backup-download = 下載整個工作區
+backup-restore-heading = 還原或搬移
+backup-restore = 還原會取代工作區中的所有資料，所以要在伺服器上進行：先停止 Sen，再執行
+backup-move = 要搬到 PostgreSQL，先建立一個空的資料庫，再執行
+backup-server-sqlite = 在伺服器上，Sen 執行期間也能用 sen backup 檔案 備份：複製一份 SQLite 資料庫檔案。
+backup-server-postgres = 在伺服器上，Sen 執行期間也能用 sen backup 檔案 產生這個檔案。

@@ -214,3 +214,19 @@ pub async fn save_settings(
             .into(),
     ))
 }
+
+/// The whole workspace as one portable file (admins): every table as JSON Lines, the file
+/// `sen import-workspace` and `sen restore` read (docs/reliability.md).
+#[utoipa::path(get, path = "/api/v1/workspace/export", tag = "admin",
+    responses((status = 200, description = "The workspace file (`application/x-ndjson`, an attachment)", body = String, content_type = "application/x-ndjson"),
+              (status = 403, description = "Admins only (problem+json)", body = Problem),
+              (status = 401, description = "Not signed in (problem+json)", body = Problem)))]
+pub async fn export_workspace(
+    State(state): State<AppState>,
+    auth: Auth,
+) -> ApiResult<axum::response::Response> {
+    let file = state.app.export_workspace(auth.actor()).await?;
+    crate::download::exported_workspace(file)
+        .await
+        .map_err(|_| crate::problem::ApiError::internal())
+}

@@ -170,6 +170,7 @@ pub fn router() -> (axum::Router<AppState>, OpenApi) {
         .routes(routes!(mail_admin::jobs))
         .routes(routes!(mail_admin::settings, mail_admin::save_settings))
         .routes(routes!(mail_admin::retry))
+        .routes(routes!(mail_admin::export_workspace))
         .routes(routes!(activity_types::list, activity_types::create))
         .routes(routes!(
             activity_types::get,

@@ -23,6 +23,7 @@ pub mod page;
 pub mod search_bar;
 pub mod settings;
 pub mod settings_activity_types;
+pub mod settings_backup;
 pub mod settings_mail;
 pub mod settings_pipelines;
 pub mod settings_teams;
@@ -177,6 +178,8 @@ pub fn router() -> Router<AppState> {
             get(settings_mail::page).post(settings_mail::save_submit),
         )
         .route("/settings/mail/test", post(settings_mail::test_submit))
+        .route("/settings/backup", get(settings_backup::page))
+        .route("/settings/backup/download", get(settings_backup::download))
         .route(
             "/settings/mail/jobs/{id}/retry",
             post(settings_mail::retry_submit),

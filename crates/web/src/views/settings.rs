@@ -44,6 +44,11 @@ pub fn tabs(ctx: &PageCtx, actor: &Actor, section: &str) -> Vec<(String, String,
             tr.t("settings-mail"),
             section == "mail",
         ));
+        tabs.push((
+            "/settings/backup".into(),
+            tr.t("settings-backup"),
+            section == "backup",
+        ));
     }
     tabs
 }

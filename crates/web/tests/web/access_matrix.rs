@@ -235,6 +235,12 @@ const MATRIX: &[Cell] = &[
     cell("user", "create", Any, [201, 403, 403, 403, 401, 401]),
     cell("mail settings", "read", Any, [200, 403, 403, 403, 401, 401]),
     cell("outgoing mail", "list", Any, [200, 403, 403, 403, 401, 401]),
+    cell(
+        "workspace",
+        "download a backup",
+        Any,
+        [200, 403, 403, 403, 401, 401],
+    ),
     cell("saved view", "create", Any, [201, 201, 201, 201, 401, 401]),
     cell(
         "an admin's shared saved view",
@@ -528,6 +534,7 @@ impl World {
             }
             ("mail settings", _) => status(me.get("/api/v1/settings/mail").await),
             ("outgoing mail", _) => status(me.get("/api/v1/mails").await),
+            ("workspace", _) => status(me.get("/api/v1/workspace/export").await),
             ("saved view", _) => status(
                 me.post(
                     "/api/v1/saved-views",
