@@ -3,24 +3,8 @@
 //! by the cleaner, so only tags matter: their names, their attributes' names and the
 //! schemes of their URLs.
 
-/// Tags a cleaned body may hold (the cleaner's list in `note`).
-const INERT_TAGS: &[&str] = &[
-    "p",
-    "br",
-    "b",
-    "strong",
-    "i",
-    "em",
-    "u",
-    "s",
-    "ul",
-    "ol",
-    "li",
-    "a",
-    "blockquote",
-    "code",
-    "pre",
-];
+/// Tags a cleaned body may hold: the cleaner's own list.
+use crate::note::TAGS as INERT_TAGS;
 
 /// Attributes a cleaned body may hold (ammonia's defaults for the tags above); `href` and
 /// `cite` are URLs, checked as such.
