@@ -137,6 +137,7 @@ pub struct ActivityFilter {
     /// `overdue`, `today`, `planned` or `done`.
     pub state: Option<String>,
     /// 1–500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
 }
 

@@ -22,7 +22,7 @@ pub struct BoardQuery {
     pub filter: Option<String>,
     pub q: Option<String>,
     /// Cards per stage, 1–200 (default 40).
-    #[param(value_type = Option<i64>)]
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 200)]
     pub per_stage: Option<String>,
     /// `true` to get the cards of folded stages too.
     #[param(value_type = Option<bool>)]

@@ -3,9 +3,11 @@
 //! `application/problem+json` (the annotations can only say `application/json`), and every
 //! operation that reads a JSON body can also answer 400 (not JSON), 413 (too large), 415
 //! (not `Content-Type: application/json`) and 422 (invalid or unknown fields), as
-//! `extract::JsonBody` does.
+//! `extract::JsonBody` does. Request bodies hold exactly their documented fields, and a
+//! PATCH body must name the `version` it read.
 
 use utoipa::openapi::path::Operation;
+use utoipa::openapi::schema::{AdditionalProperties, Schema, SchemaType, Type};
 use utoipa::openapi::{Content, OpenApi, Ref, RefOr, Response, ResponseBuilder};
 
 const PROBLEM: &str = "application/problem+json";
@@ -67,8 +69,79 @@ fn body_errors(op: &mut Operation) {
     }
 }
 
+/// The component schema a JSON request body refers to, if any.
+fn body_schema(op: &Operation) -> Option<String> {
+    let Some(RefOr::T(body)) = &op.request_body else {
+        return None;
+    };
+    let RefOr::T(content) = body.content.get("application/json")? else {
+        return None;
+    };
+    match content.schema.as_ref()? {
+        RefOr::Ref(r) => r
+            .ref_location
+            .strip_prefix("#/components/schemas/")
+            .map(String::from),
+        RefOr::T(_) => None,
+    }
+}
+
+/// Unknown fields are refused (422), PATCH bodies require their `version`, and what a
+/// POST creates needs its `name` (a body only POSTs use: a change may leave it out).
+fn strict_bodies(doc: &mut OpenApi) {
+    let mut bodies: Vec<(String, &'static str)> = Vec::new();
+    for item in doc.paths.paths.values() {
+        for (op, method) in [
+            (&item.post, "post"),
+            (&item.put, "put"),
+            (&item.patch, "patch"),
+        ] {
+            if let Some(name) = op.as_ref().and_then(body_schema) {
+                bodies.push((name, method));
+            }
+        }
+    }
+    let only_posted = |name: &str| {
+        bodies
+            .iter()
+            .all(|(n, method)| n != name || *method == "post")
+    };
+    let creates: Vec<String> = bodies
+        .iter()
+        .filter(|(n, _)| only_posted(n))
+        .map(|(n, _)| n.clone())
+        .collect();
+    let Some(components) = doc.components.as_mut() else {
+        return;
+    };
+    for (name, method) in &bodies {
+        let Some(RefOr::T(Schema::Object(obj))) = components.schemas.get_mut(name) else {
+            continue;
+        };
+        obj.additional_properties = Some(Box::new(AdditionalProperties::FreeForm(false)));
+        if creates.contains(name)
+            && let Some(RefOr::T(Schema::Object(field))) = obj.properties.get_mut("name")
+        {
+            field.schema_type = SchemaType::Type(Type::String);
+            field.min_length = Some(1);
+            if !obj.required.iter().any(|r| r == "name") {
+                obj.required.push("name".into());
+            }
+        }
+        if *method == "patch"
+            && let Some(RefOr::T(Schema::Object(version))) = obj.properties.get_mut("version")
+        {
+            version.schema_type = SchemaType::Type(Type::Integer);
+            if !obj.required.iter().any(|r| r == "version") {
+                obj.required.push("version".into());
+            }
+        }
+    }
+}
+
 /// Applies the rules above to every operation of `doc`.
 pub fn complete(doc: &mut OpenApi) {
+    strict_bodies(doc);
     for item in doc.paths.paths.values_mut() {
         for op in [
             &mut item.get,

@@ -49,7 +49,7 @@ pub struct ListQuery {
     /// `field` or `-field`, comma separated.
     pub sort: Option<String>,
     /// Page size, 1–500 (default 50).
-    #[param(value_type = Option<i64>)]
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 500)]
     pub limit: Option<String>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,

@@ -223,6 +223,7 @@ pub struct NotificationQuery {
     /// `true`: only unread ones.
     pub unread: Option<bool>,
     /// 1–500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
