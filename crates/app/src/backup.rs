@@ -37,6 +37,39 @@ fn sibling(path: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(name)
 }
 
+/// A new file only its owner can read (a backup holds password hashes and mail settings).
+pub fn private_file(path: &Path) -> std::io::Result<File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
+}
+
+/// A new directory only its owner can enter, with a name nobody can guess.
+fn private_dir(prefix: &str) -> std::io::Result<PathBuf> {
+    let dir = std::env::temp_dir().join(format!(
+        "{prefix}-{}-{}",
+        std::process::id(),
+        crate::secrets::random_token(12)
+    ));
+    let mut builder = std::fs::DirBuilder::new();
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(&dir)?;
+    Ok(dir)
+}
+
+/// Makes a finished file and its directory entry durable before it is relied on.
+fn sync_file_and_dir(path: &Path) -> std::io::Result<()> {
+    File::open(path)?.sync_all()?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        // Directories can be opened and synced on Unix; elsewhere this is best effort.
+        let _ = File::open(dir).and_then(|d| d.sync_all());
+    }
+    Ok(())
+}
+
 fn remove_if_there(path: &Path) -> std::io::Result<()> {
     match std::fs::remove_file(path) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
@@ -49,21 +82,39 @@ fn remove_if_there(path: &Path) -> std::io::Result<()> {
 pub async fn backup(db: &Db, path: &Path) -> FileResult<BackupKind> {
     let partial = sibling(path, ".partial");
     remove_if_there(&partial)?;
-    let kind = match db.backend() {
-        Backend::Sqlite => {
-            sqlite_file::backup_into(db, &partial).await?;
-            sqlite_file::check(&partial).await?;
-            BackupKind::SqliteFile
+    let written = async {
+        let kind = match db.backend() {
+            Backend::Sqlite => {
+                // Created empty and private first; VACUUM INTO fills an empty file.
+                drop(private_file(&partial)?);
+                sqlite_file::backup_into(db, &partial).await?;
+                sqlite_file::check(&partial).await?;
+                BackupKind::SqliteFile
+            }
+            Backend::Postgres => {
+                let mut out = BufWriter::new(private_file(&partial)?);
+                let summary = workspace_file::export(db, &mut out).await?;
+                out.into_inner().map_err(|e| e.into_error())?;
+                BackupKind::WorkspaceFile(summary)
+            }
+        };
+        // VACUUM INTO does not sync its output: a power cut must not leave a torn file
+        // in the place of the previous good backup.
+        sync_file_and_dir(&partial)?;
+        FileResult::Ok(kind)
+    }
+    .await;
+    match written {
+        Ok(kind) => {
+            std::fs::rename(&partial, path)?;
+            sync_file_and_dir(path)?;
+            Ok(kind)
         }
-        Backend::Postgres => {
-            let mut out = BufWriter::new(File::create(&partial)?);
-            let summary = workspace_file::export(db, &mut out).await?;
-            out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-            BackupKind::WorkspaceFile(summary)
+        Err(e) => {
+            let _ = std::fs::remove_file(&partial);
+            Err(e)
         }
-    };
-    std::fs::rename(&partial, path)?;
-    Ok(kind)
+    }
 }
 
 /// Replaces the workspace in `db` with the backup or workspace file at `file`.
@@ -85,6 +136,14 @@ pub async fn restore(db: &Db, sqlite_path: Option<&Path>, file: &Path) -> FileRe
 
 /// A copy of `file`, brought to this build's schema, checked; refuses newer files.
 async fn migrated_copy(file: &Path, copy: &Path) -> FileResult<i64> {
+    // A database copied while in use keeps recent transactions in its -wal file, which
+    // neither the check nor the copy would read: refuse rather than restore without them.
+    if std::fs::metadata(sibling(file, "-wal")).is_ok_and(|m| m.len() > 0) {
+        return Err(WorkspaceFileError::Io(std::io::Error::other(format!(
+            "{} has a -wal file beside it: it was copied while in use; make the backup with `sen backup`",
+            file.display()
+        ))));
+    }
     let found = sqlite_file::check(file).await?;
     if found > schema_version() {
         return Err(WorkspaceFileError::Schema {
@@ -105,8 +164,14 @@ async fn migrated_copy(file: &Path, copy: &Path) -> FileResult<i64> {
 
 async fn swap_sqlite_file(db: &Db, target: &Path, file: &Path) -> FileResult<Restored> {
     let restoring = sibling(target, ".restoring");
-    let found = migrated_copy(file, &restoring).await?;
-    File::open(&restoring)?.sync_all()?;
+    let found = match migrated_copy(file, &restoring).await {
+        Ok(found) => found,
+        Err(e) => {
+            let _ = std::fs::remove_file(&restoring);
+            return Err(e);
+        }
+    };
+    sync_file_and_dir(&restoring)?;
     // Closing the last connection checkpoints the WAL into the file and removes it; a WAL
     // still there means another process has the database open.
     db.close().await;
@@ -120,6 +185,7 @@ async fn swap_sqlite_file(db: &Db, target: &Path, file: &Path) -> FileResult<Res
     remove_if_there(&wal)?;
     remove_if_there(&sibling(target, "-shm"))?;
     std::fs::rename(&restoring, target)?;
+    sync_file_and_dir(target)?;
     Ok(Restored::SqliteFile {
         schema_version: found,
     })
@@ -128,15 +194,14 @@ async fn swap_sqlite_file(db: &Db, target: &Path, file: &Path) -> FileResult<Res
 /// An SQLite backup restored into PostgreSQL: the file is opened (a migrated copy) and its
 /// workspace moved over through the portable form.
 async fn sqlite_file_into(db: &Db, file: &Path) -> FileResult<Restored> {
-    let dir = std::env::temp_dir().join(format!("sen-restore-{}", std::process::id()));
-    std::fs::create_dir_all(&dir)?;
+    let dir = private_dir("sen-restore")?;
     let result = async {
         let copy = dir.join("backup.db");
         migrated_copy(file, &copy).await?;
         let source = Db::open_sqlite(&copy).await?;
         let portable = dir.join("workspace.jsonl");
         let exported = async {
-            let mut out = BufWriter::new(File::create(&portable)?);
+            let mut out = BufWriter::new(private_file(&portable)?);
             workspace_file::export(&source, &mut out).await
         }
         .await;

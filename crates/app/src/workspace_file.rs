@@ -15,7 +15,6 @@
 //! last line proves the file is whole; an import checks everything as it goes and writes
 //! in one transaction, so a bad or cut-off file leaves the target as it was.
 
-use std::collections::HashSet;
 use std::io::{BufRead, Write};
 
 use sen_store::portable::{self, Snapshot, TABLES, TableSpec};
@@ -25,8 +24,9 @@ use thiserror::Error;
 
 pub const FORMAT: &str = "sen-workspace";
 pub const FORMAT_VERSION: i64 = 1;
-/// Rows read per query while exporting.
-const PAGE: i64 = 2_000;
+/// Bytes of row lines the importer gathers before it writes them (rows with files are
+/// large: a batch is cut by size as well as by count).
+const BATCH_BYTES: usize = 16 * 1024 * 1024;
 
 #[derive(Debug, Error)]
 pub enum WorkspaceFileError {
@@ -106,14 +106,15 @@ async fn export_from(
         )?;
         let key: Vec<usize> = spec.key.iter().filter_map(|k| spec.position(k)).collect();
         let (mut rows, mut after) = (0u64, None::<Vec<Value>>);
+        let page_rows = spec.page_rows();
         loop {
-            let page = snap.page(spec, after.as_deref(), PAGE).await?;
+            let page = snap.page(spec, after.as_deref(), page_rows).await?;
             for row in &page {
                 line(out, &Value::Array(row.clone()))?;
             }
             rows += page.len() as u64;
             match page.last() {
-                Some(last) if page.len() as i64 == PAGE => {
+                Some(last) if page.len() as i64 == page_rows => {
                     after = Some(key.iter().map(|&i| last[i].clone()).collect());
                 }
                 _ => break,
@@ -170,9 +171,11 @@ struct Reader {
     rows_in_table: u64,
     total: u64,
     pending: Vec<Vec<Value>>,
-    /// For a table with a self reference: ids inserted, and rows waiting for theirs.
-    inserted: HashSet<i64>,
-    waiting: Vec<Vec<Value>>,
+    /// The size of the pending rows' lines.
+    pending_bytes: usize,
+    /// For a table that points at itself: (row id, the id it points at), set once every
+    /// row of the table is in (rows may point at later rows, or at each other).
+    links: Vec<(i64, i64)>,
     done: bool,
 }
 
@@ -198,7 +201,7 @@ impl Reader {
                 return self.fail("this line is not JSON");
             };
             match v {
-                Value::Array(row) => self.row(tx, row).await?,
+                Value::Array(row) => self.row(tx, row, text.len()).await?,
                 Value::Object(_) if self.line == 1 => self.header(&v)?,
                 Value::Object(_) if v.get("table").is_some() => self.open_table(&v)?,
                 Value::Object(_) if v.get("end").is_some() => self.close_table(tx, &v).await?,
@@ -264,11 +267,11 @@ impl Reader {
         self.table = Some(self.next_table);
         self.next_table += 1;
         self.rows_in_table = 0;
-        self.inserted.clear();
+        self.links.clear();
         Ok(())
     }
 
-    async fn row(&mut self, tx: &mut Tx, row: Vec<Value>) -> FileResult<()> {
+    async fn row(&mut self, tx: &mut Tx, mut row: Vec<Value>, bytes: usize) -> FileResult<()> {
         let Some(spec) = self.spec() else {
             return self.fail("a row outside a table");
         };
@@ -280,39 +283,28 @@ impl Reader {
                 spec.columns.len()
             ));
         }
+        if let Some(col) = spec.self_ref.and_then(|c| spec.position(c))
+            && let Some(target) = row[col].as_i64()
+        {
+            let Some(id) = spec.position("id").and_then(|i| row[i].as_i64()) else {
+                return self.fail(format!("a row of {} has no id", spec.name));
+            };
+            self.links.push((id, target));
+            row[col] = Value::Null;
+        }
         self.rows_in_table += 1;
         self.pending.push(row);
-        if self.pending.len() >= spec.batch_rows() {
+        self.pending_bytes += bytes;
+        if self.pending.len() >= spec.batch_rows() || self.pending_bytes >= BATCH_BYTES {
             self.flush(tx, spec).await?;
         }
         Ok(())
     }
 
-    /// Inserts the pending rows; in a table that points at itself, a row whose target is
-    /// not in yet waits for it.
     async fn flush(&mut self, tx: &mut Tx, spec: &TableSpec) -> FileResult<()> {
         let rows = std::mem::take(&mut self.pending);
-        let Some(col) = spec.self_ref.and_then(|c| spec.position(c)) else {
-            return self.insert(tx, spec, &rows).await;
-        };
-        let id = spec.position("id").unwrap_or(0);
-        self.waiting.extend(rows);
-        loop {
-            let (ready, still): (Vec<_>, Vec<_>) = std::mem::take(&mut self.waiting)
-                .into_iter()
-                .partition(|r| {
-                    r[col]
-                        .as_i64()
-                        .is_none_or(|target| self.inserted.contains(&target))
-                });
-            self.waiting = still;
-            if ready.is_empty() {
-                return Ok(());
-            }
-            self.insert(tx, spec, &ready).await?;
-            self.inserted
-                .extend(ready.iter().filter_map(|r| r[id].as_i64()));
-        }
+        self.pending_bytes = 0;
+        self.insert(tx, spec, &rows).await
     }
 
     async fn insert(&self, tx: &mut Tx, spec: &TableSpec, rows: &[Vec<Value>]) -> FileResult<()> {
@@ -330,13 +322,17 @@ impl Reader {
             return self.fail("a table ends that did not begin");
         };
         self.flush(tx, spec).await?;
-        if !self.waiting.is_empty() {
-            return self.fail(format!(
-                "{} rows of {} point at rows of {} the file does not have",
-                self.waiting.len(),
-                spec.name,
-                spec.name
-            ));
+        if let Some(column) = spec.self_ref {
+            let links = std::mem::take(&mut self.links);
+            portable::link_rows(tx, spec, column, &links)
+                .await
+                .map_err(|e| match e {
+                    StoreError::MissingReference(_) => WorkspaceFileError::Format {
+                        line: self.line,
+                        why: format!("rows of {} point at rows the file does not have", spec.name),
+                    },
+                    other => other.into(),
+                })?;
         }
         if v["rows"].as_u64() != Some(self.rows_in_table) {
             return self.fail(format!(
@@ -386,14 +382,14 @@ impl crate::App {
         let path = std::env::temp_dir().join(format!(
             "sen-export-{}-{}.jsonl",
             std::process::id(),
-            crate::secrets::random_token(9)
+            crate::secrets::random_token(16)
         ));
         let mut file = ExportedFile {
             path,
             summary: Summary { tables: 0, rows: 0 },
         };
         let written = async {
-            let mut out = std::io::BufWriter::new(std::fs::File::create(&file.path)?);
+            let mut out = std::io::BufWriter::new(crate::backup::private_file(&file.path)?);
             let summary = export(&self.db, &mut out).await?;
             out.into_inner().map_err(|e| e.into_error())?;
             FileResult::Ok(summary)

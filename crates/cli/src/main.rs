@@ -224,14 +224,26 @@ async fn export_workspace(db: &Db, file: &std::path::Path) -> Result<workspace_f
         return Ok(workspace_file::export(db, &mut out).await?);
     }
     let partial = PathBuf::from(format!("{}.partial", file.display()));
-    let mut out = std::io::BufWriter::new(
-        std::fs::File::create(&partial)
-            .with_context(|| format!("creating {}", partial.display()))?,
-    );
-    let summary = workspace_file::export(db, &mut out).await?;
-    out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-    std::fs::rename(&partial, file)?;
-    Ok(summary)
+    let _ = std::fs::remove_file(&partial);
+    let written = async {
+        let created = sen_app::backup::private_file(&partial)
+            .with_context(|| format!("creating {}", partial.display()))?;
+        let mut out = std::io::BufWriter::new(created);
+        let summary = workspace_file::export(db, &mut out).await?;
+        out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        anyhow::Ok(summary)
+    }
+    .await;
+    match written {
+        Ok(summary) => {
+            std::fs::rename(&partial, file)?;
+            Ok(summary)
+        }
+        Err(e) => {
+            let _ = std::fs::remove_file(&partial);
+            Err(e)
+        }
+    }
 }
 
 async fn shutdown_signal() {
@@ -306,6 +318,10 @@ async fn main() -> Result<()> {
     {
         Command::Serve(args) => {
             let _lock = data_dir_lock(&cli.db)?;
+            let _serving = db
+                .hold_serving_lock()
+                .await
+                .context("marking the database as served")?;
             serve(db, args).await
         }
         Command::Bench(args) => {
@@ -345,6 +361,10 @@ async fn main() -> Result<()> {
         }
         Command::Restore { file } => {
             let _lock = data_dir_lock(&cli.db)?;
+            let _alone = db
+                .lock_out_servers()
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             let target = sqlite_path(&cli.db);
             let restored = sen_app::backup::restore(&db, target.as_deref(), &file).await;
             db.close().await;
@@ -371,6 +391,10 @@ async fn main() -> Result<()> {
         }
         Command::ImportWorkspace { file, replace } => {
             let _lock = data_dir_lock(&cli.db)?;
+            let _alone = db
+                .lock_out_servers()
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             let input = std::io::BufReader::new(
                 std::fs::File::open(&file)
                     .with_context(|| format!("opening {}", file.display()))?,

@@ -12,8 +12,8 @@ use crate::search::fold;
 /// Longest note body, in characters, after sanitising.
 pub const MAX_BODY_CHARS: usize = 50_000;
 
-/// The formatting tags a note keeps (also what `markup` counts as inert).
-pub(crate) const TAGS: &[&str] = &[
+/// The formatting tags a note keeps.
+const TAGS: &[&str] = &[
     "p",
     "br",
     "b",

@@ -265,3 +265,43 @@ fn pg_as<T: Row>(sql: &Sql) -> sqlx::query::QueryAs<'static, Postgres, T, PgArgs
         sql
     )
 }
+
+/// The advisory lock key that says "a `sen` serves this PostgreSQL database".
+const SERVING_LOCK: i64 = 7_007_001;
+
+impl Db {
+    /// On PostgreSQL, holds a shared advisory lock for as long as the returned connection
+    /// lives: every serving `sen` holds one, so a restore (which needs it exclusively)
+    /// cannot run under them. Nothing on SQLite (its data directory has a lock file).
+    pub async fn hold_serving_lock(&self) -> Result<Option<sqlx::PgConnection>> {
+        let Db::Postgres(pool) = self else {
+            return Ok(None);
+        };
+        let mut conn = pool.acquire().await?.detach();
+        sqlx::query("SELECT pg_advisory_lock_shared($1)")
+            .bind(SERVING_LOCK)
+            .execute(&mut conn)
+            .await?;
+        Ok(Some(conn))
+    }
+
+    /// On PostgreSQL, takes the serving lock exclusively if no `sen` serves the database:
+    /// `Err` names the reason, `Ok(Some)` holds the lock until dropped.
+    pub async fn lock_out_servers(&self) -> Result<Option<sqlx::PgConnection>> {
+        let Db::Postgres(pool) = self else {
+            return Ok(None);
+        };
+        let mut conn = pool.acquire().await?.detach();
+        let (got,): (bool,) = sqlx::query_as("SELECT pg_try_advisory_lock($1)")
+            .bind(SERVING_LOCK)
+            .fetch_one(&mut conn)
+            .await?;
+        if got {
+            Ok(Some(conn))
+        } else {
+            Err(StoreError::Busy(
+                "a sen is serving this database; stop it first".into(),
+            ))
+        }
+    }
+}

@@ -15,6 +15,9 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("invalid stored data: {0}")]
     Corrupt(String),
+    /// Someone else holds what this needs alone (a restore while a `sen` serves).
+    #[error("{0}")]
+    Busy(String),
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -65,6 +65,15 @@ impl TableSpec {
     pub fn batch_rows(&self) -> usize {
         (30_000 / self.columns.len().max(1)).clamp(1, 500)
     }
+
+    /// Rows per page read while exporting: few where a row may hold a 10 MiB file.
+    pub fn page_rows(&self) -> i64 {
+        if self.columns.iter().any(|(_, k)| *k == Kind::Blob) {
+            8
+        } else {
+            2_000
+        }
+    }
 }
 
 /// The table named `name`, if the export carries it.
@@ -294,9 +303,9 @@ impl Snapshot {
 
 /// Every table of the schema, derived ones included, children first (for emptying).
 fn all_tables_children_first() -> Vec<&'static str> {
-    let mut names: Vec<&'static str> = TABLES.iter().map(|t| t.name).collect();
+    let mut names: Vec<&'static str> = TABLES.iter().rev().map(|t| t.name).collect();
+    // Last: deleting the leads appends their −1 rows here (triggers), which must go too.
     names.push("lead_sums");
-    names.reverse();
     names
 }
 
@@ -341,6 +350,24 @@ pub async fn insert(tx: &mut Tx, spec: &TableSpec, rows: &[Vec<Value>]) -> Resul
             args.push(one);
         }
         let sql = Sql::insert_rows(spec.name, &spec.column_names(), args, "");
+        tx.execute(&sql).await?;
+    }
+    Ok(())
+}
+
+/// Sets `column` (a reference to a row of the same table) of each `(id, target)` once all
+/// the table's rows are in, so rows may point at later rows or at each other.
+pub async fn link_rows(
+    tx: &mut Tx,
+    spec: &TableSpec,
+    column: &str,
+    links: &[(i64, i64)],
+) -> Result<()> {
+    for (id, target) in links {
+        let sql = Sql::with(
+            format!("UPDATE {} SET {column} = $1 WHERE id = $2", spec.name),
+            vec![Arg::from(*target), Arg::from(*id)],
+        );
         tx.execute(&sql).await?;
     }
     Ok(())

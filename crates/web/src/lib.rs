@@ -64,6 +64,11 @@ pub fn router(app: App, secure_cookies: bool) -> Router {
         ))
         .layer(DefaultBodyLimit::max(extract::MAX_BODY_BYTES))
         .layer(middleware::from_fn(observe::track))
+        // Inside the header layers, so a timeout's or a panic's answer carries them too.
+        .layer(middleware::from_fn(time_limit))
+        .layer(CatchPanicLayer::custom(|_| {
+            ApiError::internal().into_response()
+        }))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CSP),
@@ -84,16 +89,13 @@ pub fn router(app: App, secure_cookies: bool) -> Router {
             state.clone(),
             strict_transport,
         ))
-        .layer(middleware::from_fn(time_limit))
-        .layer(CatchPanicLayer::custom(|_| {
-            ApiError::internal().into_response()
-        }))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
 
-/// Two years, the value browsers' preload lists ask for.
-const HSTS: &str = "max-age=63072000; includeSubDomains";
+/// Two years. Not `includeSubDomains`: Sen may be served on a domain whose other hosts
+/// are not Sen's to force onto HTTPS.
+const HSTS: &str = "max-age=63072000";
 
 /// HSTS only over TLS: when Sen is told it is served over HTTPS (`SEN_SECURE_COOKIES`), or
 /// the proxy in front says the request came over HTTPS. Sent over plain HTTP it would only
@@ -107,7 +109,10 @@ async fn strict_transport(
         || req
             .headers()
             .get("x-forwarded-proto")
-            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"));
+            .and_then(|v| v.to_str().ok())
+            // Several proxies list one scheme each; the first is the client's.
+            .and_then(|v| v.split(',').next())
+            .is_some_and(|first| first.trim().eq_ignore_ascii_case("https"));
     let mut res = next.run(req).await;
     if over_tls {
         res.headers_mut().insert(

@@ -381,9 +381,11 @@ story!(
         ));
 
         assert_same_data(&before, &export(&db).await, "after refused imports");
-        // And the whole file, replacing, gives the same workspace back.
+        // And the whole file, replacing, gives the same workspace back, its board sums
+        // rebuilt from the new rows alone.
         import_text(&db, &before, true).await.unwrap();
         assert_same_data(&before, &export(&db).await, "after a replacing import");
+        assert_derived_data_rebuilt(&db).await;
     }
 );
 
