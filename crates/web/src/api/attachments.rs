@@ -206,7 +206,7 @@ pub async fn upload(
 
 /// Download an attachment (only with access to its record).
 #[utoipa::path(get, path = "/api/v1/attachments/{id}", tag = "timeline", params(("id" = i64, Path)),
-    responses((status = 200, description = "The file, as a download", content_type = "application/octet-stream"),
+    responses((status = 200, description = "The file, as a download, with the content type it was stored with", content_type = "*/*"),
               (status = 404, description = "No such attachment, or on a record you may not see (problem+json)", body = Problem),
               (status = 401, description = "Not signed in (problem+json)", body = Problem)))]
 pub async fn download(

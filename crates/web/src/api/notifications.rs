@@ -153,6 +153,7 @@ pub async fn follow(
 /// Stop following (yourself, or — managers — `user_id`).
 #[utoipa::path(delete, path = "/api/v1/followers", tag = "followers", params(FollowerQuery),
     responses((status = 204, description = "No longer following"), (status = 400, description = "Malformed query (problem+json)", body = Problem),
+              (status = 403, description = "Someone else's following, and you are not a manager (problem+json)", body = Problem),
               (status = 422, description = "`record_type` is not lead, contact or team (problem+json)", body = Problem),
               (status = 404, description = "Not following, or no such record (problem+json)", body = Problem),
               (status = 401, description = "Not signed in (problem+json)", body = Problem)))]
