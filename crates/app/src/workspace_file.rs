@@ -18,7 +18,7 @@
 use std::io::{BufRead, Write};
 
 use sen_store::portable::{self, Snapshot, TABLES, TableSpec};
-use sen_store::{Backend, Db, Sql, StoreError, Tx};
+use sen_store::{Backend, Db, StoreError, Tx};
 use serde_json::{Value, json};
 use thiserror::Error;
 
@@ -140,12 +140,7 @@ async fn export_from(
 /// Whether the database holds a workspace (one set up through the first visit or a
 /// restore); the default activity types every new database gets do not count.
 pub async fn holds_workspace(db: &Db) -> FileResult<bool> {
-    let (n,): (i64,) = db
-        .fetch_one(&Sql::new(
-            "SELECT CAST((SELECT COUNT(*) FROM workspace) + (SELECT COUNT(*) FROM users) AS BIGINT)",
-        ))
-        .await?;
-    Ok(n > 0)
+    Ok(portable::holds_workspace(db).await?)
 }
 
 /// Reads a workspace file into `db`, replacing what it holds. Without `replace` a database

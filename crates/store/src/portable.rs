@@ -413,6 +413,17 @@ pub async fn continue_ids(tx: &mut Tx, spec: &TableSpec, high_water: Option<i64>
     Ok(())
 }
 
+/// Whether the database holds a workspace (set up, or users in it); the default activity
+/// types a new database gets do not count.
+pub async fn holds_workspace(db: &Db) -> Result<bool> {
+    let (n,): (i64,) = db
+        .fetch_one(&Sql::new(
+            "SELECT CAST((SELECT COUNT(*) FROM workspace) + (SELECT COUNT(*) FROM users) AS BIGINT)",
+        ))
+        .await?;
+    Ok(n > 0)
+}
+
 /// The column names of `table` as the database has them (for the schema check).
 pub async fn database_columns(db: &Db, table: &str) -> Result<Vec<String>> {
     let sql = match db.backend() {
