@@ -129,18 +129,27 @@ pub async fn create(
 /// `limit`, as whole rows with their tags, and the number of matches counted up to 1,000 —
 /// the API's answer. Their ids.
 pub async fn search(db: &Db, term: &str, limit: i64) -> Result<Vec<i64>> {
-    let (matches, arg): (&str, crate::sql::Arg) = match db.backend() {
+    // SQLite reads the matches off the trigram index newest first; PostgreSQL's planner
+    // chooses between the trigram index and the primary key.
+    let (from, matches, order, arg): (&str, &str, &str, crate::sql::Arg) = match db.backend() {
         crate::Backend::Sqlite => (
-            "l.id IN (SELECT rowid FROM leads_fts WHERE leads_fts MATCH $1)",
+            "leads_fts f JOIN leads l ON l.id = f.rowid",
+            "f.leads_fts MATCH $1",
+            "f.rowid",
             format!("\"{term}\"").into(),
         ),
-        crate::Backend::Postgres => ("l.search_text LIKE $1", format!("%{term}%").into()),
+        crate::Backend::Postgres => (
+            "leads l",
+            "l.search_text LIKE $1",
+            "l.id",
+            format!("%{term}%").into(),
+        ),
     };
     let rows: Vec<Lead> = db
         .fetch_all(&Sql::with(
             format!(
-                "SELECT {COLUMNS} FROM leads l WHERE l.archived_at IS NULL AND {matches} \
-                 ORDER BY l.id DESC LIMIT $2"
+                "SELECT {COLUMNS} FROM {from} WHERE l.archived_at IS NULL AND {matches} \
+                 ORDER BY {order} DESC LIMIT $2"
             ),
             vec![arg.clone(), limit.into()],
         ))
@@ -148,7 +157,7 @@ pub async fn search(db: &Db, term: &str, limit: i64) -> Result<Vec<i64>> {
     let _: (i64,) = db
         .fetch_one(&Sql::with(
             format!(
-                "SELECT COUNT(*) FROM (SELECT 1 FROM leads l WHERE l.archived_at IS NULL \
+                "SELECT COUNT(*) FROM (SELECT 1 FROM {from} WHERE l.archived_at IS NULL \
                  AND {matches} LIMIT 1001) c"
             ),
             vec![arg],

@@ -175,6 +175,9 @@ pub(crate) const COLUMNS: &str = "l.id, l.number, l.type, l.name, l.pipeline_id,
     l.activity_day_end";
 
 const FROM: &str = " FROM leads l JOIN stages s ON s.id = l.stage_id";
+/// `FROM` of a search read off the trigram index (see `shared::fts_can_drive`).
+const FROM_FTS: &str =
+    " FROM leads_fts f JOIN leads l ON l.id = f.rowid JOIN stages s ON s.id = l.stage_id";
 
 pub(crate) const SEARCH: SearchIndex = SearchIndex {
     id: "l.id",
@@ -314,7 +317,7 @@ pub struct ListSpec<'a> {
     pub cursor: Option<&'a str>,
 }
 
-fn where_clause(backend: Backend, spec: &ListSpec<'_>) -> Result<Sql> {
+fn where_clause(backend: Backend, spec: &ListSpec<'_>, fts_driven: bool) -> Result<Sql> {
     let mut sql = Sql::new(" WHERE ");
     sql.append(filter_sql::compile(spec.scope, backend, field_target)?);
     if let Some(f) = spec.filter {
@@ -324,16 +327,38 @@ fn where_clause(backend: Backend, spec: &ListSpec<'_>) -> Result<Sql> {
     if !spec.filter.is_some_and(filter_sql::mentions_archived) {
         sql.push(" AND l.archived_at IS NULL");
     }
-    shared::push_search(&mut sql, backend, spec.query, SEARCH);
+    if fts_driven {
+        shared::push_search_driven(&mut sql, spec.query, SEARCH);
+    } else {
+        shared::push_search(&mut sql, backend, spec.query, SEARCH);
+    }
     Ok(sql)
 }
 
 pub async fn list(db: &Db, spec: &ListSpec<'_>) -> Result<Result<Page<Lead>, BadCursor>> {
-    let (order, fields) = listing::order_from(spec.sort, sort_expr, ("id", true), "l.id");
+    let backend = db.backend();
+    // Newest-first searches (the default order) read their page off the trigram index.
+    let fts_driven = shared::fts_can_drive(backend, spec.query)
+        && spec.sort.iter().all(|k| sort_expr(&k.field).expr == "l.id");
+    let (from, (order, fields)) = if fts_driven {
+        let by_rowid = |_: &str| SortExpr {
+            expr: "f.rowid",
+            kind: KeyKind::Int,
+        };
+        (
+            FROM_FTS,
+            listing::order_from(spec.sort, by_rowid, ("id", true), "f.rowid"),
+        )
+    } else {
+        (
+            FROM,
+            listing::order_from(spec.sort, sort_expr, ("id", true), "l.id"),
+        )
+    };
     let query = PageQuery {
-        select: format!("SELECT {COLUMNS}{FROM}"),
-        count: format!("SELECT COUNT(*){FROM}"),
-        filter: where_clause(db.backend(), spec)?,
+        select: format!("SELECT {COLUMNS}{from}"),
+        count: format!("SELECT COUNT(*){from}"),
+        filter: where_clause(backend, spec, fts_driven)?,
         order,
         fields,
         cursor: spec.cursor,
@@ -408,7 +433,7 @@ pub async fn group_sums(db: &Db, spec: &ListSpec<'_>, group: &str) -> Result<Vec
     let mut sql = Sql::new(format!(
         "SELECT {key} AS key, l.currency, COUNT(*) AS count, CAST(SUM(l.revenue_minor) AS BIGINT) AS revenue_minor{FROM}{join}"
     ));
-    sql.append(where_clause(db.backend(), spec)?);
+    sql.append(where_clause(db.backend(), spec, false)?);
     sql.push(&format!(" GROUP BY {key}, l.currency"));
     db.fetch_all(&sql).await
 }

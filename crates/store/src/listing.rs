@@ -51,6 +51,14 @@ impl Order {
         }
     }
 
+    /// The last key is the id itself, so it needs no tie-breaker (and an `id DESC, id ASC`
+    /// pair would keep SQLite from reading an index in order).
+    fn ends_with_id(&self) -> bool {
+        self.keys
+            .last()
+            .is_some_and(|(k, _)| k.expr == self.id_expr)
+    }
+
     /// `ORDER BY …` text.
     pub fn order_by(&self, backend: Backend) -> String {
         let mut parts: Vec<String> = self
@@ -65,7 +73,9 @@ impl Order {
                 )
             })
             .collect();
-        parts.push(format!("{} ASC", self.id_expr));
+        if !self.ends_with_id() {
+            parts.push(format!("{} ASC", self.id_expr));
+        }
         format!(" ORDER BY {}", parts.join(", "))
     }
 
@@ -73,7 +83,8 @@ impl Order {
     pub fn after(&self, backend: Backend, values: &[KeyValue], id: i64) -> Sql {
         let mut sql = Sql::new("(");
         let n = self.keys.len();
-        for i in 0..=n {
+        let last = if self.ends_with_id() { n - 1 } else { n };
+        for i in 0..=last {
             if i > 0 {
                 sql.push(" OR ");
             }
@@ -301,5 +312,22 @@ mod tests {
             s.text(),
             "((c.name_fold > $1) OR (c.name_fold = $2 AND c.id > $3))"
         );
+    }
+
+    #[test]
+    fn an_order_ending_in_the_id_needs_no_tie_breaker() {
+        let o = Order {
+            keys: vec![(
+                SortExpr {
+                    expr: "f.rowid",
+                    kind: KeyKind::Int,
+                },
+                true,
+            )],
+            id_expr: "f.rowid",
+        };
+        assert_eq!(o.order_by(Backend::Sqlite), " ORDER BY f.rowid DESC");
+        let s = o.after(Backend::Sqlite, &[KeyValue::Int(9)], 9);
+        assert_eq!(s.text(), "((f.rowid < $1))");
     }
 }

@@ -24,20 +24,56 @@ pub struct SearchIndex {
 pub fn push_search(sql: &mut Sql, backend: Backend, query: &SearchQuery, index: SearchIndex) {
     for term in &query.terms {
         sql.push(" AND ");
-        // FTS5's trigram index needs 3 characters; shorter terms are checked with LIKE.
-        if backend == Backend::Sqlite && term.chars().count() >= 3 {
+        if backend == Backend::Sqlite && fts_can_match(term) {
             let fts = index.fts_table;
             sql.push(&format!(
                 "{} IN (SELECT rowid FROM {fts} WHERE {fts} MATCH ",
                 index.id
             ));
-            sql.bind(format!("\"{}\"", term.replace('"', "\"\"")));
+            sql.bind(fts_phrase(term));
             sql.push(")");
         } else {
-            sql.push(&format!("{} LIKE ", index.text));
-            sql.bind(format!("%{}%", escape_like(term)));
-            sql.push(" ESCAPE '\\'");
+            push_like(sql, term, index);
         }
+    }
+}
+
+/// FTS5's trigram index needs 3 characters; shorter terms are checked with LIKE.
+fn fts_can_match(term: &str) -> bool {
+    term.chars().count() >= 3
+}
+
+/// A term as an FTS5 phrase: the substring itself, quotes doubled.
+fn fts_phrase(term: &str) -> String {
+    format!("\"{}\"", term.replace('"', "\"\""))
+}
+
+fn push_like(sql: &mut Sql, term: &str, index: SearchIndex) {
+    sql.push(&format!("{} LIKE ", index.text));
+    sql.bind(format!("%{}%", escape_like(term)));
+    sql.push(" ESCAPE '\\'");
+}
+
+/// Whether a list in id order can be read off SQLite's trigram index itself
+/// (`FROM <fts> f JOIN <table> ON id = f.rowid … ORDER BY f.rowid`): FTS5 hands out its
+/// matches in rowid order and the page stops after `limit` of them, where the IN-subquery
+/// form collects and sorts every match first (a term in 5 % of 100,000 leads: 2.1 ms →
+/// 0.7 ms for the page, 3.3 → 1.8 ms for the capped count).
+pub fn fts_can_drive(backend: Backend, query: &SearchQuery) -> bool {
+    backend == Backend::Sqlite && query.terms.iter().any(|t| fts_can_match(t))
+}
+
+/// The search condition of a list driven by the FTS table aliased `f`: every term FTS5 can
+/// match as one MATCH (its phrases are ANDed), the short ones with LIKE.
+pub fn push_search_driven(sql: &mut Sql, query: &SearchQuery, index: SearchIndex) {
+    let (matched, short): (Vec<&String>, Vec<&String>) =
+        query.terms.iter().partition(|t| fts_can_match(t));
+    let phrases: Vec<String> = matched.iter().map(|t| fts_phrase(t)).collect();
+    sql.push(&format!(" AND f.{} MATCH ", index.fts_table));
+    sql.bind(phrases.join(" "));
+    for term in short {
+        sql.push(" AND ");
+        push_like(sql, term, index);
     }
 }
 

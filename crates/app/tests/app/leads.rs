@@ -622,3 +622,71 @@ story!(
         assert_eq!(by_number.items[0].name, "Hoa (Zalo)");
     }
 );
+
+story!(
+    a_search_pages_newest_first_through_every_match_exactly_once,
+    |db: Db| async move {
+        let app = App::new(db);
+        let me = admin(&app).await;
+        let mut matching = Vec::new();
+        for i in 0..23 {
+            let name = if i % 3 == 0 {
+                format!("Trần Bình {i}")
+            } else {
+                format!("Nguyễn Văn An {i}")
+            };
+            let id = app
+                .create_lead(&me, Placement::default(), lead(&name))
+                .await
+                .unwrap()
+                .lead
+                .id;
+            if i % 3 != 0 {
+                matching.push(id);
+            }
+        }
+        // An archived match is not listed.
+        let archived = matching.remove(4);
+        app.set_lead_archived(&me, archived, true).await.unwrap();
+        matching.reverse();
+        for q in ["nguyen", "nguyen an", "an nguy"] {
+            let mut seen = Vec::new();
+            let mut cursor = None;
+            loop {
+                let page = app
+                    .list_leads(
+                        &me,
+                        &ListParams {
+                            q: Some(q.into()),
+                            limit: Some(4),
+                            cursor: cursor.take(),
+                            ..Default::default()
+                        },
+                    )
+                    .await
+                    .unwrap();
+                assert_eq!(page.total, matching.len() as i64, "{q}");
+                seen.extend(page.items.iter().map(|l| l.id));
+                match page.next_cursor {
+                    Some(c) => cursor = Some(c),
+                    None => break,
+                }
+            }
+            assert_eq!(seen, matching, "{q}: newest first, each once");
+        }
+        // Another order still finds the same matches.
+        let by_name = app
+            .list_leads(
+                &me,
+                &ListParams {
+                    q: Some("nguyen".into()),
+                    sort: Some("name".into()),
+                    limit: Some(100),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(by_name.items.len(), matching.len());
+    }
+);
