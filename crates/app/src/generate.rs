@@ -21,8 +21,10 @@ use crate::error::{AppError, AppResult};
 use crate::sales_setup::TeamInput;
 use crate::secrets::hash_password;
 
-/// Rows per transaction: big enough to amortise the commit, small enough to keep memory flat.
-const BATCH: usize = 2_000;
+/// Rows per transaction: big enough to amortise the commit (each rewrites the indexes'
+/// upper pages; 2,000 → 10,000 made the generator ~20 % faster), small enough to keep
+/// memory flat.
+const BATCH: usize = 10_000;
 
 /// The generated salespeople's time zone (their activities' due days are in it).
 const GENERATED_ZONE: &str = "Asia/Ho_Chi_Minh";

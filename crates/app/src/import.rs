@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use sen_domain::errors::{FieldErrors, Invalid};
-use sen_domain::import::{self, LeadColumn, Row, Table};
+use sen_domain::import::{self, LeadColumn, Row};
 use sen_domain::lead::{LeadType, LeadValues, Outcome};
 use sen_domain::money::Money;
 use sen_domain::search::fold;
@@ -31,6 +31,9 @@ const ANALYZE_AFTER_ROWS: usize = 10_000;
 
 /// Rows shown back by a dry run.
 const PREVIEW_ROWS: usize = 5;
+
+/// Rows checked and written together (memory per import ≈ this many leads).
+const IMPORT_CHUNK: usize = 2_000;
 
 #[derive(Debug, Clone, Default)]
 pub struct ImportOptions {
@@ -107,14 +110,12 @@ impl App {
     ) -> AppResult<ImportOutcome> {
         self.may_import(actor)?;
         let started = std::time::Instant::now();
-        let table = import::read_csv(csv).map_err(|why| AppError::field("file", why))?;
+        let file_error = |why| AppError::field("file", why);
+        let mut rows = import::open_csv(csv).map_err(file_error)?;
+        let header = std::mem::take(&mut rows.header);
         let columns = match &o.columns {
-            Some(c) => check_columns(c, &table)?,
-            None => table
-                .header
-                .iter()
-                .map(|h| import::guess_column(h))
-                .collect(),
+            Some(c) => check_columns(c, header.len())?,
+            None => header.iter().map(|h| import::guess_column(h)).collect(),
         };
         if !columns.contains(&Some(LeadColumn::Name)) {
             return Err(AppError::field("columns", Invalid::Required));
@@ -137,72 +138,65 @@ impl App {
             .await?
             .map(|w| w.currency)
             .unwrap_or_else(|| "VND".into());
-
-        let mut problems = FieldErrors::new();
-        let mut rows = Vec::with_capacity(table.rows.len());
-        for row in &table.rows {
-            let mut e = FieldErrors::new();
-            let (values, stage) =
-                read_row(row, &columns, &names, &currency, &pipeline.stages, &mut e);
-            if e.is_empty() {
-                rows.push((values, stage));
-            } else if problems.0.len() < MAX_PROBLEMS {
-                for (field, why) in e.0 {
-                    for w in why {
-                        problems.add(&format!("rows[{}].{field}", row.line), w);
-                    }
-                }
-            }
-        }
-        if !problems.is_empty() {
-            return Err(problems.into());
-        }
+        let mut checker = Checker {
+            columns: &columns,
+            names: &names,
+            currency: &currency,
+            stages: &pipeline.stages,
+            problems: FieldErrors::new(),
+        };
         let mut outcome = ImportOutcome {
             dry_run: o.dry_run,
-            rows: rows.len(),
+            rows: 0,
             created: 0,
             pipeline_id: pipeline.id,
             kind,
-            columns: table.header.iter().cloned().zip(columns).collect(),
-            preview: rows
+            columns: header
                 .iter()
-                .take(PREVIEW_ROWS)
-                .map(|(v, _)| v.clone())
+                .cloned()
+                .zip(columns.iter().copied())
                 .collect(),
+            preview: Vec::new(),
             seconds: 0.0,
         };
-        if !o.dry_run && !rows.is_empty() {
-            let at = now();
-            let mut tx = self.db.begin().await?;
-            let (first, prefix) =
-                store_leads::reserve_numbers(&mut tx, pipeline.id, rows.len() as i64).await?;
-            let batch: Vec<BulkLead> = rows
-                .into_iter()
-                .enumerate()
-                .map(|(k, (values, stage))| {
-                    let stage = &pipeline.stages[stage];
-                    let won = stage.is_won;
-                    BulkLead {
-                        number: format!("{prefix}{}", first + k as i64),
-                        kind: kind.as_str(),
-                        pipeline_id: pipeline.id,
-                        stage_id: stage.id,
-                        outcome: if won { Outcome::Won } else { Outcome::Open }.as_str(),
-                        probability: if won {
-                            100
-                        } else {
-                            values.probability.unwrap_or(stage.probability)
-                        },
-                        outcome_reason_id: None,
-                        closed: won,
-                        activities: Vec::new(),
-                        values,
-                    }
-                })
-                .collect();
-            lead_bulk::insert_many(&mut tx, &batch, actor.user_id, at).await?;
+        // Rows are checked and written a chunk at a time inside one transaction, so memory
+        // stays flat however long the file is; the first problem stops the writing, the
+        // checking goes on to name more, and the transaction is rolled back: nothing is
+        // ever half-imported.
+        let mut tx = if o.dry_run {
+            None
+        } else {
+            Some(self.db.begin().await?)
+        };
+        let at = now();
+        let mut chunk = Vec::with_capacity(IMPORT_CHUNK);
+        for row in rows {
+            let row = row.map_err(file_error)?;
+            let Some(checked) = checker.check(&row) else {
+                continue;
+            };
+            outcome.rows += 1;
+            if outcome.preview.len() < PREVIEW_ROWS {
+                outcome.preview.push(checked.0.clone());
+            }
+            if let Some(tx) = tx.as_mut().filter(|_| checker.problems.is_empty()) {
+                chunk.push(checked);
+                if chunk.len() == IMPORT_CHUNK {
+                    let batch = bulk_leads(tx, &pipeline, kind, std::mem::take(&mut chunk)).await?;
+                    lead_bulk::insert_many(tx, &batch, actor.user_id, at).await?;
+                }
+            }
+        }
+        if !checker.problems.is_empty() {
+            return Err(checker.problems.into());
+        }
+        if let Some(mut tx) = tx {
+            if !chunk.is_empty() {
+                let batch = bulk_leads(&mut tx, &pipeline, kind, chunk).await?;
+                lead_bulk::insert_many(&mut tx, &batch, actor.user_id, at).await?;
+            }
             tx.commit().await?;
-            outcome.created = batch.len();
+            outcome.created = outcome.rows;
             // Fold the aggregates' new rows now rather than on the next tick, and let the
             // planner see a table that grew a lot.
             // The records are committed: upkeep that fails is logged, never reported as a
@@ -290,12 +284,81 @@ impl App {
     }
 }
 
+/// Checks rows one at a time, keeping the first problems (field names say the line).
+struct Checker<'a> {
+    columns: &'a [Option<LeadColumn>],
+    names: &'a Names,
+    currency: &'a str,
+    stages: &'a [Stage],
+    problems: FieldErrors,
+}
+
+impl Checker<'_> {
+    /// The row as lead values and its stage, or `None` when it has a problem.
+    fn check(&mut self, row: &Row) -> Option<(LeadValues, usize)> {
+        let mut e = FieldErrors::new();
+        let checked = read_row(
+            row,
+            self.columns,
+            self.names,
+            self.currency,
+            self.stages,
+            &mut e,
+        );
+        if e.is_empty() {
+            return Some(checked);
+        }
+        if self.problems.0.len() < MAX_PROBLEMS {
+            for (field, why) in e.0 {
+                for w in why {
+                    self.problems.add(&format!("rows[{}].{field}", row.line), w);
+                }
+            }
+        }
+        None
+    }
+}
+
+/// Checked rows as the bulk path writes them, numbered in the pipeline.
+async fn bulk_leads(
+    tx: &mut sen_store::Tx,
+    pipeline: &Pipeline,
+    kind: LeadType,
+    rows: Vec<(LeadValues, usize)>,
+) -> AppResult<Vec<BulkLead>> {
+    let (first, prefix) = store_leads::reserve_numbers(tx, pipeline.id, rows.len() as i64).await?;
+    Ok(rows
+        .into_iter()
+        .enumerate()
+        .map(|(k, (values, stage))| {
+            let stage = &pipeline.stages[stage];
+            let won = stage.is_won;
+            BulkLead {
+                number: format!("{prefix}{}", first + k as i64),
+                kind: kind.as_str(),
+                pipeline_id: pipeline.id,
+                stage_id: stage.id,
+                outcome: if won { Outcome::Won } else { Outcome::Open }.as_str(),
+                probability: if won {
+                    100
+                } else {
+                    values.probability.unwrap_or(stage.probability)
+                },
+                outcome_reason_id: None,
+                closed: won,
+                activities: Vec::new(),
+                values,
+            }
+        })
+        .collect())
+}
+
 /// A mapping must have one entry per column and name each field once.
 fn check_columns(
     columns: &[Option<LeadColumn>],
-    table: &Table,
+    header_len: usize,
 ) -> AppResult<Vec<Option<LeadColumn>>> {
-    let n = table.header.len() as i64;
+    let n = header_len as i64;
     if columns.len() as i64 != n {
         return Err(AppError::field(
             "columns",

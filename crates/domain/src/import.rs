@@ -172,6 +172,16 @@ fn delimiter(first_line: &str) -> u8 {
 
 /// Reads `bytes` as a UTF-8 CSV with a header line. Refusals say the line.
 pub fn read_csv(bytes: &[u8]) -> Result<Table, Invalid> {
+    let mut rows = open_csv(bytes)?;
+    let header = rows.header.clone();
+    let rows = rows.by_ref().collect::<Result<Vec<_>, _>>()?;
+    Ok(Table { header, rows })
+}
+
+/// Opens `bytes` as a UTF-8 CSV with a header line: the header, then the non-empty rows
+/// one at a time (an import checks and writes them as they come instead of holding the
+/// whole file as strings). A broken row ends the rows with its refusal.
+pub fn open_csv(bytes: &[u8]) -> Result<CsvRows<'_>, Invalid> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = std::str::from_utf8(bytes).map_err(|e| Invalid::Csv {
         line: Some(
@@ -196,44 +206,83 @@ pub fn read_csv(bytes: &[u8]) -> Result<Table, Invalid> {
     if header.iter().all(|h| h.is_empty()) {
         return Err(Invalid::Csv { line: Some(1) });
     }
-    let mut rows = Vec::new();
-    // Lines are counted from byte offsets (the reader's own count skips quoted breaks).
-    let (mut counted_to, mut line) = (0usize, 1u64);
-    let mut line_at = |byte: usize| {
+    Ok(CsvRows {
+        header,
+        text,
+        reader,
+        record: csv::StringRecord::new(),
+        counted_to: 0,
+        line: 1,
+        yielded: 0,
+        done: false,
+    })
+}
+
+/// The rows of an opened CSV file (`open_csv`).
+pub struct CsvRows<'a> {
+    pub header: Vec<String>,
+    text: &'a str,
+    reader: csv::Reader<&'a [u8]>,
+    record: csv::StringRecord,
+    /// Lines are counted from byte offsets (the reader's own count skips quoted breaks).
+    counted_to: usize,
+    line: u64,
+    yielded: usize,
+    done: bool,
+}
+
+impl CsvRows<'_> {
+    /// The line a record starting at `byte` is on.
+    fn line_at(&mut self, byte: usize) -> u64 {
+        let bytes = self.text.as_bytes();
         // A position may point at the `\n` of the previous line's CRLF.
-        let mut byte = byte.min(text.len());
-        while text
-            .as_bytes()
-            .get(byte)
-            .is_some_and(|b| *b == b'\n' || *b == b'\r')
-        {
+        let mut byte = byte.min(bytes.len());
+        while bytes.get(byte).is_some_and(|b| *b == b'\n' || *b == b'\r') {
             byte += 1;
         }
-        line += text.as_bytes()[counted_to..byte]
+        self.line += bytes[self.counted_to..byte]
             .iter()
             .filter(|b| **b == b'\n')
             .count() as u64;
-        counted_to = byte;
-        line
-    };
-    for record in reader.records() {
-        let record = record.map_err(|e| csv_error(&e))?;
-        let at = line_at(record.position().map(|p| p.byte() as usize).unwrap_or(0));
-        if record.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
-        if rows.len() == MAX_ROWS {
-            return Err(Invalid::Range {
-                min: 1,
-                max: MAX_ROWS as i64,
-            });
-        }
-        rows.push(Row {
-            line: at,
-            cells: record.iter().map(str::to_string).collect(),
-        });
+        self.counted_to = byte;
+        self.line
     }
-    Ok(Table { header, rows })
+}
+
+impl Iterator for CsvRows<'_> {
+    type Item = Result<Row, Invalid>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        while !self.done {
+            match self.reader.read_record(&mut self.record) {
+                Ok(false) => self.done = true,
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(csv_error(&e)));
+                }
+                Ok(true) => {
+                    let start = self.record.position().map(|p| p.byte() as usize);
+                    let at = self.line_at(start.unwrap_or(0));
+                    if self.record.iter().all(|c| c.trim().is_empty()) {
+                        continue;
+                    }
+                    if self.yielded == MAX_ROWS {
+                        self.done = true;
+                        return Some(Err(Invalid::Range {
+                            min: 1,
+                            max: MAX_ROWS as i64,
+                        }));
+                    }
+                    self.yielded += 1;
+                    return Some(Ok(Row {
+                        line: at,
+                        cells: self.record.iter().map(str::to_string).collect(),
+                    }));
+                }
+            }
+        }
+        None
+    }
 }
 
 fn csv_error(e: &csv::Error) -> Invalid {

@@ -48,7 +48,15 @@ fn sqlite_options(path: &Path) -> SqliteConnectOptions {
         // write makes the other connections drop their page caches, so under a mixed load
         // the reads would otherwise go back to the kernel page by page.
         .pragma("mmap_size", "67108864")
+        // A multi-row INSERT inside a transaction keeps a statement journal so it can be
+        // undone alone; on disk that was an eighth of a bulk load's time, in pwrite calls.
+        .pragma("temp_store", "memory")
 }
+
+/// Pages the one writing connection may cache (KiB, as SQLite's negative `cache_size`):
+/// a bulk load otherwise spills dirty pages to the WAL mid-transaction and reads index
+/// pages back one system call at a time. Filled only by large writes.
+const WRITER_CACHE_KIB: &str = "-32768";
 
 impl Db {
     /// Opens (creating if needed) the SQLite file at `path`.
@@ -56,7 +64,7 @@ impl Db {
         let opts = sqlite_options(path);
         let write = SqlitePoolOptions::new()
             .max_connections(1)
-            .connect_with(opts.clone())
+            .connect_with(opts.clone().pragma("cache_size", WRITER_CACHE_KIB))
             .await?;
         let read = SqlitePoolOptions::new()
             .max_connections(8)
