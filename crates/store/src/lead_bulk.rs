@@ -191,6 +191,13 @@ pub async fn analyze(db: &crate::db::Db) -> Result<()> {
         crate::db::Backend::Postgres => {
             db.execute(&Sql::new(format!("ANALYZE {}", tables.join(", "))))
                 .await?;
+            // Merge what the load left in the trigram indexes' pending lists, which every
+            // search would otherwise read in full.
+            db.execute(&Sql::new(
+                "SELECT gin_clean_pending_list('leads_search'::regclass), \
+                 gin_clean_pending_list('contacts_search'::regclass)",
+            ))
+            .await?;
             // Compacting after a large load leaves as many dead rows in lead_sums as were
             // loaded; readers would scan them until autovacuum comes (VACUUM cannot run
             // inside a transaction).
