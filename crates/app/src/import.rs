@@ -160,28 +160,32 @@ impl App {
             seconds: 0.0,
         };
         // Rows are checked and written a chunk at a time inside one transaction, so memory
-        // stays flat however long the file is; the first problem stops the writing, the
-        // checking goes on to name more, and the transaction is rolled back: nothing is
-        // ever half-imported.
-        let mut tx = if o.dry_run {
-            None
-        } else {
-            Some(self.db.begin().await?)
-        };
+        // stays flat however long the file is. The transaction opens when the first chunk
+        // is full; the first problem rolls it back at once (nothing is ever half-imported)
+        // and the checking goes on, without writing, to name more problems.
+        let mut tx: Option<sen_store::Tx> = None;
+        let mut writing = !o.dry_run;
         let at = now();
         let mut chunk = Vec::with_capacity(IMPORT_CHUNK);
         for row in rows {
             let row = row.map_err(file_error)?;
             let Some(checked) = checker.check(&row) else {
+                writing = false;
+                tx = None;
+                chunk = Vec::new();
                 continue;
             };
             outcome.rows += 1;
             if outcome.preview.len() < PREVIEW_ROWS {
                 outcome.preview.push(checked.0.clone());
             }
-            if let Some(tx) = tx.as_mut().filter(|_| checker.problems.is_empty()) {
+            if writing {
                 chunk.push(checked);
                 if chunk.len() == IMPORT_CHUNK {
+                    let tx = match tx.as_mut() {
+                        Some(tx) => tx,
+                        None => tx.insert(self.db.begin().await?),
+                    };
                     let batch = bulk_leads(tx, &pipeline, kind, std::mem::take(&mut chunk)).await?;
                     lead_bulk::insert_many(tx, &batch, actor.user_id, at).await?;
                 }
@@ -190,7 +194,11 @@ impl App {
         if !checker.problems.is_empty() {
             return Err(checker.problems.into());
         }
-        if let Some(mut tx) = tx {
+        if writing && outcome.rows > 0 {
+            let mut tx = match tx {
+                Some(tx) => tx,
+                None => self.db.begin().await?,
+            };
             if !chunk.is_empty() {
                 let batch = bulk_leads(&mut tx, &pipeline, kind, chunk).await?;
                 lead_bulk::insert_many(&mut tx, &batch, actor.user_id, at).await?;

@@ -136,7 +136,7 @@ pub async fn search(db: &Db, term: &str, limit: i64) -> Result<Vec<i64>> {
             "leads_fts f JOIN leads l ON l.id = f.rowid",
             "f.leads_fts MATCH $1",
             "f.rowid",
-            format!("\"{term}\"").into(),
+            format!("\"{}\"", term.replace('"', "\"\"")).into(),
         ),
         crate::Backend::Postgres => (
             "leads l",

@@ -44,12 +44,9 @@ fn sqlite_options(path: &Path) -> SqliteConnectOptions {
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
-        // No memory map: SQLite maps the file in each of the nine connections and the
-        // server's RSS counts every map (bench peak 232 MB → 169 MB without), and under
-        // the mixed load reads by system call served more requests (266 vs 219 a second).
-        // A multi-row INSERT inside a transaction keeps a statement journal so it can be
-        // undone alone; on disk that was an eighth of a bulk load's time, in pwrite calls.
-        .pragma("temp_store", "memory")
+    // No memory map: SQLite maps the file in each of the nine connections and the
+    // server's RSS counts every map (bench peak 232 MB → 169 MB without), and under
+    // the mixed load reads by system call served more requests (266 vs 219 a second).
 }
 
 /// Pages the one writing connection may cache (KiB, as SQLite's negative `cache_size`):
@@ -57,13 +54,21 @@ fn sqlite_options(path: &Path) -> SqliteConnectOptions {
 /// pages back one system call at a time. Filled only by large writes.
 const WRITER_CACHE_KIB: &str = "-16384";
 
+/// The writing connection's own settings.
+fn writer_options(opts: SqliteConnectOptions) -> SqliteConnectOptions {
+    opts.pragma("cache_size", WRITER_CACHE_KIB)
+        // A multi-row INSERT inside a transaction keeps a statement journal so it can be
+        // undone alone; on disk that was an eighth of a bulk load's time, in pwrite calls.
+        .pragma("temp_store", "memory")
+}
+
 impl Db {
     /// Opens (creating if needed) the SQLite file at `path`.
     pub async fn open_sqlite(path: &Path) -> Result<Db> {
         let opts = sqlite_options(path);
         let write = SqlitePoolOptions::new()
             .max_connections(1)
-            .connect_with(opts.clone().pragma("cache_size", WRITER_CACHE_KIB))
+            .connect_with(writer_options(opts.clone()))
             .await?;
         let read = SqlitePoolOptions::new()
             .max_connections(8)

@@ -192,12 +192,16 @@ pub async fn analyze(db: &crate::db::Db) -> Result<()> {
             db.execute(&Sql::new(format!("ANALYZE {}", tables.join(", "))))
                 .await?;
             // Merge what the load left in the trigram indexes' pending lists, which every
-            // search would otherwise read in full.
-            db.execute(&Sql::new(
-                "SELECT gin_clean_pending_list('leads_search'::regclass), \
-                 gin_clean_pending_list('contacts_search'::regclass)",
-            ))
-            .await?;
+            // search would otherwise read in full. Only the indexes' owner may: a server
+            // running as another role logs it and goes on (autovacuum merges them later).
+            for index in ["leads_search", "contacts_search"] {
+                let merge = Sql::new(format!(
+                    "SELECT gin_clean_pending_list('{index}'::regclass)"
+                ));
+                if let Err(e) = db.execute(&merge).await {
+                    tracing::warn!(error = %e, index, "merging a search index's pending list");
+                }
+            }
             // Compacting after a large load leaves as many dead rows in lead_sums as were
             // loaded; readers would scan them until autovacuum comes (VACUUM cannot run
             // inside a transaction).

@@ -636,7 +636,14 @@ story!(
                 format!("Nguyễn Văn An {i}")
             };
             let id = app
-                .create_lead(&me, Placement::default(), lead(&name))
+                .create_lead(
+                    &me,
+                    Placement::default(),
+                    LeadValues {
+                        user_id: Some(me.user_id),
+                        ..lead(&name)
+                    },
+                )
                 .await
                 .unwrap()
                 .lead
@@ -674,6 +681,79 @@ story!(
             }
             assert_eq!(seen, matching, "{q}: newest first, each once");
         }
+        // Oldest first pages the other way through the same matches.
+        let mut seen = Vec::new();
+        let mut cursor = None;
+        loop {
+            let page = app
+                .list_leads(
+                    &me,
+                    &ListParams {
+                        q: Some("nguyen".into()),
+                        sort: Some("id".into()),
+                        limit: Some(5),
+                        cursor: cursor.take(),
+                        ..Default::default()
+                    },
+                )
+                .await
+                .unwrap();
+            seen.extend(page.items.iter().map(|l| l.id));
+            match page.next_cursor {
+                Some(c) => cursor = Some(c),
+                None => break,
+            }
+        }
+        seen.reverse();
+        assert_eq!(seen, matching, "oldest first");
+        // A quote or FTS5 syntax in a term is searched literally.
+        for q in ["\"nguyen", "nguyen*", "NEAR(nguyen)", "an:nguyen"] {
+            let none = app
+                .list_leads(
+                    &me,
+                    &ListParams {
+                        q: Some(q.into()),
+                        ..Default::default()
+                    },
+                )
+                .await
+                .unwrap();
+            assert!(
+                none.items.iter().all(|l| matching.contains(&l.id)),
+                "{q} finds only matches"
+            );
+        }
+        // A salesperson's search keeps to the leads they may see.
+        let seller = member(&app, &me, "ban@sen.vn", "salesperson").await;
+        let own = app
+            .create_lead(
+                &seller,
+                Placement::default(),
+                LeadValues {
+                    user_id: Some(seller.user_id),
+                    ..lead("Nguyễn Thị Của Tôi")
+                },
+            )
+            .await
+            .unwrap()
+            .lead
+            .id;
+        let mine = app
+            .list_leads(
+                &seller,
+                &ListParams {
+                    q: Some("nguyen".into()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            mine.items.iter().map(|l| l.id).collect::<Vec<_>>(),
+            [own],
+            "only their own"
+        );
+        assert_eq!(mine.total, 1);
         // Another order still finds the same matches.
         let by_name = app
             .list_leads(
@@ -687,6 +767,6 @@ story!(
             )
             .await
             .unwrap();
-        assert_eq!(by_name.items.len(), matching.len());
+        assert_eq!(by_name.items.len(), matching.len() + 1);
     }
 );
