@@ -623,6 +623,33 @@ story!(
     }
 );
 
+/// The ids of every page of a search, following the cursors, and each page's total.
+async fn every_page(
+    app: &App,
+    actor: &Actor,
+    q: &str,
+    sort: Option<&str>,
+    limit: i64,
+) -> (Vec<i64>, Vec<i64>) {
+    let (mut ids, mut totals, mut cursor) = (Vec::new(), Vec::new(), None);
+    loop {
+        let params = ListParams {
+            q: Some(q.into()),
+            sort: sort.map(Into::into),
+            limit: Some(limit),
+            cursor: cursor.take(),
+            ..Default::default()
+        };
+        let page = app.list_leads(actor, &params).await.unwrap();
+        ids.extend(page.items.iter().map(|l| l.id));
+        totals.push(page.total);
+        match page.next_cursor {
+            Some(c) => cursor = Some(c),
+            None => return (ids, totals),
+        }
+    }
+}
+
 story!(
     a_search_pages_newest_first_through_every_match_exactly_once,
     |db: Db| async move {
@@ -657,53 +684,12 @@ story!(
         app.set_lead_archived(&me, archived, true).await.unwrap();
         matching.reverse();
         for q in ["nguyen", "nguyen an", "an nguy"] {
-            let mut seen = Vec::new();
-            let mut cursor = None;
-            loop {
-                let page = app
-                    .list_leads(
-                        &me,
-                        &ListParams {
-                            q: Some(q.into()),
-                            limit: Some(4),
-                            cursor: cursor.take(),
-                            ..Default::default()
-                        },
-                    )
-                    .await
-                    .unwrap();
-                assert_eq!(page.total, matching.len() as i64, "{q}");
-                seen.extend(page.items.iter().map(|l| l.id));
-                match page.next_cursor {
-                    Some(c) => cursor = Some(c),
-                    None => break,
-                }
-            }
+            let (seen, totals) = every_page(&app, &me, q, None, 4).await;
+            assert!(totals.iter().all(|t| *t == matching.len() as i64), "{q}");
             assert_eq!(seen, matching, "{q}: newest first, each once");
         }
         // Oldest first pages the other way through the same matches.
-        let mut seen = Vec::new();
-        let mut cursor = None;
-        loop {
-            let page = app
-                .list_leads(
-                    &me,
-                    &ListParams {
-                        q: Some("nguyen".into()),
-                        sort: Some("id".into()),
-                        limit: Some(5),
-                        cursor: cursor.take(),
-                        ..Default::default()
-                    },
-                )
-                .await
-                .unwrap();
-            seen.extend(page.items.iter().map(|l| l.id));
-            match page.next_cursor {
-                Some(c) => cursor = Some(c),
-                None => break,
-            }
-        }
+        let (mut seen, _) = every_page(&app, &me, "nguyen", Some("id"), 5).await;
         seen.reverse();
         assert_eq!(seen, matching, "oldest first");
         // A quote or FTS5 syntax in a term is searched literally.
