@@ -321,6 +321,35 @@ story!(
         let after = lead_sums::row_count(&db).await.unwrap();
         assert!(after < before, "compaction folds rows ({before} → {after})");
         assert_agree(&app, &db, g.pipeline_id, &actors, "after compaction").await;
+        // A key left with one row is not rewritten: compacting again, or after one write,
+        // keeps every other row as it was.
+        let sum_ids = || async {
+            let rows: Vec<(i64,)> = db
+                .fetch_all(&Sql::new("SELECT id FROM lead_sums ORDER BY id"))
+                .await
+                .unwrap();
+            rows.into_iter().map(|r| r.0).collect::<Vec<i64>>()
+        };
+        let kept = sum_ids().await;
+        app.compact_lead_sums().await.unwrap();
+        assert_eq!(sum_ids().await, kept, "nothing to fold, nothing rewritten");
+        random_write(&db, &mut rng, &ids, &stages, &users, &teams).await;
+        app.compact_lead_sums().await.unwrap();
+        let after_write = sum_ids().await;
+        let untouched = kept.iter().filter(|id| after_write.contains(id)).count();
+        assert!(
+            untouched + 2 >= kept.len(),
+            "one write rewrites at most its two keys ({untouched} of {} kept)",
+            kept.len()
+        );
+        assert_agree(
+            &app,
+            &db,
+            g.pipeline_id,
+            &actors,
+            "after a small compaction",
+        )
+        .await;
         app.rebuild_lead_sums().await.unwrap();
         assert_eq!(
             lead_sums::row_count(&db).await.unwrap(),
