@@ -164,13 +164,11 @@ impl App {
         // is full; the first problem rolls it back at once (nothing is ever half-imported)
         // and the checking goes on, without writing, to name more problems.
         let mut tx: Option<sen_store::Tx> = None;
-        let mut writing = !o.dry_run;
         let at = now();
         let mut chunk = Vec::with_capacity(IMPORT_CHUNK);
         for row in rows {
             let row = row.map_err(file_error)?;
             let Some(checked) = checker.check(&row) else {
-                writing = false;
                 tx = None;
                 chunk = Vec::new();
                 continue;
@@ -179,7 +177,7 @@ impl App {
             if outcome.preview.len() < PREVIEW_ROWS {
                 outcome.preview.push(checked.0.clone());
             }
-            if writing {
+            if !o.dry_run && checker.problems.is_empty() {
                 chunk.push(checked);
                 if chunk.len() == IMPORT_CHUNK {
                     let tx = match tx.as_mut() {
@@ -194,7 +192,7 @@ impl App {
         if !checker.problems.is_empty() {
             return Err(checker.problems.into());
         }
-        if writing && outcome.rows > 0 {
+        if !o.dry_run && outcome.rows > 0 {
             let mut tx = match tx {
                 Some(tx) => tx,
                 None => self.db.begin().await?,
