@@ -183,11 +183,12 @@ fn named_reference(after: &str) -> Option<(char, usize)> {
 }
 
 /// Whether a URL may be followed: relative, or with an allowed scheme. It is read as a
-/// browser reads it: references decoded, spaces and controls at the ends dropped, tabs and
-/// line breaks inside removed (`java\tscript:` is `javascript:`).
+/// browser reads it: references decoded, C0 controls and spaces at the ends dropped (DEL is
+/// not one of them, so `\u{7f}https:` has no scheme), tabs and line breaks inside removed
+/// (`java\tscript:` is `javascript:`).
 fn inert_url(url: &str) -> bool {
     let url: String = decode_references(url)
-        .trim_matches(|c: char| c.is_ascii_control() || c == ' ')
+        .trim_matches(|c: char| c <= '\u{1f}' || c == ' ')
         .chars()
         .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
         .collect();
@@ -263,6 +264,9 @@ mod tests {
         assert_eq!(active_markup("<a href=\"a b:c\">x</a>"), None);
         assert_eq!(active_markup("<a href=\"&amp;httpS://s;n\">x</a>"), None);
         assert_eq!(active_markup("<a href=\"&amp;h777gt;&lt;777\">x</a>"), None);
+        // A browser trims only C0 controls and spaces: a leading DEL keeps the URL relative.
+        assert_eq!(active_markup("<a href=\"\u{7f}ttps://s\">x</a>"), None);
+        assert!(active_markup("<a href=\"\u{1f}javascript:x\">x</a>").is_some());
     }
 
     #[test]
