@@ -131,20 +131,24 @@ pub async fn create(
 pub async fn search(db: &Db, term: &str, limit: i64) -> Result<Vec<i64>> {
     // SQLite reads the matches off the trigram index newest first; PostgreSQL's planner
     // chooses between the trigram index and the primary key.
-    let (from, matches, order, arg): (&str, &str, &str, crate::sql::Arg) = match db.backend() {
-        crate::Backend::Sqlite => (
-            "leads_fts f JOIN leads l ON l.id = f.rowid",
-            "f.leads_fts MATCH $1",
-            "f.rowid",
-            format!("\"{}\"", term.replace('"', "\"\"")).into(),
-        ),
-        crate::Backend::Postgres => (
-            "leads l",
-            "l.search_text LIKE $1",
-            "l.id",
-            format!("%{term}%").into(),
-        ),
-    };
+    // The count checks each match's `archived_at` in SQLite's narrow `leads_search_count`.
+    let (from, count_from, matches, order, arg): (&str, &str, &str, &str, crate::sql::Arg) =
+        match db.backend() {
+            crate::Backend::Sqlite => (
+                "leads_fts f JOIN leads l ON l.id = f.rowid",
+                "leads_fts f JOIN leads l INDEXED BY leads_search_count ON l.id = f.rowid",
+                "f.leads_fts MATCH $1",
+                "f.rowid",
+                format!("\"{}\"", term.replace('"', "\"\"")).into(),
+            ),
+            crate::Backend::Postgres => (
+                "leads l",
+                "leads l",
+                "l.search_text LIKE $1",
+                "l.id",
+                format!("%{term}%").into(),
+            ),
+        };
     let rows: Vec<Lead> = db
         .fetch_all(&Sql::with(
             format!(
@@ -157,7 +161,7 @@ pub async fn search(db: &Db, term: &str, limit: i64) -> Result<Vec<i64>> {
     let _: (i64,) = db
         .fetch_one(&Sql::with(
             format!(
-                "SELECT COUNT(*) FROM (SELECT 1 FROM {from} WHERE l.archived_at IS NULL \
+                "SELECT COUNT(*) FROM (SELECT 1 FROM {count_from} WHERE l.archived_at IS NULL \
                  AND {matches} LIMIT 1001) c"
             ),
             vec![arg],

@@ -178,6 +178,20 @@ const FROM: &str = " FROM leads l JOIN stages s ON s.id = l.stage_id";
 /// `FROM` of a search read off the trigram index (see `shared::fts_can_drive`).
 const FROM_FTS: &str =
     " FROM leads_fts f JOIN leads l ON l.id = f.rowid JOIN stages s ON s.id = l.stage_id";
+/// `FROM` of a search's capped count on SQLite when the access rule and the filter only name
+/// columns of the narrow `leads_search_count` index (migration 0016): each match is checked
+/// there instead of in its lead's wide row (1,001 matches at 100k: 3.0 → 1.1 ms). SQLite
+/// prefers the primary key for `l.id = f.rowid`, hence `INDEXED BY`.
+const FROM_FTS_COUNT: &str =
+    " FROM leads_fts f JOIN leads l INDEXED BY leads_search_count ON l.id = f.rowid";
+
+/// A filter field held by `leads_search_count` (id, archived_at, user_id, team_id).
+fn search_count_target(field: &str) -> Option<Target> {
+    match field_target(field)? {
+        t @ (Target::Column("l.id" | "l.user_id" | "l.team_id") | Target::Archived(_)) => Some(t),
+        _ => None,
+    }
+}
 
 pub(crate) const SEARCH: SearchIndex = SearchIndex {
     id: "l.id",
@@ -318,11 +332,21 @@ pub struct ListSpec<'a> {
 }
 
 fn where_clause(backend: Backend, spec: &ListSpec<'_>, fts_driven: bool) -> Result<Sql> {
+    conditions(backend, spec, fts_driven, field_target)
+}
+
+/// The list's ` WHERE …` with filter fields placed by `map`.
+fn conditions(
+    backend: Backend,
+    spec: &ListSpec<'_>,
+    fts_driven: bool,
+    map: filter_sql::FieldMap,
+) -> Result<Sql> {
     let mut sql = Sql::new(" WHERE ");
-    sql.append(filter_sql::compile(spec.scope, backend, field_target)?);
+    sql.append(filter_sql::compile(spec.scope, backend, map)?);
     if let Some(f) = spec.filter {
         sql.push(" AND ");
-        sql.append(filter_sql::compile(f, backend, field_target)?);
+        sql.append(filter_sql::compile(f, backend, map)?);
     }
     if !spec.filter.is_some_and(filter_sql::mentions_archived) {
         sql.push(" AND l.archived_at IS NULL");
@@ -355,9 +379,20 @@ pub async fn list(db: &Db, spec: &ListSpec<'_>) -> Result<Result<Page<Lead>, Bad
             listing::order_from(spec.sort, sort_expr, ("id", true), "l.id"),
         )
     };
+    let narrow_count = shared::fts_matches_every_term(backend, spec.query)
+        .then(|| conditions(backend, spec, true, search_count_target).ok())
+        .flatten();
     let query = PageQuery {
         select: format!("SELECT {COLUMNS}{from}"),
-        count: format!("SELECT COUNT(*){from}"),
+        count: format!(
+            "SELECT COUNT(*){}",
+            if narrow_count.is_some() {
+                FROM_FTS_COUNT
+            } else {
+                from
+            }
+        ),
+        count_filter: narrow_count,
         filter: where_clause(backend, spec, fts_driven)?,
         order,
         fields,

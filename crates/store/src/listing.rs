@@ -209,6 +209,9 @@ pub struct PageQuery<'a> {
     pub count: String,
     /// ` WHERE …` shared by both.
     pub filter: Sql,
+    /// The count's own ` WHERE …`, when its `FROM` differs from the page's (a narrower
+    /// index that holds every column the condition names).
+    pub count_filter: Option<Sql>,
     pub order: Order,
     pub fields: Vec<String>,
     pub cursor: Option<&'a str>,
@@ -228,7 +231,7 @@ pub async fn page<T: Listed>(
         (Some(n), _) => (n, false),
         (None, None) => {
             let mut count = Sql::new(q.count);
-            count.append(q.filter.clone());
+            count.append(q.count_filter.unwrap_or_else(|| q.filter.clone()));
             let (n,): (i64,) = db.fetch_one(&count).await?;
             (n, false)
         }
@@ -236,7 +239,7 @@ pub async fn page<T: Listed>(
             // COUNT over a LIMITed subquery: the count's own SELECT list becomes `1`.
             let inner = q.count.replacen("COUNT(*)", "1", 1);
             let mut count = Sql::new(format!("SELECT COUNT(*) FROM ({inner}"));
-            count.append(q.filter.clone());
+            count.append(q.count_filter.unwrap_or_else(|| q.filter.clone()));
             count.push(" LIMIT ").bind(cap + 1).push(") capped");
             let (n,): (i64,) = db.fetch_one(&count).await?;
             (n.min(cap), n > cap)

@@ -63,6 +63,14 @@ pub fn fts_can_drive(backend: Backend, query: &SearchQuery) -> bool {
     backend == Backend::Sqlite && query.terms.iter().any(|t| fts_can_match(t))
 }
 
+/// Whether every term of a search is matched by SQLite's trigram index alone (no `LIKE`
+/// on the record's text), so a condition over the match needs no other column.
+pub fn fts_matches_every_term(backend: Backend, query: &SearchQuery) -> bool {
+    backend == Backend::Sqlite
+        && !query.terms.is_empty()
+        && query.terms.iter().all(|t| fts_can_match(t))
+}
+
 /// The search condition of a list driven by the FTS table aliased `f`: every term FTS5 can
 /// match as one MATCH (its phrases are ANDed), the short ones with LIKE.
 pub fn push_search_driven(sql: &mut Sql, query: &SearchQuery, index: SearchIndex) {

@@ -754,5 +754,29 @@ story!(
             .await
             .unwrap();
         assert_eq!(by_name.items.len(), matching.len() + 1);
+        assert_eq!(by_name.total, matching.len() as i64 + 1);
+        // The count checks filters on the narrow index's columns (archived, salesperson)
+        // and on any other column alike.
+        let seller_filter = format!("user_id = {}", seller.user_id);
+        for (filter, expected) in [
+            ("archived = true", 1),
+            (seller_filter.as_str(), 1),
+            ("priority >= 0", matching.len() as i64 + 1),
+            ("name contains \"tôi\"", 1),
+        ] {
+            let found = app
+                .list_leads(
+                    &me,
+                    &ListParams {
+                        q: Some("nguyen".into()),
+                        filter: Some(filter.into()),
+                        ..Default::default()
+                    },
+                )
+                .await
+                .unwrap();
+            assert_eq!(found.total, expected, "{filter}");
+            assert_eq!(found.items.len() as i64, expected, "{filter}");
+        }
     }
 );
