@@ -340,11 +340,12 @@ impl App {
         let scope = self.lead_scope(actor).await?;
         let duplicates = store::duplicates(&mut tx, Some(id), &d, &scope).await?;
         tx.commit().await?;
-        let lead = store::get(&mut &self.db, id, &access::all())
-            .await?
-            .ok_or(AppError::NotFound)?;
-        self.publish_lead("created", &lead);
-        Ok(SavedLead { lead, duplicates })
+        // Nothing after the read above changes the lead's row, so it is the committed one.
+        self.publish_lead("created", &created);
+        Ok(SavedLead {
+            lead: created,
+            duplicates,
+        })
     }
 
     /// The lead just written, read back even if the writer gave it away (assigning it to a
@@ -502,8 +503,10 @@ impl App {
         let scope = self.lead_scope(actor).await?;
         let duplicates = store::duplicates(&mut tx, Some(id), &d, &scope).await?;
         tx.commit().await?;
+        // `after` is the committed row: what follows its read writes followers and news only.
+        self.publish_lead("updated", &after);
         Ok(SavedLead {
-            lead: self.lead_after_write(actor, id).await?,
+            lead: after,
             duplicates,
         })
     }

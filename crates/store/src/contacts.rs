@@ -297,7 +297,7 @@ pub async fn insert(
     ]);
     let sql = Sql::insert_returning_id("contacts", cols);
     let (id,): (i64,) = tx.fetch_one(&sql).await?;
-    set_tags(tx, id, &v.tag_ids).await?;
+    shared::add_tags(tx, "contact_tags", "contact_id", id, &v.tag_ids).await?;
     Ok(id)
 }
 

@@ -594,7 +594,7 @@ pub async fn insert(
     ]);
     let sql = Sql::insert_returning_id("leads", cols);
     let (id,): (i64,) = tx.fetch_one(&sql).await?;
-    shared::set_tags(tx, "lead_tags", "lead_id", id, &v.tag_ids).await?;
+    shared::add_tags(tx, "lead_tags", "lead_id", id, &v.tag_ids).await?;
     Ok(id)
 }
 

@@ -121,6 +121,17 @@ pub async fn set_tags(
         vec![id.into()],
     ))
     .await?;
+    add_tags(tx, table, owner, id, tag_ids).await
+}
+
+/// Gives a record tags (one just inserted, which has none yet).
+pub async fn add_tags(
+    tx: &mut Tx,
+    table: &str,
+    owner: &str,
+    id: i64,
+    tag_ids: &[i64],
+) -> Result<()> {
     for tag in tag_ids {
         tx.execute(&Sql::with(
             format!("INSERT INTO {table} ({owner}, tag_id) VALUES ($1, $2)"),
