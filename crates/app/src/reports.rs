@@ -1,6 +1,8 @@
 //! The pipeline report (api.md `GET /api/v1/reports/pipeline`): counts and revenue grouped
 //! by one or two fields, over the records the reader may see, in the workspace currency.
 
+use std::collections::HashMap;
+
 use sen_domain::errors::{FieldErrors, Invalid};
 use sen_domain::lead;
 use sen_domain::money::{CurrencyCode, Money};
@@ -97,15 +99,21 @@ impl App {
                 .take(width)
                 .collect()
         };
-        let mut seen: Vec<Vec<Option<String>>> = Vec::new();
+        // The rows of each group, in the order the groups first come; one pass, so a
+        // report of many groups does not compare every row with every group.
+        let mut grouped: Vec<(Vec<Option<String>>, Vec<&store::Row>)> = Vec::new();
+        let mut index: HashMap<Vec<Option<String>>, usize> = HashMap::new();
         for r in &rows {
             let k = keys_of(r);
-            if !seen.contains(&k) {
-                seen.push(k);
+            match index.get(&k) {
+                Some(&i) => grouped[i].1.push(r),
+                None => {
+                    index.insert(k.clone(), grouped.len());
+                    grouped.push((k, vec![r]));
+                }
             }
         }
-        let summed = |of: &dyn Fn(&store::Row) -> bool, keys: Vec<Option<String>>| {
-            let mine: Vec<&store::Row> = rows.iter().filter(|r| of(r)).collect();
+        let summed = |mine: &[&store::Row], keys: Vec<Option<String>>| {
             let (expected, weighted, other) = crate::board::sum_money(
                 mine.iter().map(|r| {
                     (
@@ -125,11 +133,12 @@ impl App {
                 other_currencies: other,
             }
         };
-        let out = seen
-            .iter()
-            .map(|k| summed(&|r: &store::Row| keys_of(r) == *k, k.clone()))
+        let all: Vec<&store::Row> = rows.iter().collect();
+        let total = summed(&all, Vec::new());
+        let out = grouped
+            .into_iter()
+            .map(|(keys, mine)| summed(&mine, keys))
             .collect();
-        let total = summed(&|_| true, Vec::new());
         Ok(Report {
             group_by: groups,
             measures,
