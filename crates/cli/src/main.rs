@@ -289,7 +289,9 @@ async fn serve(db: Db, args: ServeArgs) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("listening on {addr}"))?;
-    tracing::info!("Sen CRM at http://{addr}");
+    // The address actually bound: `--listen 127.0.0.1:0` asks for any free port.
+    let bound = listener.local_addr().unwrap_or(addr);
+    tracing::info!("Sen CRM at http://{bound}");
     axum::serve(
         listener,
         router.into_make_service_with_connect_info::<SocketAddr>(),

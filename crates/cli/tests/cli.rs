@@ -5,7 +5,7 @@
 //! has one, on PostgreSQL.
 
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -70,33 +70,47 @@ impl Place {
 struct Server {
     child: Child,
     port: u16,
+    /// The thread copying the log; done once the server's output is closed.
+    log_copier: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Server {
     fn start(place: &Place) -> Server {
-        Server::start_logging(place, "warn", Stdio::null())
+        Server::start_logging(place, "warn", None)
     }
 
-    /// Starts with log filter `level`, its output (the log is on standard output) going to
-    /// `log`.
-    fn start_logging(place: &Place, level: &str, log: Stdio) -> Server {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = place
+    /// Starts with log filter `level`, its log (on standard output) copied to `log`. The
+    /// server picks its own port (`--listen 127.0.0.1:0`) and the test reads it from the
+    /// log: a port found free and released here could be taken by another test's server
+    /// before this one binds it, and then both tests would talk to the same server.
+    fn start_logging(place: &Place, level: &str, log: Option<std::fs::File>) -> Server {
+        let filter = if level == "trace" {
+            level.to_string()
+        } else {
+            format!("{level},sen=info")
+        };
+        let mut child = place
             .command()
-            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-            .env("SEN_LOG", level)
-            .stdout(log)
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .env("SEN_LOG", filter)
+            .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        let server = Server { child, port };
+        let stdout = child.stdout.take().unwrap();
+        let (found, port) = std::sync::mpsc::channel();
+        let log_copier = std::thread::spawn(move || copy_log_finding_port(stdout, log, found));
+        let port = port
+            .recv_timeout(Duration::from_secs(30))
+            .expect("sen did not start");
+        let server = Server {
+            child,
+            port,
+            log_copier: Some(log_copier),
+        };
         let until = Instant::now() + Duration::from_secs(30);
         while http(port, "GET", "/healthz", None, &[]).map(|r| r.0).ok() != Some(200) {
-            assert!(Instant::now() < until, "sen did not start");
+            assert!(Instant::now() < until, "sen did not answer");
             std::thread::sleep(Duration::from_millis(50));
         }
         server
@@ -106,6 +120,32 @@ impl Server {
     fn kill(mut self) {
         self.child.kill().unwrap();
         self.child.wait().unwrap();
+        // Its whole log is copied before the caller reads it.
+        if let Some(copier) = self.log_copier.take() {
+            let _ = copier.join();
+        }
+    }
+}
+
+/// Copies the server's log to `log` (if any) and sends the port of its
+/// "Sen CRM at http://127.0.0.1:<port>" line.
+fn copy_log_finding_port(
+    stdout: std::process::ChildStdout,
+    mut log: Option<std::fs::File>,
+    found: std::sync::mpsc::Sender<u16>,
+) {
+    use std::io::BufRead;
+    for line in std::io::BufReader::new(stdout).lines() {
+        let Ok(line) = line else { return };
+        if let Some(file) = log.as_mut() {
+            let _ = writeln!(file, "{line}");
+        }
+        if let Some((_, rest)) = line.split_once("Sen CRM at http://127.0.0.1:") {
+            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            if let Ok(port) = digits.parse() {
+                let _ = found.send(port);
+            }
+        }
     }
 }
 
@@ -440,7 +480,7 @@ async fn backup_while_serving_and_restore_after(place: Place) {
 async fn passwords_never_reach_the_log(place: Place) {
     let log_path = place.dir.join("sen.log");
     let log = std::fs::File::create(&log_path).unwrap();
-    let server = Server::start_logging(&place, "trace", Stdio::from(log));
+    let server = Server::start_logging(&place, "trace", Some(log));
     let port = server.port;
     let token = set_up(port);
     let wrong = "sai-mật-khẩu-Q7x";

@@ -44,7 +44,7 @@ fn sqlite_options(path: &Path) -> SqliteConnectOptions {
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
-    // No memory map: SQLite maps the file in each of the nine connections and the
+    // No memory map: SQLite maps the file in each connection (there were nine) and the
     // server's RSS counts every map (bench peak 232 MB → 169 MB without), and under
     // the mixed load reads by system call served more requests (266 vs 219 a second).
 }

@@ -386,6 +386,32 @@ story!(
         assert_eq!(names(an.clone()).await, vec!["An's", "Walk-in"]);
         assert_eq!(names(leader.clone()).await, vec!["Bình's", "Walk-in"]);
         assert_eq!(names(boss.clone()).await.len(), 3);
+        // A search counts only what each may see, whatever index the count reads.
+        let found = |a: Actor, q: &'static str| {
+            let app = app.clone();
+            async move {
+                let p = app
+                    .list_leads(
+                        &a,
+                        &ListParams {
+                            q: Some(q.into()),
+                            ..Default::default()
+                        },
+                    )
+                    .await
+                    .unwrap();
+                (p.total, p.items.len())
+            }
+        };
+        assert_eq!(found(leader.clone(), "binh").await, (1, 1), "their team's");
+        assert_eq!(found(an.clone(), "binh").await, (0, 0), "another's");
+        assert_eq!(found(an.clone(), "walk").await, (1, 1), "unassigned");
+        assert_eq!(found(boss.clone(), "binh").await, (1, 1));
+        assert_eq!(
+            found(an.clone(), "an walk").await,
+            (0, 0),
+            "short and long terms"
+        );
         assert!(matches!(
             app.get_lead(&an, binhs.id).await,
             Err(AppError::NotFound)
