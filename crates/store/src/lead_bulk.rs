@@ -185,9 +185,7 @@ async fn insert_chunk(
 pub async fn analyze(db: &crate::db::Db) -> Result<()> {
     let tables = ["leads", "lead_sums", "lead_tags", "activities", "contacts"];
     match db.backend() {
-        crate::db::Backend::Sqlite => {
-            db.execute(&Sql::new("ANALYZE")).await?;
-        }
+        crate::db::Backend::Sqlite => crate::sqlite_stats::analyze(db).await?,
         crate::db::Backend::Postgres => {
             db.execute(&Sql::new(format!("ANALYZE {}", tables.join(", "))))
                 .await?;

@@ -604,11 +604,39 @@ pub async fn insert(
 /// Extra columns a use case sets along with the values (stage, outcome, dates …).
 pub type Sets = Vec<(&'static str, Arg)>;
 
-/// What an update writes: the values, their derived keys, and extra columns.
+/// What an update writes: the values, their derived keys, and extra columns, over the
+/// record as it was read in the same transaction.
 pub struct Write<'a> {
     pub values: &'a LeadValues,
     pub derived: &'a LeadDerived,
     pub extra: Sets,
+    pub stored: &'a Lead,
+}
+
+/// The value columns (with their derived keys) whose new value differs from the stored
+/// record's. On SQLite an index is rewritten for every column named in `SET`, changed or
+/// not: moving a card with all 37 value columns named rewrote the row's entry in all 15
+/// indexes and its full-text entry (≈ 0.18 ms a row against 0.05 ms for the changed
+/// columns, `sqlite3` shell, 100k bench file).
+fn changed_value_args(v: &LeadValues, d: &LeadDerived, stored: &Lead) -> Sets {
+    let before = stored.values();
+    let before_args = value_args(&before, &before.derived(&stored.number));
+    value_args(v, d)
+        .into_iter()
+        .zip(before_args)
+        .filter(|((_, new), (_, old))| new != old)
+        .map(|(changed, _)| changed)
+        .collect()
+}
+
+/// Whether two tag lists name the same tags, in any order.
+fn same_tags(a: &[i64], b: &[i64]) -> bool {
+    let (mut a, mut b) = (a.to_vec(), b.to_vec());
+    a.sort_unstable();
+    a.dedup();
+    b.sort_unstable();
+    b.dedup();
+    a == b
 }
 
 /// Writes the values and `extra` if the row still has `version`; false when it does not.
@@ -624,9 +652,10 @@ pub async fn update(
         values: v,
         derived: d,
         extra,
+        stored,
     } = w;
     let mut sql = Sql::new("UPDATE leads SET ");
-    sql.assignments(value_args(v, d).into_iter().chain(extra));
+    sql.assignments(changed_value_args(v, d, stored).into_iter().chain(extra));
     sql.push("updated_at = ")
         .bind(now)
         .push(", updated_by = ")
@@ -638,7 +667,9 @@ pub async fn update(
     if tx.execute(&sql).await? == 0 {
         return Ok(false);
     }
-    shared::set_tags(tx, "lead_tags", "lead_id", id, &v.tag_ids).await?;
+    if !same_tags(&v.tag_ids, &stored.tag_ids) {
+        shared::set_tags(tx, "lead_tags", "lead_id", id, &v.tag_ids).await?;
+    }
     Ok(true)
 }
 

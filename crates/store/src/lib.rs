@@ -31,6 +31,7 @@ pub mod saved_views;
 pub mod shared;
 pub mod sql;
 pub mod sqlite_file;
+pub mod sqlite_stats;
 pub mod tags;
 pub mod teams;
 pub mod testing;

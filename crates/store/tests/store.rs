@@ -553,3 +553,41 @@ story!(
         }
     }
 );
+
+/// A file with a few users, analysed with SQLite's plain `ANALYZE` (which, in a STAT4
+/// build, also writes value samples).
+async fn sqlite_file_with_samples() -> (Db, std::path::PathBuf) {
+    let (db, dir) = sen_store::testing::sqlite_db().await;
+    for i in 0..30 {
+        user(&db, &format!("u{i}@example.com")).await;
+    }
+    db.execute(&sen_store::Sql::new("ANALYZE")).await.unwrap();
+    (db, dir)
+}
+
+#[tokio::test]
+async fn sqlite_analyze_keeps_the_averages_but_no_value_samples() {
+    let (db, _dir) = sqlite_file_with_samples().await;
+    assert!(sen_store::sqlite_stats::sample_rows(&db).await.unwrap() > 0);
+    sen_store::lead_bulk::analyze(&db).await.unwrap();
+    assert_eq!(sen_store::sqlite_stats::sample_rows(&db).await.unwrap(), 0);
+    let (averages,): (i64,) = db
+        .fetch_one(&sen_store::Sql::new("SELECT COUNT(*) FROM sqlite_stat1"))
+        .await
+        .unwrap();
+    assert!(averages > 0, "ANALYZE still records the per-index averages");
+}
+
+#[tokio::test]
+async fn opening_an_sqlite_file_forgets_value_samples_an_earlier_version_left() {
+    let (db, dir) = sqlite_file_with_samples().await;
+    assert!(sen_store::sqlite_stats::sample_rows(&db).await.unwrap() > 0);
+    db.close().await;
+    let reopened = Db::open_sqlite(&dir.join("sen.db")).await.unwrap();
+    assert_eq!(
+        sen_store::sqlite_stats::sample_rows(&reopened)
+            .await
+            .unwrap(),
+        0
+    );
+}

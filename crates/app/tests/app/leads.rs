@@ -806,3 +806,89 @@ story!(
         }
     }
 );
+
+/// Records in `touched` every write of a lead's value columns or its tags (SQLite only;
+/// `UPDATE OF` fires for every column an `UPDATE` names, changed or not).
+async fn watch_value_writes(db: &Db) {
+    for sql in [
+        "CREATE TABLE touched (what TEXT NOT NULL)",
+        "CREATE TRIGGER watch_values AFTER UPDATE OF name, email, search_text, name_fold ON leads \
+         BEGIN INSERT INTO touched VALUES ('values'); END",
+        "CREATE TRIGGER watch_tags AFTER DELETE ON lead_tags \
+         BEGIN INSERT INTO touched VALUES ('tags'); END",
+    ] {
+        db.execute(&sen_store::Sql::new(sql)).await.unwrap();
+    }
+}
+
+async fn touched(db: &Db) -> Vec<String> {
+    let rows: Vec<(String,)> = db
+        .fetch_all(&sen_store::Sql::new("SELECT what FROM touched"))
+        .await
+        .unwrap();
+    rows.into_iter().map(|(w,)| w).collect()
+}
+
+#[tokio::test]
+async fn a_stage_move_rewrites_only_the_stage_not_the_values_tags_or_search_index() {
+    let (db, _dir) = sen_store::testing::sqlite_db().await;
+    let app = App::new(db.clone());
+    let me = admin(&app).await;
+    let mut tx = db.begin().await.unwrap();
+    let tag = sen_store::tags::ensure(&mut tx, "VIP", 1, chrono::Utc::now())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let o = app
+        .create_lead(
+            &me,
+            opportunity(),
+            LeadValues {
+                email: Some("mike@example.com".into()),
+                tag_ids: vec![tag],
+                ..lead("Mike")
+            },
+        )
+        .await
+        .unwrap()
+        .lead;
+    let p = app.get_pipeline(o.pipeline_id).await.unwrap();
+    watch_value_writes(&db).await;
+
+    let moved = app
+        .update_lead(
+            &me,
+            o.id,
+            o.version,
+            LeadPatch::default(),
+            Some(p.stages[1].id),
+        )
+        .await
+        .unwrap()
+        .lead;
+    assert_eq!(moved.stage_id, p.stages[1].id);
+    assert_eq!(
+        (moved.name.as_str(), moved.tag_ids.clone()),
+        ("Mike", vec![tag])
+    );
+    assert!(touched(&db).await.is_empty(), "{:?}", touched(&db).await);
+
+    // A changed value is still written, and found by search under its new name.
+    let patch = LeadPatch {
+        name: Some("Mike Nguyễn".into()),
+        ..Default::default()
+    };
+    let renamed = app
+        .update_lead(&me, o.id, moved.version, patch, None)
+        .await
+        .unwrap()
+        .lead;
+    assert_eq!(renamed.name, "Mike Nguyễn");
+    assert_eq!(touched(&db).await, vec!["values"]);
+    let params = sen_app::contacts::ListParams {
+        q: Some("nguyen".into()),
+        ..Default::default()
+    };
+    let found = app.list_leads(&me, &params).await.unwrap().items;
+    assert_eq!(found.iter().map(|l| l.id).collect::<Vec<_>>(), vec![o.id]);
+}
