@@ -266,10 +266,14 @@ impl App {
     pub async fn authenticate_session(&self, cookie_value: &str) -> AppResult<Authenticated> {
         let id = sha256_hex(cookie_value);
         let now = now();
-        let session = store_auth::session(&mut &self.db, &id, now)
+        let found = store_auth::session_with_user(&mut &self.db, &id, now)
             .await?
             .ok_or(AppError::Unauthenticated)?;
-        let actor = self.active_actor(session.user_id).await?;
+        if !found.user.active {
+            return Err(AppError::Unauthenticated);
+        }
+        let actor = actor_of(&found.user)?;
+        let session = found.session();
         if now - session.last_seen_at > Duration::minutes(1) {
             let expires = (now + SESSION_IDLE).min(session.created_at + SESSION_MAX);
             let mut tx = self.db.begin().await?;

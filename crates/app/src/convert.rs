@@ -137,7 +137,7 @@ impl App {
         for (field, a, b) in kept.values().diff(&merged) {
             change_log::write(tx, note(kept.id, field, a, b), actor.user_id, now).await?;
         }
-        if !store::update(
+        if store::update(
             tx,
             kept.id,
             kept.version,
@@ -151,6 +151,7 @@ impl App {
             now,
         )
         .await?
+        .is_none()
         {
             return Err(AppError::Stale(crate::Current::Lead(Box::new(
                 kept.clone(),
@@ -291,7 +292,7 @@ impl App {
             ("converted_by", actor.user_id.into()),
         ];
         let old = lead.values();
-        if !store::update(
+        if store::update(
             &mut tx,
             id,
             lead.version,
@@ -305,6 +306,7 @@ impl App {
             now,
         )
         .await?
+        .is_none()
         {
             return Err(AppError::Stale(crate::Current::Lead(Box::new(lead))));
         }

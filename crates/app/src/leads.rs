@@ -438,7 +438,7 @@ impl App {
             extra.push(("assigned_at", new.user_id.map(|_| now).into()));
         }
         let d = new.derived(&current.number);
-        if !store::update(
+        let Some(after) = store::update(
             &mut tx,
             id,
             version,
@@ -452,9 +452,9 @@ impl App {
             now,
         )
         .await?
-        {
+        else {
             return Err(AppError::Stale(crate::Current::Lead(Box::new(current))));
-        }
+        };
         for (field, a, b) in old.diff(&new) {
             change_log::write(&mut tx, log(field, id, a, b), actor.user_id, now).await?;
         }
@@ -486,9 +486,6 @@ impl App {
                 .await?;
             }
         }
-        let after = store::get(&mut tx, id, &access::all())
-            .await?
-            .ok_or(AppError::NotFound)?;
         if let Some(u) = new.user_id.filter(|u| old.user_id != Some(*u)) {
             self.lead_assigned(&mut tx, &after, u, actor).await?;
         }
@@ -663,7 +660,7 @@ impl App {
             ("closed_by", actor.user_id.into()),
         ]);
         let v = l.values();
-        if !store::update(
+        if store::update(
             tx,
             l.id,
             l.version,
@@ -677,6 +674,7 @@ impl App {
             now,
         )
         .await?
+        .is_none()
         {
             return Err(AppError::Stale(crate::Current::Lead(Box::new(l.clone()))));
         }
@@ -747,7 +745,7 @@ impl App {
             }
         }
         let v = l.values();
-        if !store::update(
+        if store::update(
             &mut tx,
             id,
             l.version,
@@ -761,6 +759,7 @@ impl App {
             now,
         )
         .await?
+        .is_none()
         {
             return Err(AppError::Stale(crate::Current::Lead(Box::new(l))));
         }
@@ -817,7 +816,7 @@ impl App {
                 now,
             )
             .await?;
-            if !written {
+            if written.is_none() {
                 return Err(AppError::Stale(crate::Current::Lead(Box::new(l))));
             }
             let (a, b) = (

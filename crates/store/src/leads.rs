@@ -639,7 +639,15 @@ fn same_tags(a: &[i64], b: &[i64]) -> bool {
     a == b
 }
 
-/// Writes the values and `extra` if the row still has `version`; false when it does not.
+/// The columns of [`COLUMNS`] unqualified, for `RETURNING` (SQLite does not accept a
+/// table alias there).
+fn returning_columns() -> String {
+    COLUMNS.replace("l.", "")
+}
+
+/// Writes the values and `extra` if the row still has `version`, and answers the row as
+/// written (`None` when the version is stale). The write's own `RETURNING` replaces
+/// reading the record again: two statements fewer for every edit and card move.
 pub async fn update(
     tx: &mut Tx,
     id: i64,
@@ -647,7 +655,7 @@ pub async fn update(
     w: Write<'_>,
     by: i64,
     now: DateTime<Utc>,
-) -> Result<bool> {
+) -> Result<Option<Lead>> {
     let Write {
         values: v,
         derived: d,
@@ -664,13 +672,19 @@ pub async fn update(
         .bind(id)
         .push(" AND version = ")
         .bind(version);
-    if tx.execute(&sql).await? == 0 {
-        return Ok(false);
-    }
-    if !same_tags(&v.tag_ids, &stored.tag_ids) {
+    sql.push(&format!(" RETURNING {}", returning_columns()));
+    let Some(mut written) = tx.fetch_optional::<Lead>(&sql).await? else {
+        return Ok(None);
+    };
+    if same_tags(&v.tag_ids, &stored.tag_ids) {
+        written.tag_ids = stored.tag_ids.clone();
+    } else {
         shared::set_tags(tx, "lead_tags", "lead_id", id, &v.tag_ids).await?;
+        let mut one = [written];
+        load_tags(tx, &mut one).await?;
+        [written] = one;
     }
-    Ok(true)
+    Ok(Some(written))
 }
 
 /// Takes `n` consecutive numbers of a pipeline at once (bulk loading): the first number and

@@ -892,3 +892,50 @@ async fn a_stage_move_rewrites_only_the_stage_not_the_values_tags_or_search_inde
     let found = app.list_leads(&me, &params).await.unwrap().items;
     assert_eq!(found.iter().map(|l| l.id).collect::<Vec<_>>(), vec![o.id]);
 }
+
+story!(
+    an_edit_answers_the_record_exactly_as_a_fresh_read_finds_it,
+    |db: Db| async move {
+        let app = App::new(db.clone());
+        let me = admin(&app).await;
+        let mut tx = db.begin().await.unwrap();
+        let now = chrono::Utc::now();
+        let vip = sen_store::tags::ensure(&mut tx, "VIP", 1, now)
+            .await
+            .unwrap();
+        let school = sen_store::tags::ensure(&mut tx, "School", 2, now)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let o = app
+            .create_lead(
+                &me,
+                opportunity(),
+                LeadValues {
+                    tag_ids: vec![vip],
+                    ..lead("Linda Wu")
+                },
+            )
+            .await
+            .unwrap()
+            .lead;
+        let p = app.get_pipeline(o.pipeline_id).await.unwrap();
+        let patch = LeadPatch {
+            name: Some("Linda Wu (NTU)".into()),
+            tag_ids: Some(vec![school, vip]),
+            expected_revenue: Some(vnd("78000")),
+            ..Default::default()
+        };
+        let answered = app
+            .update_lead(&me, o.id, o.version, patch, Some(p.stages[1].id))
+            .await
+            .unwrap()
+            .lead;
+        let read = app.get_lead(&me, o.id).await.unwrap();
+        assert_eq!(format!("{answered:?}"), format!("{read:?}"));
+        let mut tags = vec![vip, school];
+        tags.sort();
+        assert_eq!(read.tag_ids, tags);
+        assert_eq!(read.version, o.version + 1);
+    }
+);
