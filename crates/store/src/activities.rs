@@ -299,8 +299,8 @@ pub async fn list(conn: &mut impl Conn, spec: ListSpec<'_>) -> Result<Vec<Activi
     if spec.open_only {
         sql.push(" AND a.done_at IS NULL");
     }
-    sql.push(" ORDER BY CASE WHEN a.done_at IS NULL THEN 0 ELSE 1 END, a.day_end, a.id LIMIT ")
-        .bind(spec.limit);
+    sql.push(" ORDER BY CASE WHEN a.done_at IS NULL THEN 0 ELSE 1 END, a.day_end, a.id")
+        .limit(spec.limit);
     conn.all(&sql).await
 }
 

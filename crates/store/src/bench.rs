@@ -76,9 +76,9 @@ async fn board_cards(
             .fetch_all(&Sql::with(
                 format!(
                     "SELECT {COLUMNS} FROM leads l WHERE l.pipeline_id = $1 AND l.archived_at IS NULL \
-                     AND l.stage_id = $2 ORDER BY l.priority DESC, l.id LIMIT $3"
+                     AND l.stage_id = $2 ORDER BY l.priority DESC, l.id LIMIT {per_stage}"
                 ),
-                vec![pipeline_id.into(), (*stage).into(), per_stage.into()],
+                vec![pipeline_id.into(), (*stage).into()],
             ))
             .await?;
         ids.extend(rows.iter().map(|l| l.id));
@@ -153,9 +153,9 @@ pub async fn search(db: &Db, term: &str, limit: i64) -> Result<Vec<i64>> {
         .fetch_all(&Sql::with(
             format!(
                 "SELECT {COLUMNS} FROM {from} WHERE l.archived_at IS NULL AND {matches} \
-                 ORDER BY {order} DESC LIMIT $2"
+                 ORDER BY {order} DESC LIMIT {limit}"
             ),
-            vec![arg.clone(), limit.into()],
+            vec![arg.clone()],
         ))
         .await?;
     let _: (i64,) = db

@@ -209,7 +209,7 @@ pub async fn first_cards(db: &Db, spec: &BoardSpec<'_>, stage_ids: &[i64]) -> Re
         sql.append(where_clause(db.backend(), spec)?);
         sql.push(" AND l.stage_id = ").bind(*id);
         sql.push(&order.order_by(db.backend()));
-        sql.push(" LIMIT ").bind(spec.per_stage);
+        sql.limit(spec.per_stage);
         sql.push(&format!(") c{i}"));
     }
     sql.push(") u ORDER BY u.stage_id, u.priority DESC, u.id");
@@ -240,7 +240,7 @@ pub async fn more_cards(
         sql.append(order.after(db.backend(), &values, id));
     }
     sql.push(&order.order_by(db.backend()));
-    sql.push(" LIMIT ").bind(spec.per_stage + 1);
+    sql.limit(spec.per_stage + 1);
     let mut cards: Vec<Lead> = db.fetch_all(&sql).await?;
     let next = next_cursor(&mut cards, spec.per_stage);
     leads::load_tags(&mut &*db, &mut cards).await?;

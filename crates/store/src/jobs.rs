@@ -137,7 +137,7 @@ pub async fn list(conn: &mut impl Conn, state: Option<&str>, limit: i64) -> Resu
     if let Some(s) = state {
         sql.push(" WHERE state = ").bind(s);
     }
-    sql.push(" ORDER BY id DESC LIMIT ").bind(limit);
+    sql.push(" ORDER BY id DESC").limit(limit);
     conn.all(&sql).await
 }
 

@@ -614,7 +614,9 @@ pub struct Write<'a> {
 }
 
 /// The value columns (with their derived keys) whose new value differs from the stored
-/// record's. On SQLite an index is rewritten for every column named in `SET`, changed or
+/// record's. The stored keys are taken as what today's derivation makes of the stored
+/// values (the keys are not read back), so a change to how keys are derived needs a
+/// migration that derives them again; an edit no longer refreshes them by the way. On SQLite an index is rewritten for every column named in `SET`, changed or
 /// not: moving a card with all 37 value columns named rewrote the row's entry in all 15
 /// indexes and its full-text entry (≈ 0.18 ms a row against 0.05 ms for the changed
 /// columns, `sqlite3` shell, 100k bench file).

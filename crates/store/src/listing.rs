@@ -240,7 +240,7 @@ pub async fn page<T: Listed>(
             let inner = q.count.replacen("COUNT(*)", "1", 1);
             let mut count = Sql::new(format!("SELECT COUNT(*) FROM ({inner}"));
             count.append(q.count_filter.unwrap_or_else(|| q.filter.clone()));
-            count.push(" LIMIT ").bind(cap + 1).push(") capped");
+            count.limit(cap + 1).push(") capped");
             let (n,): (i64,) = db.fetch_one(&count).await?;
             (n.min(cap), n > cap)
         }
@@ -255,7 +255,7 @@ pub async fn page<T: Listed>(
         sql.append(q.order.after(backend, &values, id));
     }
     sql.push(&q.order.order_by(backend));
-    sql.push(" LIMIT ").bind(q.limit + 1);
+    sql.limit(q.limit + 1);
     let mut items: Vec<T> = db.fetch_all(&sql).await?;
     let next_cursor = if items.len() as i64 > q.limit {
         items.truncate(q.limit as usize);

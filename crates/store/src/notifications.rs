@@ -79,7 +79,7 @@ pub async fn of_user(
     if let Some(b) = before {
         sql.push(" AND n.id < ").bind(b);
     }
-    sql.push(" ORDER BY n.id DESC LIMIT ").bind(limit);
+    sql.push(" ORDER BY n.id DESC").limit(limit);
     conn.all(&sql).await
 }
 

@@ -215,8 +215,8 @@ fn select_page(spec: &TableSpec, after: Option<&[Value]>, limit: i64) -> Result<
         }
         sql.push(")");
     }
-    sql.push(&format!(" ORDER BY {} LIMIT ", spec.key.join(", ")));
-    sql.bind(limit);
+    sql.push(&format!(" ORDER BY {}", spec.key.join(", ")));
+    sql.limit(limit);
     Ok(sql)
 }
 

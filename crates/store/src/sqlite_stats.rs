@@ -6,9 +6,9 @@
 //! range on an indexed column — nearly every statement we run) is marked to be prepared
 //! again whenever that parameter is bound, so sqlx's statement cache stopped saving
 //! anything: every read of one lead parsed and planned its 55-column query anew (~0.1 ms
-//! of the 0.18 ms it took), and `perf` showed `sqlite3Reprepare` under every `step`. Our
-//! statements bind their values and were planned for the averages anyway; without the
-//! samples a cached statement is reused as is.
+//! of the 0.18 ms it took), and `perf` showed `sqlite3Reprepare` under every `step`.
+//! Without samples the planner uses `sqlite_stat1`'s per-index averages for every binding,
+//! and a cached statement is reused (a bound `LIMIT` still expires one: see `Sql::limit`).
 
 use crate::conn::Conn;
 use crate::db::{Db, Tx};
@@ -45,8 +45,12 @@ pub async fn analyze(db: &Db) -> Result<()> {
 }
 
 /// Removes samples an earlier version left in the file; run on the writing connection
-/// before the readers connect, so none of them loads samples with its schema.
+/// before the readers connect, so none of them loads samples with its schema. A file
+/// without samples is only read (no write transaction on every start).
 pub async fn forget_samples(db: &Db) -> Result<()> {
+    if sample_rows(db).await? == 0 {
+        return Ok(());
+    }
     let mut tx = db.begin().await?;
     drop_samples(&mut tx).await?;
     tx.commit().await

@@ -937,5 +937,21 @@ story!(
         tags.sort();
         assert_eq!(read.tag_ids, tags);
         assert_eq!(read.version, o.version + 1);
+
+        // A bare move keeps the tags it did not touch, in a fresh read's order.
+        let moved = app
+            .update_lead(
+                &me,
+                o.id,
+                read.version,
+                LeadPatch::default(),
+                Some(p.stages[2].id),
+            )
+            .await
+            .unwrap()
+            .lead;
+        let read = app.get_lead(&me, o.id).await.unwrap();
+        assert_eq!(format!("{moved:?}"), format!("{read:?}"));
+        assert_eq!(read.tag_ids, tags);
     }
 );
