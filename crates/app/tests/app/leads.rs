@@ -807,6 +807,30 @@ story!(
     }
 );
 
+/// Moves a record to `stage` with no other change; the answer's record.
+async fn move_to(
+    app: &App,
+    me: &Actor,
+    id: i64,
+    version: i64,
+    stage: i64,
+) -> sen_store::leads::Lead {
+    app.update_lead(me, id, version, LeadPatch::default(), Some(stage))
+        .await
+        .unwrap()
+        .lead
+}
+
+/// A tag named `name`, created if missing.
+async fn tag(db: &Db, name: &str) -> i64 {
+    let mut tx = db.begin().await.unwrap();
+    let id = sen_store::tags::ensure(&mut tx, name, 1, chrono::Utc::now())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    id
+}
+
 /// Records in `touched` every write of a lead's value columns or its tags (SQLite only;
 /// `UPDATE OF` fires for every column an `UPDATE` names, changed or not).
 async fn watch_value_writes(db: &Db) {
@@ -834,11 +858,7 @@ async fn a_stage_move_rewrites_only_the_stage_not_the_values_tags_or_search_inde
     let (db, _dir) = sen_store::testing::sqlite_db().await;
     let app = App::new(db.clone());
     let me = admin(&app).await;
-    let mut tx = db.begin().await.unwrap();
-    let tag = sen_store::tags::ensure(&mut tx, "VIP", 1, chrono::Utc::now())
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
+    let tag = tag(&db, "VIP").await;
     let o = app
         .create_lead(
             &me,
@@ -855,17 +875,7 @@ async fn a_stage_move_rewrites_only_the_stage_not_the_values_tags_or_search_inde
     let p = app.get_pipeline(o.pipeline_id).await.unwrap();
     watch_value_writes(&db).await;
 
-    let moved = app
-        .update_lead(
-            &me,
-            o.id,
-            o.version,
-            LeadPatch::default(),
-            Some(p.stages[1].id),
-        )
-        .await
-        .unwrap()
-        .lead;
+    let moved = move_to(&app, &me, o.id, o.version, p.stages[1].id).await;
     assert_eq!(moved.stage_id, p.stages[1].id);
     assert_eq!(
         (moved.name.as_str(), moved.tag_ids.clone()),
@@ -939,17 +949,7 @@ story!(
         assert_eq!(read.version, o.version + 1);
 
         // A bare move keeps the tags it did not touch, in a fresh read's order.
-        let moved = app
-            .update_lead(
-                &me,
-                o.id,
-                read.version,
-                LeadPatch::default(),
-                Some(p.stages[2].id),
-            )
-            .await
-            .unwrap()
-            .lead;
+        let moved = move_to(&app, &me, o.id, read.version, p.stages[2].id).await;
         let read = app.get_lead(&me, o.id).await.unwrap();
         assert_eq!(format!("{moved:?}"), format!("{read:?}"));
         assert_eq!(read.tag_ids, tags);
