@@ -252,7 +252,8 @@ impl App {
             };
         }
         let mut e = sen_domain::errors::FieldErrors::new();
-        self.check_lead_refs(&mut tx, &values, &mut e).await?;
+        self.check_lead_refs(&mut tx, &values, Some(&lead.values()), &mut e)
+            .await?;
         let pipeline = self
             .deal_pipeline(&mut tx, input.pipeline_id, values.team_id, &mut e)
             .await?;

@@ -158,31 +158,52 @@ impl App {
     }
 
     /// Checks every reference a lead makes; all problems are named at once.
+    /// Checks the records `v` refers to that `before` (the stored values, on an edit) did
+    /// not already refer to. A reference kept as it was is not checked again: deleting a
+    /// team, contact or lookup clears it in every record, and a salesperson who has left
+    /// (deactivated) must not stop their records from being moved or edited until someone
+    /// reassigns them — only assigning a record to them anew is refused.
     pub(crate) async fn check_lead_refs(
         &self,
         tx: &mut Tx,
         v: &LeadValues,
+        before: Option<&LeadValues>,
         e: &mut FieldErrors,
     ) -> AppResult<()> {
-        if let Some(u) = v.user_id
+        let new = |now: Option<i64>, then: fn(&LeadValues) -> Option<i64>| {
+            now.filter(|id| before.is_none_or(|b| then(b) != Some(*id)))
+        };
+        if let Some(u) = new(v.user_id, |b| b.user_id)
             && !users::by_id(tx, u).await?.is_some_and(|u| u.active)
         {
             e.add("user_id", Invalid::NotFound);
         }
-        if let Some(t) = v.team_id
+        if let Some(t) = new(v.team_id, |b| b.team_id)
             && teams::get(tx, t).await?.is_none()
         {
             e.add("team_id", Invalid::NotFound);
         }
-        if let Some(c) = v.contact_id
+        if let Some(c) = new(v.contact_id, |b| b.contact_id)
             && contacts::get(tx, c, &access::all()).await?.is_none()
         {
             e.add("contact_id", Invalid::NotFound);
         }
         for (field, kind, id) in [
-            ("source_id", LookupKind::Source, v.source_id),
-            ("medium_id", LookupKind::Medium, v.medium_id),
-            ("campaign_id", LookupKind::Campaign, v.campaign_id),
+            (
+                "source_id",
+                LookupKind::Source,
+                new(v.source_id, |b| b.source_id),
+            ),
+            (
+                "medium_id",
+                LookupKind::Medium,
+                new(v.medium_id, |b| b.medium_id),
+            ),
+            (
+                "campaign_id",
+                LookupKind::Campaign,
+                new(v.campaign_id, |b| b.campaign_id),
+            ),
         ] {
             if let Some(id) = id
                 && lookups::get(tx, kind, id).await?.is_none()
@@ -190,9 +211,16 @@ impl App {
                 e.add(field, Invalid::NotFound);
             }
         }
+        let added: Vec<i64> = v
+            .tag_ids
+            .iter()
+            .copied()
+            .filter(|t| before.is_none_or(|b| !b.tag_ids.contains(t)))
+            .collect();
         // An over-long list is already refused by validation; do not send it to the database.
-        if v.tag_ids.len() <= sen_domain::contact::MAX_TAGS
-            && tags::existing(tx, &v.tag_ids).await?.len() != v.tag_ids.len()
+        if !added.is_empty()
+            && v.tag_ids.len() <= sen_domain::contact::MAX_TAGS
+            && tags::existing(tx, &added).await?.len() != added.len()
         {
             e.add("tag_ids", Invalid::NotFound);
         }
@@ -287,7 +315,7 @@ impl App {
         {
             v.team_id = teams::of_user(&mut tx, u).await?.first().copied();
         }
-        self.check_lead_refs(&mut tx, &v, &mut e).await?;
+        self.check_lead_refs(&mut tx, &v, None, &mut e).await?;
         let placed = self.place(&mut tx, &placement, v.team_id, &mut e).await?;
         e.clone().into_result()?;
         let Some((pipeline, stage)) = placed else {
@@ -387,7 +415,8 @@ impl App {
         if let Err(ve) = new.validate() {
             e.merge(ve);
         }
-        self.check_lead_refs(&mut tx, &new, &mut e).await?;
+        self.check_lead_refs(&mut tx, &new, Some(&old), &mut e)
+            .await?;
         e.into_result()?;
         let pipeline = pipelines::get(&mut tx, current.pipeline_id)
             .await?

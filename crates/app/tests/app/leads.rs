@@ -955,3 +955,56 @@ story!(
         assert_eq!(read.tag_ids, tags);
     }
 );
+
+story!(
+    a_departed_salespersons_records_can_still_be_moved_but_not_newly_assigned_to_them,
+    |db: Db| async move {
+        let app = App::new(db);
+        let me = admin(&app).await;
+        let bao = member(&app, &me, "bao@sen.vn", "salesperson").await;
+        let o = app
+            .create_lead(
+                &me,
+                opportunity(),
+                LeadValues {
+                    user_id: Some(bao.user_id),
+                    ..lead("Mike")
+                },
+            )
+            .await
+            .unwrap()
+            .lead;
+        let other = app
+            .create_lead(&me, opportunity(), lead("Linda Wu"))
+            .await
+            .unwrap()
+            .lead;
+        app.update_user(
+            &me,
+            bao.user_id,
+            sen_app::users::UserChanges {
+                active: Some(false),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        let p = app.get_pipeline(o.pipeline_id).await.unwrap();
+
+        let moved = move_to(&app, &me, o.id, o.version, p.stages[1].id).await;
+        assert_eq!(
+            (moved.stage_id, moved.user_id),
+            (p.stages[1].id, Some(bao.user_id))
+        );
+
+        let assign = LeadPatch {
+            user_id: Some(Some(bao.user_id)),
+            ..Default::default()
+        };
+        let refused = app
+            .update_lead(&me, other.id, other.version, assign, None)
+            .await
+            .unwrap_err();
+        assert_eq!(invalid_fields(refused), vec!["user_id"]);
+    }
+);
