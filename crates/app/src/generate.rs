@@ -365,21 +365,23 @@ impl App {
         while done < n {
             let batch = BATCH.min(n - done);
             let mut tx = self.db.begin().await?;
-            let at = now();
-            for k in 0..batch {
-                let i = done + k + 1;
-                let v = ContactValues {
-                    name: format!(
-                        "Công ty {} {i}",
-                        rng.pick(&["Sen", "Mai", "Đào", "華新", "Lotus"])
-                    ),
-                    is_company: true,
-                    ..Default::default()
-                }
-                .cleaned();
-                let d = v.derived();
-                ids.push(store_contacts::insert(&mut tx, &v, &d, by, at).await?);
-            }
+            let companies: Vec<_> = (0..batch)
+                .map(|k| {
+                    let i = done + k + 1;
+                    let v = ContactValues {
+                        name: format!(
+                            "Công ty {} {i}",
+                            rng.pick(&["Sen", "Mai", "Đào", "華新", "Lotus"])
+                        ),
+                        is_company: true,
+                        ..Default::default()
+                    }
+                    .cleaned();
+                    let d = v.derived();
+                    (v, d)
+                })
+                .collect();
+            ids.extend(store_contacts::insert_many(&mut tx, &companies, by, now()).await?);
             tx.commit().await?;
             done += batch;
         }

@@ -164,10 +164,12 @@ impl App {
         let Some(topic) = n.kind.topic() else {
             return Ok(());
         };
-        let mut all = followers::of_record(&mut *tx, n.record_type, n.record_id).await?;
-        if let Some(team) = n.team_id {
-            all.extend(followers::of_record(&mut *tx, "team", team).await?);
-        }
+        let all = match n.team_id {
+            Some(team) => {
+                followers::of_record_and_team(&mut *tx, n.record_type, n.record_id, team).await?
+            }
+            None => followers::of_record(&mut *tx, n.record_type, n.record_id).await?,
+        };
         let mut told: Vec<i64> = except.to_vec();
         for f in all {
             if told.contains(&f.user_id) || !rules::hears(&f.topics, topic) {

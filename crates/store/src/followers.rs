@@ -95,6 +95,24 @@ pub async fn of_record(
     .await
 }
 
+/// The record's followers, then its team's (in one statement: every lead write asks).
+pub async fn of_record_and_team(
+    conn: &mut impl Conn,
+    record_type: &str,
+    record_id: i64,
+    team_id: i64,
+) -> Result<Vec<Follower>> {
+    conn.all(&Sql::with(
+        format!(
+            "SELECT {COLUMNS} FROM followers \
+             WHERE (record_type = $1 AND record_id = $2) OR (record_type = 'team' AND record_id = $3) \
+             ORDER BY CASE WHEN record_type = $1 AND record_id = $2 THEN 0 ELSE 1 END, id"
+        ),
+        vec![record_type.into(), record_id.into(), team_id.into()],
+    ))
+    .await
+}
+
 pub async fn get(
     conn: &mut impl Conn,
     record_type: &str,

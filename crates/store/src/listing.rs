@@ -227,13 +227,15 @@ pub async fn page<T: Listed>(
     q: PageQuery<'_>,
 ) -> crate::error::Result<Result<Page<T>, BadCursor>> {
     let backend = db.backend();
-    let (total, total_capped) = match (q.known_total, q.count_cap) {
-        (Some(n), _) => (n, false),
+    // The total and the page are independent reads, so they run side by side on two of
+    // the pool's connections: the answer waits for the slower one instead of both (each is
+    // its own snapshot either way; the total is a count, not a promise about the page).
+    let count = match (q.known_total, q.count_cap) {
+        (Some(_), _) => None,
         (None, None) => {
             let mut count = Sql::new(q.count);
             count.append(q.count_filter.unwrap_or_else(|| q.filter.clone()));
-            let (n,): (i64,) = db.fetch_one(&count).await?;
-            (n, false)
+            Some(count)
         }
         (None, Some(cap)) => {
             // COUNT over a LIMITed subquery: the count's own SELECT list becomes `1`.
@@ -241,8 +243,7 @@ pub async fn page<T: Listed>(
             let mut count = Sql::new(format!("SELECT COUNT(*) FROM ({inner}"));
             count.append(q.count_filter.unwrap_or_else(|| q.filter.clone()));
             count.limit(cap + 1).push(") capped");
-            let (n,): (i64,) = db.fetch_one(&count).await?;
-            (n.min(cap), n > cap)
+            Some(count)
         }
     };
     let mut sql = Sql::new(q.select);
@@ -256,7 +257,19 @@ pub async fn page<T: Listed>(
     }
     sql.push(&q.order.order_by(backend));
     sql.limit(q.limit + 1);
-    let mut items: Vec<T> = db.fetch_all(&sql).await?;
+    let counted = async {
+        match &count {
+            Some(count) => db.fetch_one::<(i64,)>(count).await.map(|(n,)| Some(n)),
+            None => Ok(None),
+        }
+    };
+    let (counted, mut items): (Option<i64>, Vec<T>) =
+        tokio::try_join!(counted, db.fetch_all(&sql))?;
+    let (total, total_capped) = match (q.known_total, q.count_cap, counted) {
+        (Some(n), _, _) => (n, false),
+        (None, Some(cap), Some(n)) => (n.min(cap), n > cap),
+        (None, _, n) => (n.unwrap_or(0), false),
+    };
     let next_cursor = if items.len() as i64 > q.limit {
         items.truncate(q.limit as usize);
         items.last().map(|last| {

@@ -57,34 +57,95 @@ const PIPELINE_COLS: &str = "id, name, kind, number_prefix, lost_reason_required
 const STAGE_COLS: &str = "id, pipeline_id, name, sequence, probability, is_won, folded, requirements, \
     stale_after_days, required_fields, version";
 
-async fn links(conn: &mut impl Conn, table: &str, owner: &str) -> Result<Vec<(i64, i64)>> {
-    conn.all(&Sql::new(format!(
-        "SELECT {owner}, team_id FROM {table} ORDER BY team_id"
-    )))
-    .await
+/// A pipeline with one of its teams (none: `team_id` is NULL), as the join reads it.
+#[derive(sqlx::FromRow)]
+struct PipelineTeam {
+    #[sqlx(flatten)]
+    pipeline: Pipeline,
+    team_id: Option<i64>,
 }
 
-async fn complete(conn: &mut impl Conn, mut pipelines: Vec<Pipeline>) -> Result<Vec<Pipeline>> {
-    let mut stages: Vec<Stage> = conn
-        .all(&Sql::new(format!(
-            "SELECT {STAGE_COLS} FROM stages ORDER BY pipeline_id, sequence, id"
-        )))
-        .await?;
-    let stage_teams = links(conn, "stage_teams", "stage_id").await?;
-    for s in stages.iter_mut() {
-        s.team_ids = stage_teams
-            .iter()
-            .filter(|(id, _)| *id == s.id)
-            .map(|(_, t)| *t)
-            .collect();
+/// A stage with one of its teams, likewise.
+#[derive(sqlx::FromRow)]
+struct StageTeam {
+    #[sqlx(flatten)]
+    stage: Stage,
+    team_id: Option<i64>,
+}
+
+/// Folds a join's rows (ordered so one owner's rows are adjacent) into owners with their
+/// team ids.
+fn fold_teams<T>(
+    rows: Vec<(T, Option<i64>)>,
+    id: impl Fn(&T) -> i64,
+    teams: impl Fn(&mut T) -> &mut Vec<i64>,
+) -> Vec<T> {
+    let mut out: Vec<T> = Vec::new();
+    for (owner, team) in rows {
+        if out.last().is_none_or(|last| id(last) != id(&owner)) {
+            out.push(owner);
+        }
+        if let (Some(t), Some(last)) = (team, out.last_mut()) {
+            teams(last).push(t);
+        }
     }
-    let pipeline_teams = links(conn, "pipeline_teams", "pipeline_id").await?;
+    out
+}
+
+/// Pipelines (all, or the one `id`) with their teams and their stages in board order, in
+/// two statements: a write reads its lead's pipeline, and on PostgreSQL every statement is
+/// a round trip.
+async fn load(conn: &mut impl Conn, id: Option<i64>) -> Result<Vec<Pipeline>> {
+    let (only_pipeline, only_stages, args) = match id {
+        Some(id) => (
+            "WHERE p.id = $1",
+            "WHERE s.pipeline_id = $1",
+            vec![id.into()],
+        ),
+        None => ("", "", vec![]),
+    };
+    let cols = |alias: &str, list: &str| {
+        list.split(", ")
+            .map(|c| format!("{alias}.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let pipelines: Vec<PipelineTeam> = conn
+        .all(&Sql::with(
+            format!(
+                "SELECT {}, pt.team_id FROM pipelines p \
+                 LEFT JOIN pipeline_teams pt ON pt.pipeline_id = p.id {only_pipeline} \
+                 ORDER BY p.sequence, p.id, pt.team_id",
+                cols("p", PIPELINE_COLS)
+            ),
+            args.clone(),
+        ))
+        .await?;
+    let stages: Vec<StageTeam> = conn
+        .all(&Sql::with(
+            format!(
+                "SELECT {}, st.team_id FROM stages s \
+                 LEFT JOIN stage_teams st ON st.stage_id = s.id {only_stages} \
+                 ORDER BY s.pipeline_id, s.sequence, s.id, st.team_id",
+                cols("s", STAGE_COLS)
+            ),
+            args,
+        ))
+        .await?;
+    let stages = fold_teams(
+        stages.into_iter().map(|r| (r.stage, r.team_id)).collect(),
+        |s| s.id,
+        |s| &mut s.team_ids,
+    );
+    let mut pipelines = fold_teams(
+        pipelines
+            .into_iter()
+            .map(|r| (r.pipeline, r.team_id))
+            .collect(),
+        |p| p.id,
+        |p| &mut p.team_ids,
+    );
     for p in pipelines.iter_mut() {
-        p.team_ids = pipeline_teams
-            .iter()
-            .filter(|(id, _)| *id == p.id)
-            .map(|(_, t)| *t)
-            .collect();
         p.stages = stages
             .iter()
             .filter(|s| s.pipeline_id == p.id)
@@ -95,22 +156,11 @@ async fn complete(conn: &mut impl Conn, mut pipelines: Vec<Pipeline>) -> Result<
 }
 
 pub async fn list(conn: &mut impl Conn) -> Result<Vec<Pipeline>> {
-    let p = conn
-        .all(&Sql::new(format!(
-            "SELECT {PIPELINE_COLS} FROM pipelines ORDER BY sequence, id"
-        )))
-        .await?;
-    complete(conn, p).await
+    load(conn, None).await
 }
 
 pub async fn get(conn: &mut impl Conn, id: i64) -> Result<Option<Pipeline>> {
-    let p: Vec<Pipeline> = conn
-        .all(&Sql::with(
-            format!("SELECT {PIPELINE_COLS} FROM pipelines WHERE id = $1"),
-            vec![id.into()],
-        ))
-        .await?;
-    Ok(complete(conn, p).await?.into_iter().next())
+    Ok(load(conn, Some(id)).await?.into_iter().next())
 }
 
 pub async fn stage(conn: &mut impl Conn, id: i64) -> Result<Option<Stage>> {

@@ -9,6 +9,11 @@ use sen_store::contacts::{self, ListSpec};
 use sen_store::users::{self, NewUser};
 use sen_store::{Db, story};
 
+#[path = "store/bulk.rs"]
+mod bulk;
+#[path = "store/setup_reads.rs"]
+mod setup_reads;
+
 fn all() -> Cond {
     Cond::And(vec![])
 }
