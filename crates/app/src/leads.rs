@@ -343,13 +343,17 @@ impl App {
             pipeline_id: pipeline.id,
             stage_id: stage.id,
             outcome: outcome.as_str(),
-            probability: v.probability.unwrap_or(stage.probability),
+            // Won from the start: closed, and certain.
+            probability: if stage.is_won {
+                100
+            } else {
+                v.probability.unwrap_or(stage.probability)
+            },
             stage_changed_at: now,
+            closed: stage.is_won,
         };
-        let id = store::insert(&mut tx, &v, &d, &st, actor.user_id, now).await?;
-        if stage.is_won {
-            store::mark_closed(&mut tx, id, actor.user_id, now).await?;
-        }
+        let created = store::insert(&mut tx, &v, &d, &st, actor.user_id, now).await?;
+        let id = created.id;
         change_log::write(
             &mut tx,
             log("created", id, None, Some(number.clone())),
@@ -357,9 +361,6 @@ impl App {
             now,
         )
         .await?;
-        let created = store::get(&mut tx, id, &access::all())
-            .await?
-            .ok_or(AppError::NotFound)?;
         // The creator and the salesperson follow the record from the start.
         self.auto_follow(&mut tx, RECORD, id, actor.user_id).await?;
         if let Some(u) = created.user_id {
@@ -368,7 +369,7 @@ impl App {
         let scope = self.lead_scope(actor).await?;
         let duplicates = store::duplicates(&mut tx, Some(id), &d, &scope).await?;
         tx.commit().await?;
-        // Nothing after the read above changes the lead's row, so it is the committed one.
+        // Nothing after the insert changes the lead's row, so its answer is the committed one.
         self.publish_lead("created", &created);
         Ok(SavedLead {
             lead: created,

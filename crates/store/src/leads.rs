@@ -524,6 +524,8 @@ pub struct LeadState<'a> {
     pub outcome: &'a str,
     pub probability: i64,
     pub stage_changed_at: DateTime<Utc>,
+    /// Created in a won stage: closed at once, by its creator.
+    pub closed: bool,
 }
 
 pub(crate) fn value_args(v: &LeadValues, d: &LeadDerived) -> Vec<(&'static str, Arg)> {
@@ -579,7 +581,7 @@ pub async fn insert(
     st: &LeadState<'_>,
     by: i64,
     now: DateTime<Utc>,
-) -> Result<i64> {
+) -> Result<Lead> {
     let mut cols = value_args(v, d);
     cols.extend([
         ("number", st.number.into()),
@@ -590,15 +592,29 @@ pub async fn insert(
         ("probability", st.probability.into()),
         ("stage_changed_at", st.stage_changed_at.into()),
         ("assigned_at", v.user_id.map(|_| now).into()),
+        ("closed_at", st.closed.then_some(now).into()),
+        ("closed_by", st.closed.then_some(by).into()),
         ("created_at", now.into()),
         ("created_by", by.into()),
         ("updated_at", now.into()),
         ("updated_by", by.into()),
     ]);
-    let sql = Sql::insert_returning_id("leads", cols);
-    let (id,): (i64,) = tx.fetch_one(&sql).await?;
-    shared::add_tags(tx, "lead_tags", "lead_id", id, &v.tag_ids).await?;
-    Ok(id)
+    let (names, row): (Vec<&str>, Vec<Arg>) = cols.into_iter().unzip();
+    // The insert answers the row as written, as `update` does: no second read.
+    let mut lead: Lead = tx
+        .fetch_one(&Sql::insert_rows(
+            "leads",
+            &names,
+            vec![row],
+            &returning_columns(),
+        ))
+        .await?;
+    shared::add_tags(tx, "lead_tags", "lead_id", lead.id, &v.tag_ids).await?;
+    // In the order a read gives them (`load_tags` sorts by id).
+    lead.tag_ids = v.tag_ids.clone();
+    lead.tag_ids.sort_unstable();
+    lead.tag_ids.dedup();
+    Ok(lead)
 }
 
 /// Extra columns a use case sets along with the values (stage, outcome, dates …).
@@ -722,15 +738,6 @@ pub async fn mark_lost(
 }
 
 /// Records who closed a lead created straight into a won stage, and when.
-pub async fn mark_closed(tx: &mut Tx, id: i64, by: i64, now: DateTime<Utc>) -> Result<()> {
-    tx.execute(&Sql::with(
-        "UPDATE leads SET closed_at = $1, closed_by = $2, probability = 100 WHERE id = $3",
-        vec![now.into(), by.into(), id.into()],
-    ))
-    .await?;
-    Ok(())
-}
-
 pub async fn delete(tx: &mut Tx, id: i64) -> Result<bool> {
     Ok(tx
         .execute(&Sql::with(

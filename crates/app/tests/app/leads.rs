@@ -1008,3 +1008,49 @@ story!(
         assert_eq!(invalid_fields(refused), vec!["user_id"]);
     }
 );
+
+story!(
+    creating_answers_the_record_exactly_as_a_fresh_read_finds_it_even_won_from_the_start,
+    |db: Db| async move {
+        let app = App::new(db.clone());
+        let me = admin(&app).await;
+        let mut tx = db.begin().await.unwrap();
+        let now = chrono::Utc::now();
+        let vip = sen_store::tags::ensure(&mut tx, "VIP", 1, now)
+            .await
+            .unwrap();
+        let school = sen_store::tags::ensure(&mut tx, "School", 2, now)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let tagged = LeadValues {
+            tag_ids: vec![school.max(vip), school.min(vip)],
+            ..lead("Mike orders 200 T-shirts")
+        };
+        let created = app
+            .create_lead(&me, opportunity(), tagged.clone())
+            .await
+            .unwrap()
+            .lead;
+        let read = app.get_lead(&me, created.id).await.unwrap();
+        assert_eq!(format!("{created:?}"), format!("{read:?}"));
+        assert_eq!(read.tag_ids, vec![school.min(vip), school.max(vip)]);
+        assert_eq!(read.closed_at, None);
+
+        // Created straight into the won stage: closed by its creator, certain, and the
+        // answer still equals a fresh read.
+        let p = deal_pipeline(&app).await;
+        let won = p.stages.iter().find(|s| s.is_won).unwrap();
+        let placement = Placement {
+            stage_id: Some(won.id),
+            ..opportunity()
+        };
+        let closed = app.create_lead(&me, placement, tagged).await.unwrap().lead;
+        let read = app.get_lead(&me, closed.id).await.unwrap();
+        assert_eq!(format!("{closed:?}"), format!("{read:?}"));
+        assert_eq!(read.outcome, "won");
+        assert_eq!(read.probability, 100);
+        assert_eq!(read.closed_by, Some(me.user_id));
+        assert!(read.closed_at.is_some());
+    }
+);
