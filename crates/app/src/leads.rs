@@ -363,7 +363,8 @@ impl App {
         .await?;
         // The creator and the salesperson follow the record from the start.
         self.auto_follow(&mut tx, RECORD, id, actor.user_id).await?;
-        if let Some(u) = created.user_id {
+        // A creator who is also the salesperson already follows it and is not told.
+        if let Some(u) = created.user_id.filter(|u| *u != actor.user_id) {
             self.lead_assigned(&mut tx, &created, u, actor).await?;
         }
         let scope = self.lead_scope(actor).await?;
