@@ -311,8 +311,8 @@ pub async fn insert(
     Ok(id)
 }
 
-/// Contacts per multi-row INSERT: ~35 parameters a contact keeps this under SQLite's
-/// 32,766.
+/// Contacts per multi-row INSERT: at 25 columns a contact this stays under SQLite's
+/// 32,766 parameters.
 const CONTACTS_PER_INSERT: usize = 500;
 
 /// Writes many contacts (the benchmark's generator), a few hundred per statement instead of

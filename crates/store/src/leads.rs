@@ -737,7 +737,6 @@ pub async fn mark_lost(
     Ok(())
 }
 
-/// Records who closed a lead created straight into a won stage, and when.
 pub async fn delete(tx: &mut Tx, id: i64) -> Result<bool> {
     Ok(tx
         .execute(&Sql::with(

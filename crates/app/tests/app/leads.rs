@@ -1045,12 +1045,22 @@ story!(
             stage_id: Some(won.id),
             ..opportunity()
         };
-        let closed = app.create_lead(&me, placement, tagged).await.unwrap().lead;
+        // The creator is the salesperson and asked for 40 %: a won lead is certain anyway.
+        let mine = LeadValues {
+            user_id: Some(me.user_id),
+            probability: Some(40),
+            ..tagged
+        };
+        let closed = app.create_lead(&me, placement, mine).await.unwrap().lead;
         let read = app.get_lead(&me, closed.id).await.unwrap();
         assert_eq!(format!("{closed:?}"), format!("{read:?}"));
         assert_eq!(read.outcome, "won");
         assert_eq!(read.probability, 100);
         assert_eq!(read.closed_by, Some(me.user_id));
         assert!(read.closed_at.is_some());
+        // Creator and salesperson are one person: they follow it once and are not told.
+        let following = app.list_followers(&me, "lead", closed.id).await.unwrap();
+        assert_eq!(following.len(), 1);
+        assert_eq!(app.unread_notifications(&me).await.unwrap(), 0);
     }
 );
