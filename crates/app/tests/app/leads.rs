@@ -903,20 +903,26 @@ async fn a_stage_move_rewrites_only_the_stage_not_the_values_tags_or_search_inde
     assert_eq!(found.iter().map(|l| l.id).collect::<Vec<_>>(), vec![o.id]);
 }
 
+/// Two tags, "VIP" and "School": their ids.
+async fn vip_and_school(db: &Db) -> (i64, i64) {
+    let mut tx = db.begin().await.unwrap();
+    let now = chrono::Utc::now();
+    let vip = sen_store::tags::ensure(&mut tx, "VIP", 1, now)
+        .await
+        .unwrap();
+    let school = sen_store::tags::ensure(&mut tx, "School", 2, now)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    (vip, school)
+}
+
 story!(
     an_edit_answers_the_record_exactly_as_a_fresh_read_finds_it,
     |db: Db| async move {
         let app = App::new(db.clone());
         let me = admin(&app).await;
-        let mut tx = db.begin().await.unwrap();
-        let now = chrono::Utc::now();
-        let vip = sen_store::tags::ensure(&mut tx, "VIP", 1, now)
-            .await
-            .unwrap();
-        let school = sen_store::tags::ensure(&mut tx, "School", 2, now)
-            .await
-            .unwrap();
-        tx.commit().await.unwrap();
+        let (vip, school) = vip_and_school(&db).await;
         let o = app
             .create_lead(
                 &me,
@@ -1014,15 +1020,7 @@ story!(
     |db: Db| async move {
         let app = App::new(db.clone());
         let me = admin(&app).await;
-        let mut tx = db.begin().await.unwrap();
-        let now = chrono::Utc::now();
-        let vip = sen_store::tags::ensure(&mut tx, "VIP", 1, now)
-            .await
-            .unwrap();
-        let school = sen_store::tags::ensure(&mut tx, "School", 2, now)
-            .await
-            .unwrap();
-        tx.commit().await.unwrap();
+        let (vip, school) = vip_and_school(&db).await;
         let tagged = LeadValues {
             tag_ids: vec![school.max(vip), school.min(vip)],
             ..lead("Mike orders 200 T-shirts")
