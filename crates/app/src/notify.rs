@@ -164,12 +164,8 @@ impl App {
         let Some(topic) = n.kind.topic() else {
             return Ok(());
         };
-        let all = match n.team_id {
-            Some(team) => {
-                followers::of_record_and_team(&mut *tx, n.record_type, n.record_id, team).await?
-            }
-            None => followers::of_record(&mut *tx, n.record_type, n.record_id).await?,
-        };
+        let all =
+            followers::of_record_and_team(&mut *tx, n.record_type, n.record_id, n.team_id).await?;
         let mut told: Vec<i64> = except.to_vec();
         for f in all {
             if told.contains(&f.user_id) || !rules::hears(&f.topics, topic) {

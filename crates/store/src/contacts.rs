@@ -325,17 +325,13 @@ pub async fn insert_many(
 ) -> Result<Vec<i64>> {
     let mut ids = Vec::with_capacity(contacts.len());
     for chunk in contacts.chunks(CONTACTS_PER_INSERT) {
-        let mut names: Vec<&str> = Vec::new();
-        let mut rows = Vec::with_capacity(chunk.len());
-        for (v, d) in chunk {
-            let cols = new_row(v, d, by, now);
-            if names.is_empty() {
-                names = cols.iter().map(|(n, _)| *n).collect();
-            }
-            rows.push(cols.into_iter().map(|(_, a)| a).collect());
-        }
+        // Every row names the same columns in the same order.
+        let (names, rows): (Vec<Vec<&str>>, Vec<Vec<Arg>>) = chunk
+            .iter()
+            .map(|(v, d)| new_row(v, d, by, now).into_iter().unzip())
+            .unzip();
         let returned: Vec<(i64,)> = tx
-            .fetch_all(&Sql::insert_rows("contacts", &names, rows, "id"))
+            .fetch_all(&Sql::insert_rows("contacts", &names[0], rows, "id"))
             .await?;
         // RETURNING's order is not promised, but both databases hand out ids in the order
         // rows are inserted, so the sorted ids follow the input.

@@ -95,12 +95,13 @@ pub async fn of_record(
     .await
 }
 
-/// The record's followers, then its team's (in one statement: every lead write asks).
+/// The record's followers, then its team's if it has one (in one statement: every lead
+/// write asks).
 pub async fn of_record_and_team(
     conn: &mut impl Conn,
     record_type: &str,
     record_id: i64,
-    team_id: i64,
+    team_id: Option<i64>,
 ) -> Result<Vec<Follower>> {
     conn.all(&Sql::with(
         format!(

@@ -126,7 +126,7 @@ story!(
             .unwrap();
         tx.commit().await.unwrap();
 
-        let read = followers::of_record_and_team(&mut &db, "lead", 7, sales)
+        let read = followers::of_record_and_team(&mut &db, "lead", 7, Some(sales))
             .await
             .unwrap();
         let who: Vec<(&str, i64)> = read
@@ -142,5 +142,12 @@ story!(
         separately.extend(followers::of_record(&mut &db, "team", sales).await.unwrap());
         let ids = |fs: &[followers::Follower]| fs.iter().map(|f| f.id).collect::<Vec<_>>();
         assert_eq!(ids(&read), ids(&separately));
+        // Without a team, only the record's own followers.
+        let teamless = followers::of_record_and_team(&mut &db, "lead", 7, None)
+            .await
+            .unwrap();
+        let own = followers::of_record(&mut &db, "lead", 7).await.unwrap();
+        assert_eq!(ids(&teamless), ids(&own));
+        assert_eq!(teamless.len(), 2);
     }
 );
