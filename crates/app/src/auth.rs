@@ -70,6 +70,7 @@ pub(crate) fn actor_of(u: &store_users::User) -> AppResult<Actor> {
             .ok_or_else(|| AppError::Internal(format!("bad role {}", u.role)))?,
         language: u.language.clone(),
         time_zone: u.time_zone.clone(),
+        seen_settings: None,
     })
 }
 
@@ -272,7 +273,10 @@ impl App {
         if !found.user.active {
             return Err(AppError::Unauthenticated);
         }
-        let actor = actor_of(&found.user)?;
+        let actor = Actor {
+            seen_settings: Some(found.settings_stamp),
+            ..actor_of(&found.user)?
+        };
         let session = found.session();
         if now - session.last_seen_at > Duration::minutes(1) {
             let expires = (now + SESSION_IDLE).min(session.created_at + SESSION_MAX);

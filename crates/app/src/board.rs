@@ -6,13 +6,14 @@ use sen_domain::money::{CurrencyCode, Money, round_div};
 use sen_domain::search;
 use sen_store::board::{self, BoardSpec};
 use sen_store::leads::Lead;
-use sen_store::pipelines::{self, Pipeline, Stage};
+use sen_store::pipelines::{Pipeline, Stage};
 
 use crate::App;
 use crate::access::Actor;
 use crate::clock::now;
 use crate::contacts::user_filter;
 use crate::error::{AppError, AppResult};
+use crate::settings::SettingsExt;
 
 pub const DEFAULT_PER_STAGE: i64 = 40;
 pub const MAX_PER_STAGE: i64 = 200;
@@ -68,16 +69,16 @@ impl App {
                 },
             ));
         }
+        let settings = self.settings(actor).await?;
         let pipeline = match p.pipeline_id {
-            Some(id) => pipelines::get(&mut &self.db, id)
-                .await?
+            Some(id) => settings
+                .pipeline(id)
                 .ok_or_else(|| AppError::field("pipeline_id", Invalid::NotFound))?,
-            None => pipelines::list(&mut &self.db)
-                .await?
-                .into_iter()
-                .find(|x| x.kind == "deal")
+            None => settings
+                .deal_pipeline()
                 .ok_or_else(|| AppError::field("pipeline_id", Invalid::Required))?,
-        };
+        }
+        .clone();
         let filter = user_filter(actor, p.filter.as_deref(), &lead::filter_fields())?;
         let query = search::parse_query(p.q.as_deref().unwrap_or(""));
         let scope = self.lead_scope(actor).await?;
@@ -89,12 +90,8 @@ impl App {
             per_stage,
             now: now(),
         };
-        let currency = self
-            .workspace()
-            .await?
-            .and_then(|w| CurrencyCode::parse(&w.currency))
-            .or_else(|| CurrencyCode::parse("VND"))
-            .ok_or_else(|| AppError::Internal("no currency".into()))?;
+        let currency = settings.currency()?;
+        let rates = &settings.rates;
 
         if let Some(stage_id) = p.stage_id {
             let Some(stage) = pipeline.stages.iter().find(|s| s.id == stage_id).cloned() else {
@@ -111,9 +108,8 @@ impl App {
                         Invalid::Message("not a cursor of this column".into()),
                     )
                 })?;
-            let rates = self.list_rates().await?;
             let sums = board::sums(&self.db, &spec, std::slice::from_ref(&stage)).await?;
-            let mut column = column_of(stage, &sums, currency, &rates);
+            let mut column = column_of(stage, &sums, currency, rates);
             column.cards = cards;
             column.next_cursor = next;
             return Ok(Board {
@@ -129,7 +125,6 @@ impl App {
             );
             return Err(e.into());
         }
-        let rates = self.list_rates().await?;
         let sums = board::sums(&self.db, &spec, &pipeline.stages).await?;
         let with_cards: Vec<i64> = pipeline
             .stages
@@ -146,7 +141,7 @@ impl App {
             .stages
             .iter()
             .map(|stage| {
-                let mut column = column_of(stage.clone(), &sums, currency, &rates);
+                let mut column = column_of(stage.clone(), &sums, currency, rates);
                 column.cards = cards
                     .iter()
                     .filter(|c| c.stage_id == stage.id)

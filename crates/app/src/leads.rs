@@ -15,7 +15,8 @@ use sen_domain::user::Role;
 use sen_store::change_log::{self, Entry};
 use sen_store::leads::{self as store, Lead, LeadDuplicate, LeadState, ListSpec, Write};
 use sen_store::lookups::{self, LookupKind};
-use sen_store::pipelines::{self, Pipeline, Stage};
+use sen_store::pipelines::{Pipeline, Stage};
+use sen_store::settings::Settings;
 use sen_store::sql::Arg;
 use sen_store::{Page, Tx, contacts, tags, teams, users};
 
@@ -24,6 +25,7 @@ use crate::access::{self, Actor};
 use crate::clock::now;
 use crate::contacts::{ListParams, user_filter};
 use crate::error::{AppError, AppResult};
+use crate::settings::SettingsExt;
 
 const RECORD: &str = "lead";
 
@@ -229,9 +231,8 @@ impl App {
 
     /// The pipeline and stage a new lead goes to: the named ones, else the salesperson's
     /// team's pipeline of the right kind, else the first of that kind; its first stage.
-    async fn place(
-        &self,
-        tx: &mut Tx,
+    fn place(
+        settings: &Settings,
         p: &Placement,
         team_id: Option<i64>,
         e: &mut FieldErrors,
@@ -242,7 +243,7 @@ impl App {
         } else {
             "deal"
         };
-        let all = pipelines::list(tx).await?;
+        let all = &settings.pipelines;
         let pipeline = match p.pipeline_id {
             Some(id) => match all.iter().find(|x| x.id == id) {
                 Some(x) => Some(x.clone()),
@@ -309,6 +310,7 @@ impl App {
             e.merge(ve);
         }
         let now = now();
+        let settings = self.settings(actor).await?;
         let mut tx = self.db.begin().await?;
         if v.team_id.is_none()
             && let Some(u) = v.user_id
@@ -316,7 +318,7 @@ impl App {
             v.team_id = teams::of_user(&mut tx, u).await?.first().copied();
         }
         self.check_lead_refs(&mut tx, &v, None, &mut e).await?;
-        let placed = self.place(&mut tx, &placement, v.team_id, &mut e).await?;
+        let placed = Self::place(&settings, &placement, v.team_id, &mut e)?;
         e.clone().into_result()?;
         let Some((pipeline, stage)) = placed else {
             return Err(AppError::Invalid(e));
@@ -406,6 +408,7 @@ impl App {
         stage_id: Option<i64>,
     ) -> AppResult<SavedLead> {
         let now = now();
+        let settings = self.settings(actor).await?;
         let mut tx = self.db.begin().await?;
         let current = self.lead_for_write(&mut tx, actor, id).await?;
         if current.version != version {
@@ -420,8 +423,8 @@ impl App {
         self.check_lead_refs(&mut tx, &new, Some(&old), &mut e)
             .await?;
         e.into_result()?;
-        let pipeline = pipelines::get(&mut tx, current.pipeline_id)
-            .await?
+        let pipeline = settings
+            .pipeline(current.pipeline_id)
             .ok_or(AppError::NotFound)?;
         let target = match stage_id {
             Some(s) if s != current.stage_id => Some(
@@ -543,14 +546,13 @@ impl App {
     /// Marks a record won: it moves to its pipeline's won stage.
     pub async fn mark_won(&self, actor: &Actor, id: i64) -> AppResult<Lead> {
         let now = now();
+        let settings = self.settings(actor).await?;
         let mut tx = self.db.begin().await?;
         let l = self.lead_for_write(&mut tx, actor, id).await?;
         if l.outcome != Outcome::Open.as_str() {
             return Err(AppError::Conflict("record_is_closed"));
         }
-        let pipeline = pipelines::get(&mut tx, l.pipeline_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let pipeline = settings.pipeline(l.pipeline_id).ok_or(AppError::NotFound)?;
         let won = pipeline.stages.iter().find(|s| s.is_won).cloned();
         let mut sets: Vec<(&'static str, Arg)> = vec![("probability", 100_i64.into())];
         if let Some(w) = &won {
@@ -613,14 +615,13 @@ impl App {
         feedback: Option<String>,
     ) -> AppResult<Lead> {
         let now = now();
+        let settings = self.settings(actor).await?;
         let mut tx = self.db.begin().await?;
         let l = self.lead_for_write(&mut tx, actor, id).await?;
         if l.outcome != Outcome::Open.as_str() {
             return Err(AppError::Conflict("record_is_closed"));
         }
-        let pipeline = pipelines::get(&mut tx, l.pipeline_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let pipeline = settings.pipeline(l.pipeline_id).ok_or(AppError::NotFound)?;
         match reason_id {
             None if pipeline.lost_reason_required && outcome == Outcome::Lost => {
                 return Err(AppError::field("reason_id", Invalid::Required));
@@ -741,14 +742,13 @@ impl App {
     /// Opens a closed record again; a won one steps back from the won stage.
     pub async fn reopen_lead(&self, actor: &Actor, id: i64) -> AppResult<Lead> {
         let now = now();
+        let settings = self.settings(actor).await?;
         let mut tx = self.db.begin().await?;
         let l = self.lead_for_write(&mut tx, actor, id).await?;
         if l.outcome == Outcome::Open.as_str() {
             return Err(AppError::Conflict("record_is_open"));
         }
-        let pipeline = pipelines::get(&mut tx, l.pipeline_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let pipeline = settings.pipeline(l.pipeline_id).ok_or(AppError::NotFound)?;
         let current_stage = pipeline.stages.iter().find(|s| s.id == l.stage_id).cloned();
         let stage = match &current_stage {
             Some(s) if s.is_won => pipeline

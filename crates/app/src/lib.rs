@@ -33,6 +33,7 @@ pub mod reports;
 pub mod sales_setup;
 pub mod saved_views;
 pub mod secrets;
+pub mod settings;
 pub mod timeline;
 pub mod users;
 pub mod workspace_file;
@@ -52,6 +53,7 @@ pub struct App {
     events: tokio::sync::broadcast::Sender<events::Event>,
     mail: Arc<mail::MailConfig>,
     wake: Arc<tokio::sync::Notify>,
+    settings_cache: Arc<settings::SettingsCache>,
 }
 
 impl App {
@@ -62,6 +64,7 @@ impl App {
             events: events::channel(),
             mail: Arc::default(),
             wake: Arc::default(),
+            settings_cache: Arc::default(),
         }
     }
 

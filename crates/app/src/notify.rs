@@ -86,6 +86,7 @@ impl App {
             role: Role::parse(&u.role).unwrap_or(Role::Salesperson),
             language: u.language,
             time_zone: u.time_zone,
+            seen_settings: None,
         };
         Ok(match record_type {
             "lead" => {

@@ -5,13 +5,14 @@ use std::collections::HashMap;
 
 use sen_domain::errors::{FieldErrors, Invalid};
 use sen_domain::lead;
-use sen_domain::money::{CurrencyCode, Money};
+use sen_domain::money::Money;
 use sen_store::reports::{self as store, GROUPS};
 
 use crate::App;
 use crate::access::Actor;
 use crate::contacts::user_filter;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
+use crate::settings::SettingsExt;
 
 pub const MEASURES: &[&str] = &["count", "expected_revenue", "weighted_revenue"];
 
@@ -85,13 +86,9 @@ impl App {
         let names: Vec<&str> = groups.iter().map(String::as_str).collect();
         let rows =
             store::pipeline(&self.db, &names, p.pipeline_id, &scope, filter.as_ref()).await?;
-        let currency = self
-            .workspace()
-            .await?
-            .and_then(|w| CurrencyCode::parse(&w.currency))
-            .or_else(|| CurrencyCode::parse("VND"))
-            .ok_or_else(|| AppError::Internal("no currency".into()))?;
-        let rates = self.list_rates().await?;
+        let settings = self.settings(actor).await?;
+        let currency = settings.currency()?;
+        let rates = &settings.rates;
         let width = groups.len();
         let keys_of = |r: &store::Row| -> Vec<Option<String>> {
             [r.k1.clone(), r.k2.clone()]
@@ -123,7 +120,7 @@ impl App {
                     )
                 }),
                 currency,
-                &rates,
+                rates,
             );
             ReportRow {
                 keys,

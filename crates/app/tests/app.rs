@@ -22,10 +22,21 @@ fn setup_input() -> SetupInput {
 
 async fn admin(app: &App) -> Actor {
     let s = app.setup(setup_input()).await.unwrap();
-    app.authenticate_session(&s.cookie_value)
+    let actor = app
+        .authenticate_session(&s.cookie_value)
         .await
         .unwrap()
-        .actor
+        .actor;
+    across_requests(actor)
+}
+
+/// A request's actor carries the settings stamp its session read saw, which holds for that
+/// one request; a test's actor acts across many calls, as a new request each time would.
+fn across_requests(actor: Actor) -> Actor {
+    Actor {
+        seen_settings: None,
+        ..actor
+    }
 }
 
 async fn member(app: &App, admin: &Actor, email: &str, role: &str) -> Actor {
@@ -50,7 +61,7 @@ async fn member(app: &App, admin: &Actor, email: &str, role: &str) -> Actor {
         .unwrap()
         .actor;
     assert_eq!(actor.user_id, u.id);
-    actor
+    across_requests(actor)
 }
 
 fn contact(name: &str, owner: Option<i64>) -> ContactValues {
@@ -694,6 +705,9 @@ mod bench;
 
 #[path = "app/lead_sums.rs"]
 mod lead_sums;
+
+#[path = "app/settings_cache.rs"]
+mod settings_cache;
 
 #[path = "app/import.rs"]
 mod import;

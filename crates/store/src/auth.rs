@@ -44,6 +44,9 @@ pub struct SessionUser {
     pub session_created_at: DateTime<Utc>,
     pub session_expires_at: DateTime<Utc>,
     pub session_last_seen_at: DateTime<Utc>,
+    /// The setup stamp as this statement saw it (`settings`), so the request can tell whether
+    /// the application's copy of the setup is current without another round trip.
+    pub settings_stamp: i64,
 }
 
 impl SessionUser {
@@ -68,7 +71,8 @@ pub async fn session_with_user(
         "SELECT u.id, u.name, u.email, u.password_hash, u.role, u.language, u.time_zone, u.active, \
          u.notify_email, u.version, u.created_at, u.updated_at, s.id AS session_id, \
          s.csrf_token AS session_csrf_token, s.created_at AS session_created_at, \
-         s.expires_at AS session_expires_at, s.last_seen_at AS session_last_seen_at \
+         s.expires_at AS session_expires_at, s.last_seen_at AS session_last_seen_at, \
+         (SELECT stamp FROM settings_stamp WHERE id = 1) AS settings_stamp \
          FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1 AND s.expires_at > $2",
         vec![id_hash.into(), now.into()],
     ))

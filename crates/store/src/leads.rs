@@ -491,16 +491,24 @@ pub(crate) async fn load_tags(conn: &mut impl Conn, items: &mut [Lead]) -> Resul
 
 /// One lead if `scope` lets the reader see it.
 pub async fn get(conn: &mut impl Conn, id: i64, scope: &Cond) -> Result<Option<Lead>> {
-    let mut sql = Sql::new(format!("SELECT {COLUMNS}{FROM} WHERE l.id = "));
+    /// The lead and its tags in one statement (every single-record read and write starts
+    /// here).
+    #[derive(sqlx::FromRow)]
+    struct WithTags {
+        #[sqlx(flatten)]
+        lead: Lead,
+        tag_list: Option<String>,
+    }
+    let tags = shared::tag_list_column(conn.backend(), "lead_tags", "lead_id", "l.id");
+    let mut sql = Sql::new(format!(
+        "SELECT {COLUMNS}, {tags} AS tag_list{FROM} WHERE l.id = "
+    ));
     sql.bind(id).push(" AND ");
     sql.append(filter_sql::compile(scope, conn.backend(), field_target)?);
-    let Some(found) = conn.optional::<Lead>(&sql).await? else {
-        return Ok(None);
-    };
-    let mut one = [found];
-    load_tags(conn, &mut one).await?;
-    let [l] = one;
-    Ok(Some(l))
+    Ok(conn.optional::<WithTags>(&sql).await?.map(|found| Lead {
+        tag_ids: shared::parse_tag_list(found.tag_list.as_deref()),
+        ..found.lead
+    }))
 }
 
 /// Takes the next number of a pipeline (in the caller's transaction, so it is gap-free:

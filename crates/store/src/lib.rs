@@ -28,6 +28,7 @@ mod portable_schema;
 pub mod rates;
 pub mod reports;
 pub mod saved_views;
+pub mod settings;
 pub mod shared;
 pub mod sql;
 pub mod sqlite_file;

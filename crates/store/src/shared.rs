@@ -86,6 +86,27 @@ pub fn push_search_driven(sql: &mut Sql, query: &SearchQuery, index: SearchIndex
 }
 
 /// `(owner id, tag id)` pairs for the given owners, from a link table such as `lead_tags`.
+/// A column expression giving one record's tag ids as a comma-separated list (`owner_expr`
+/// is the record's id in the outer query), read with the record instead of after it.
+pub fn tag_list_column(backend: Backend, table: &str, owner: &str, owner_expr: &str) -> String {
+    let list = match backend {
+        Backend::Sqlite => "group_concat(tag_id)",
+        Backend::Postgres => "string_agg(CAST(tag_id AS TEXT), ',')",
+    };
+    format!("(SELECT {list} FROM {table} WHERE {owner} = {owner_expr})")
+}
+
+/// The ids of a `tag_list_column`, in ascending order.
+pub fn parse_tag_list(list: Option<&str>) -> Vec<i64> {
+    let mut ids: Vec<i64> = list
+        .unwrap_or("")
+        .split(',')
+        .filter_map(|t| t.trim().parse().ok())
+        .collect();
+    ids.sort_unstable();
+    ids
+}
+
 pub async fn tag_pairs(
     conn: &mut impl Conn,
     table: &str,

@@ -290,6 +290,7 @@ story!(
             role: Role::Salesperson,
             language: "vi".into(),
             time_zone: "Asia/Ho_Chi_Minh".into(),
+            seen_settings: None,
         };
         let leader = Actor {
             user_id: users[1],

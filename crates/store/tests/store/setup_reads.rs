@@ -8,7 +8,7 @@ use sen_store::{Db, followers, pipelines, story};
 
 use super::user;
 
-async fn team(db: &Db, name: &str) -> i64 {
+pub(super) async fn team(db: &Db, name: &str) -> i64 {
     let mut tx = db.begin().await.unwrap();
     let id = teams::insert(
         &mut tx,
@@ -26,7 +26,7 @@ async fn team(db: &Db, name: &str) -> i64 {
     id
 }
 
-fn stage(name: &str, team_ids: Vec<i64>) -> StageValues {
+pub(super) fn stage(name: &str, team_ids: Vec<i64>) -> StageValues {
     StageValues {
         name: name.into(),
         probability: 10,
