@@ -13,7 +13,7 @@ pub struct Actor {
     pub role: Role,
     pub language: String,
     pub time_zone: String,
-    /// The setup stamp read with the session (`crate::settings`): lets a request use the
+    /// The settings stamp read with the session (`crate::settings`): lets a request use the
     /// in-memory setup without asking the database whether it is current. `None` when the
     /// actor was not made from a session (API tokens, background work).
     pub seen_settings: Option<i64>,

@@ -274,7 +274,7 @@ impl App {
             return Err(AppError::Unauthenticated);
         }
         let actor = Actor {
-            seen_settings: Some(found.settings_stamp),
+            seen_settings: found.settings_stamp,
             ..actor_of(&found.user)?
         };
         let session = found.session();

@@ -14,34 +14,62 @@ use crate::App;
 use crate::access::Actor;
 use crate::error::{AppError, AppResult};
 
-/// How many times a read that overlapped a settings change is tried again before its answer
-/// is used as it is (uncached; as good as reading each part when needed).
+/// How many reads in all a request makes while each overlaps a settings change, before it
+/// uses the last one as it is (for itself only, never kept).
 const SETTLE_TRIES: usize = 3;
 
-/// The kept copy (at most one: the latest read).
+/// Stamps remembered as older than the kept copy (a request that saw one of them may use
+/// the copy: it is what a fresh read would give it).
+const OLDER_KEPT: usize = 16;
+
+/// The kept copy (at most one: the latest read) and stamps known to be older than it.
 #[derive(Default)]
-pub(crate) struct SettingsCache(RwLock<Option<Arc<Settings>>>);
+pub(crate) struct SettingsCache(RwLock<Option<Kept>>);
+
+struct Kept {
+    settings: Arc<Settings>,
+    older: Vec<i64>,
+}
 
 impl SettingsCache {
-    fn kept(&self, stamp: i64) -> Option<Arc<Settings>> {
+    fn kept(&self, seen: i64) -> Option<Arc<Settings>> {
         let kept = self.0.read().unwrap_or_else(|e| e.into_inner());
-        kept.as_ref().filter(|s| s.stamp == stamp).cloned()
+        kept.as_ref()
+            .filter(|k| k.settings.stamp == seen || k.older.contains(&seen))
+            .map(|k| k.settings.clone())
     }
 
-    fn keep(&self, settings: Arc<Settings>) {
-        *self.0.write().unwrap_or_else(|e| e.into_inner()) = Some(settings);
+    /// Keeps `settings`, read after a request saw `seen`: that stamp and the one kept before
+    /// are older than it (unless they are its own).
+    fn keep(&self, settings: Arc<Settings>, seen: Option<i64>) {
+        let mut kept = self.0.write().unwrap_or_else(|e| e.into_inner());
+        let mut older = match kept.take() {
+            Some(k) => {
+                let mut older = k.older;
+                older.push(k.settings.stamp);
+                older
+            }
+            None => Vec::new(),
+        };
+        older.extend(seen);
+        older.retain(|s| *s != settings.stamp);
+        if older.len() > OLDER_KEPT {
+            older.drain(..older.len() - OLDER_KEPT);
+        }
+        *kept = Some(Kept { settings, older });
     }
 }
 
 impl App {
-    /// The settings as this request sees them: the kept copy when its stamp is the one `actor`'s
-    /// session read saw (or, without a session, the current one), else read again.
+    /// The settings as this request sees them: the kept copy when the stamp `actor`'s
+    /// session read saw (or, without a session, the current one) is its stamp or an older
+    /// one, else read again.
     pub async fn settings(&self, actor: &Actor) -> AppResult<Arc<Settings>> {
         let seen = match actor.seen_settings {
-            Some(stamp) => stamp,
+            Some(stamp) => Some(stamp),
             None => store::stamp(&mut &self.db).await?,
         };
-        if let Some(kept) = self.settings_cache.kept(seen) {
+        if let Some(kept) = seen.and_then(|s| self.settings_cache.kept(s)) {
             return Ok(kept);
         }
         let mut tries = 0;
@@ -50,7 +78,7 @@ impl App {
             let settings = Arc::new(settings);
             tries += 1;
             if settled {
-                self.settings_cache.keep(settings.clone());
+                self.settings_cache.keep(settings.clone(), seen);
                 return Ok(settings);
             }
             if tries == SETTLE_TRIES {

@@ -44,9 +44,10 @@ pub struct SessionUser {
     pub session_created_at: DateTime<Utc>,
     pub session_expires_at: DateTime<Utc>,
     pub session_last_seen_at: DateTime<Utc>,
-    /// The setup stamp as this statement saw it (`settings`), so the request can tell whether
-    /// the application's copy of the setup is current without another round trip.
-    pub settings_stamp: i64,
+    /// The settings stamp as this statement saw it (`settings`), so the request can tell
+    /// whether the application's copy of the settings is current without another round
+    /// trip. `None` if the stamp's row is missing.
+    pub settings_stamp: Option<i64>,
 }
 
 impl SessionUser {

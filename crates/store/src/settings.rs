@@ -20,16 +20,18 @@ pub struct Settings {
     pub rates: Vec<Rate>,
 }
 
-/// The current stamp.
-pub async fn stamp(conn: &mut impl Conn) -> Result<i64> {
-    let (stamp,): (i64,) = conn
-        .one(&Sql::new("SELECT stamp FROM settings_stamp WHERE id = 1"))
+/// The current stamp; `None` if its row is missing (then nothing may be kept).
+pub async fn stamp(conn: &mut impl Conn) -> Result<Option<i64>> {
+    let (stamp,): (Option<i64>,) = conn
+        .one(&Sql::new(
+            "SELECT (SELECT stamp FROM settings_stamp WHERE id = 1)",
+        ))
         .await?;
     Ok(stamp)
 }
 
-/// Reads all the settings and the stamp it belongs to; `settled` is false when the settings
-/// changed while it was being read. Its parts are separate statements, possibly on
+/// Reads all the settings and the stamp they belong to; `settled` is false when they changed
+/// while being read (or the stamp's row is missing), and then they must not be kept. Its parts are separate statements, possibly on
 /// different connections: the stamp read before and after them is the same only if no
 /// change committed in between (every change moves the stamp in its own transaction).
 pub async fn load(conn: &mut impl Conn) -> Result<(Settings, bool)> {
@@ -39,10 +41,10 @@ pub async fn load(conn: &mut impl Conn) -> Result<(Settings, bool)> {
     let rates = rates::list(conn).await?;
     let after = stamp(conn).await?;
     let settings = Settings {
-        stamp: after,
+        stamp: after.unwrap_or_default(),
         pipelines,
         workspace,
         rates,
     };
-    Ok((settings, before == after))
+    Ok((settings, before.is_some() && before == after))
 }

@@ -85,7 +85,6 @@ pub fn push_search_driven(sql: &mut Sql, query: &SearchQuery, index: SearchIndex
     }
 }
 
-/// `(owner id, tag id)` pairs for the given owners, from a link table such as `lead_tags`.
 /// A column expression giving one record's tag ids as a comma-separated list (`owner_expr`
 /// is the record's id in the outer query), read with the record instead of after it.
 pub fn tag_list_column(backend: Backend, table: &str, owner: &str, owner_expr: &str) -> String {
@@ -107,6 +106,7 @@ pub fn parse_tag_list(list: Option<&str>) -> Vec<i64> {
     ids
 }
 
+/// `(owner id, tag id)` pairs for the given owners, from a link table such as `lead_tags`.
 pub async fn tag_pairs(
     conn: &mut impl Conn,
     table: &str,

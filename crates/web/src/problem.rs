@@ -217,6 +217,13 @@ impl From<AppError> for ApiError {
                 "conflict",
                 "This conflicts with an existing record",
             ),
+            // A record this write names was removed meanwhile (e.g. a stage deleted between
+            // the request's read of the settings and its write).
+            AppError::Store(sen_store::StoreError::MissingReference(_)) => ApiError::new(
+                StatusCode::CONFLICT,
+                "missing_reference",
+                "A record this refers to no longer exists",
+            ),
             AppError::Store(e) => {
                 tracing::error!(error = %e, "store error");
                 ApiError::internal()
@@ -247,3 +254,18 @@ impl IntoResponse for ApiError {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reference_removed_meanwhile_answers_409_not_500() {
+        let gone = AppError::Store(sen_store::StoreError::MissingReference(
+            "FOREIGN KEY constraint failed".into(),
+        ));
+        let e = ApiError::from(gone);
+        assert_eq!(e.status, StatusCode::CONFLICT);
+        assert_eq!(e.problem.code, "missing_reference");
+    }
+}

@@ -173,7 +173,7 @@ story!(
         let app = App::new(db.clone());
         let cookie = app.setup(setup_input()).await.unwrap().cookie_value;
         let first = first_column(&app, &cookie).await;
-        let stamp = sen_store::settings::stamp(&mut &db).await.unwrap();
+        let stamp = sen_store::settings::stamp(&mut &db).await.unwrap().unwrap();
         // Behind the application's back, and with the stamp put back as it was: a request
         // that sees the old stamp is answered from memory, the old name.
         let mut tx = db.begin().await.unwrap();
@@ -183,6 +183,9 @@ story!(
         ))
         .await
         .unwrap();
+        // (A transaction of its own: PostgreSQL moves the stamp when the first one commits.)
+        tx.commit().await.unwrap();
+        let mut tx = db.begin().await.unwrap();
         tx.execute(&Sql::with(
             "UPDATE settings_stamp SET stamp = $1",
             vec![stamp.into()],

@@ -1,8 +1,9 @@
 -- The settings stamp: one number that changes in the same transaction as any change to what
 -- the busy requests read on every call and users change rarely (pipelines, their stages and
--- teams, the workspace row, the currency rates). The application keeps those settings in memory
--- and reloads it when the stamp it sees differs (app::settings). A random value rather than a
--- counter, so a restored or re-created database never repeats the stamp of another state.
+-- teams, the workspace row, the currency rates). The application keeps those settings in
+-- memory and reads them again when the stamp it sees differs (app::settings). A random
+-- value rather than a counter, so a restored or re-created database never repeats the
+-- stamp of another state.
 CREATE TABLE settings_stamp (
     id     INTEGER PRIMARY KEY CHECK (id = 1),
     stamp  INTEGER NOT NULL
