@@ -44,6 +44,20 @@ pub struct Stage {
 }
 
 impl Stage {
+    /// Its values as a form or an update takes them (to change some and keep the rest).
+    pub fn values(&self) -> StageValues {
+        StageValues {
+            name: self.name.clone(),
+            probability: self.probability,
+            is_won: self.is_won,
+            folded: self.folded,
+            requirements: self.requirements.clone(),
+            team_ids: self.team_ids.clone(),
+            stale_after_days: self.stale_after_days,
+            required_fields: self.required_fields(),
+        }
+    }
+
     pub fn required_fields(&self) -> Vec<String> {
         self.required_fields
             .split(',')

@@ -120,7 +120,7 @@ story!(
         let proposition = &p.stages[2];
         let stage = StageValues {
             required_fields: vec!["expected_revenue".into()],
-            ..stage_values(proposition)
+            ..proposition.values()
         };
         app.update_stage(&me, proposition.id, proposition.version, stage)
             .await
@@ -156,19 +156,6 @@ story!(
         );
     }
 );
-
-fn stage_values(s: &sen_store::pipelines::Stage) -> StageValues {
-    StageValues {
-        name: s.name.clone(),
-        probability: s.probability,
-        is_won: s.is_won,
-        folded: s.folded,
-        requirements: s.requirements.clone(),
-        team_ids: s.team_ids.clone(),
-        stale_after_days: s.stale_after_days,
-        required_fields: s.required_fields(),
-    }
-}
 
 story!(
     entering_a_won_stage_wins_and_reopening_steps_back,

@@ -18,19 +18,6 @@ async fn request(app: &App, cookie: &str) -> Actor {
     app.authenticate_session(cookie).await.unwrap().actor
 }
 
-fn values_of(s: &Stage) -> StageValues {
-    StageValues {
-        name: s.name.clone(),
-        probability: s.probability,
-        is_won: s.is_won,
-        folded: s.folded,
-        requirements: s.requirements.clone(),
-        team_ids: s.team_ids.clone(),
-        stale_after_days: s.stale_after_days,
-        required_fields: s.required_fields(),
-    }
-}
-
 fn opportunity(name: &str) -> LeadValues {
     LeadValues {
         name: name.into(),
@@ -61,7 +48,7 @@ story!(
         let me = request(&app, &cookie).await;
         let values = StageValues {
             name: "Khách mới".into(),
-            ..values_of(&first)
+            ..first.values()
         };
         app.update_stage(&me, first.id, first.version, values)
             .await
@@ -75,7 +62,7 @@ story!(
                 first.pipeline_id,
                 StageValues {
                     name: "Đã hẹn gặp".into(),
-                    ..values_of(&first)
+                    ..first.values()
                 },
             )
             .await
@@ -141,7 +128,7 @@ story!(
         other.set_rate(&admin, "USD", "25000").await.unwrap();
         let values = StageValues {
             required_fields: vec!["email".into()],
-            ..values_of(&second)
+            ..second.values()
         };
         other
             .update_stage(&admin, second.id, second.version, values)

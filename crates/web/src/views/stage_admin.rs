@@ -18,19 +18,6 @@ use super::page::{PageCtx, PageId, Shell, Signed, dialog, error_page, go};
 use crate::i18n::Tr;
 use crate::state::AppState;
 
-pub fn values_of(s: &Stage) -> StageValues {
-    StageValues {
-        name: s.name.clone(),
-        probability: s.probability,
-        is_won: s.is_won,
-        folded: s.folded,
-        requirements: s.requirements.clone(),
-        team_ids: s.team_ids.clone(),
-        stale_after_days: s.stale_after_days,
-        required_fields: s.required_fields(),
-    }
-}
-
 /// `POST /pipeline/{id}/stages`: a new stage at the end, named in the form.
 pub async fn add_submit(
     State(state): State<AppState>,
@@ -138,7 +125,7 @@ pub async fn edit_page(
     match state.app.get_stage(id).await {
         Ok(s) => {
             let back = local_path_or(q.back, &board_url(s.pipeline_id));
-            stage_dialog(&ctx, &s, &values_of(&s), None, back)
+            stage_dialog(&ctx, &s, &s.values(), None, back)
         }
         Err(e) => error_page(&ctx, e),
     }
@@ -211,7 +198,7 @@ pub async fn fold_submit(
         Ok(s) => s,
         Err(e) => return error_page(&ctx, e),
     };
-    let mut values = values_of(&stage);
+    let mut values = stage.values();
     values.folded = !stage.folded;
     match state
         .app
