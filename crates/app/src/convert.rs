@@ -134,9 +134,12 @@ impl App {
         let kept = ranked[0];
         let now = now();
         let d = merged.derived(&kept.number);
-        for (field, a, b) in kept.values().diff(&merged) {
-            change_log::write(tx, note(kept.id, field, a, b), actor.user_id, now).await?;
-        }
+        let entries = kept
+            .values()
+            .diff(&merged)
+            .into_iter()
+            .map(|(field, a, b)| note(kept.id, field, a, b))
+            .collect();
         if store::update(
             tx,
             kept.id,
@@ -146,6 +149,7 @@ impl App {
                 derived: &d,
                 extra: vec![],
                 stored: kept,
+                log: entries,
             },
             actor.user_id,
             now,
@@ -292,7 +296,18 @@ impl App {
             ("converted_at", now.into()),
             ("converted_by", actor.user_id.into()),
         ];
-        let old = lead.values();
+        let mut entries: Vec<_> = lead
+            .values()
+            .diff(&values)
+            .into_iter()
+            .map(|(field, a, b)| note(id, field, a, b))
+            .collect();
+        entries.push(note(
+            id,
+            "converted",
+            Some(lead.number.clone()),
+            Some(number),
+        ));
         if store::update(
             &mut tx,
             id,
@@ -302,6 +317,7 @@ impl App {
                 derived: &d,
                 extra,
                 stored: &lead,
+                log: entries,
             },
             actor.user_id,
             now,
@@ -311,16 +327,6 @@ impl App {
         {
             return Err(AppError::Stale(crate::Current::Lead(Box::new(lead))));
         }
-        for (field, a, b) in old.diff(&values) {
-            change_log::write(&mut tx, note(id, field, a, b), actor.user_id, now).await?;
-        }
-        change_log::write(
-            &mut tx,
-            note(id, "converted", Some(lead.number.clone()), Some(number)),
-            actor.user_id,
-            now,
-        )
-        .await?;
         tx.commit().await?;
         for r in &removed {
             self.publish_lead("deleted", r);

@@ -18,7 +18,7 @@ use sen_store::lookups::{self, LookupKind};
 use sen_store::pipelines::{Pipeline, Stage};
 use sen_store::settings::Settings;
 use sen_store::sql::Arg;
-use sen_store::{Page, Tx, contacts, tags, teams, users};
+use sen_store::{Page, Tx, contacts, followers, tags, teams, users};
 
 use crate::App;
 use crate::access::{self, Actor};
@@ -167,7 +167,7 @@ impl App {
     /// reassigns them — only assigning a record to them anew is refused.
     pub(crate) async fn check_lead_refs(
         &self,
-        tx: &mut Tx,
+        tx: &mut impl sen_store::Conn,
         v: &LeadValues,
         before: Option<&LeadValues>,
         e: &mut FieldErrors,
@@ -311,13 +311,26 @@ impl App {
         }
         let now = now();
         let settings = self.settings(actor).await?;
-        let mut tx = self.db.begin().await?;
-        if v.team_id.is_none()
-            && let Some(u) = v.user_id
-        {
-            v.team_id = teams::of_user(&mut tx, u).await?.first().copied();
+        let scope = self.lead_scope(actor).await?;
+        // What the write needs to know is read first, side by side on the pool: the
+        // references as given, and the salesperson's team, which the team defaults to.
+        let default_team = async {
+            match (v.team_id, v.user_id) {
+                (None, Some(u)) => teams::of_user(&mut &self.db, u)
+                    .await
+                    .map(|t| t.first().copied()),
+                _ => Ok(None),
+            }
+        };
+        let mut pool = &self.db;
+        let (refs, default_team) = tokio::join!(
+            self.check_lead_refs(&mut pool, &v, None, &mut e),
+            default_team
+        );
+        refs?;
+        if let Some(t) = default_team? {
+            v.team_id = Some(t);
         }
-        self.check_lead_refs(&mut tx, &v, None, &mut e).await?;
         let placed = Self::place(&settings, &placement, v.team_id, &mut e)?;
         e.clone().into_result()?;
         let Some((pipeline, stage)) = placed else {
@@ -332,6 +345,7 @@ impl App {
         } else {
             LeadType::Lead
         });
+        let mut tx = self.db.begin().await?;
         let number = store::next_number(&mut tx, pipeline.id).await?;
         let d = v.derived(&number);
         let outcome = if stage.is_won {
@@ -369,9 +383,7 @@ impl App {
         if let Some(u) = created.user_id.filter(|u| *u != actor.user_id) {
             self.lead_assigned(&mut tx, &created, u, actor).await?;
         }
-        let scope = self.lead_scope(actor).await?;
-        let duplicates = store::duplicates(&mut tx, Some(id), &d, &scope).await?;
-        tx.commit().await?;
+        let duplicates = self.commit_with_duplicates(tx, id, &d, &scope).await?;
         // Nothing after the insert changes the lead's row, so its answer is the committed one.
         self.publish_lead("created", &created);
         Ok(SavedLead {
@@ -391,10 +403,48 @@ impl App {
         Ok(l)
     }
 
-    /// Loads a lead the actor may change: 404 when it is outside their scope.
-    async fn lead_for_write(&self, tx: &mut Tx, actor: &Actor, id: i64) -> AppResult<Lead> {
+    /// Commits a lead's write and meanwhile, on another connection, reads the records it
+    /// may duplicate: that read looks only at other records, by the keys `d` gives, so the
+    /// write's own uncommitted rows do not change its answer and the two wait side by side
+    /// instead of one after the other. No connection is asked for while the transaction
+    /// is still waiting for something else: the commit goes on whether or not one is free.
+    async fn commit_with_duplicates(
+        &self,
+        tx: Tx,
+        id: i64,
+        d: &lead::LeadDerived,
+        scope: &Cond,
+    ) -> AppResult<Vec<LeadDuplicate>> {
+        let mut pool = &self.db;
+        let (committed, duplicates) = tokio::join!(
+            tx.commit(),
+            store::duplicates(&mut pool, Some(id), d, scope)
+        );
+        committed?;
+        Ok(duplicates?)
+    }
+
+    /// The 409 of a write whose version went stale after the record was read: the record
+    /// as it is now (404 if it is gone or out of reach).
+    async fn stale_lead(&self, id: i64, scope: &Cond) -> AppError {
+        match store::get(&mut &self.db, id, scope).await {
+            Ok(Some(now)) => AppError::Stale(crate::Current::Lead(Box::new(now))),
+            Ok(None) => AppError::NotFound,
+            Err(e) => e.into(),
+        }
+    }
+
+    /// Opens the write transaction of a lead the actor may change and loads it (404 when it
+    /// is outside their scope); answers the scope too. The scope is worked out first, so
+    /// no second pool connection is asked for while the transaction holds one (on
+    /// PostgreSQL, transactions each waiting for a connection could take the whole pool).
+    async fn begin_lead_write(&self, actor: &Actor, id: i64) -> AppResult<(Tx, Lead, Cond)> {
         let scope = self.lead_scope(actor).await?;
-        store::get(tx, id, &scope).await?.ok_or(AppError::NotFound)
+        let mut tx = self.db.begin().await?;
+        let lead = store::get(&mut tx, id, &scope)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        Ok((tx, lead, scope))
     }
 
     /// Applies a partial update (and a stage change when `stage_id` is given) if `version`
@@ -409,8 +459,23 @@ impl App {
     ) -> AppResult<SavedLead> {
         let now = now();
         let settings = self.settings(actor).await?;
-        let mut tx = self.db.begin().await?;
-        let current = self.lead_for_write(&mut tx, actor, id).await?;
+        let scope = self.lead_scope(actor).await?;
+        // The record is read before the transaction, and with it (side by side) whom a
+        // stage change would tell: the write holds SQLite's one writer for its own
+        // statements only. Reading outside is safe because the write is guarded by the
+        // version: if anyone changes the record in between, nothing is written and the
+        // caller gets the record as it is now (409).
+        let (current, watchers) = {
+            let (mut a, mut b) = (&self.db, &self.db);
+            tokio::join!(store::get(&mut a, id, &scope), async {
+                match stage_id {
+                    Some(_) => followers::of_lead_and_its_team(&mut b, id).await.map(Some),
+                    None => Ok(None),
+                }
+            })
+        };
+        let current = current?.ok_or(AppError::NotFound)?;
+        let watchers = watchers?;
         if current.version != version {
             return Err(AppError::Stale(crate::Current::Lead(Box::new(current))));
         }
@@ -420,7 +485,7 @@ impl App {
         if let Err(ve) = new.validate() {
             e.merge(ve);
         }
-        self.check_lead_refs(&mut tx, &new, Some(&old), &mut e)
+        self.check_lead_refs(&mut &self.db, &new, Some(&old), &mut e)
             .await?;
         e.into_result()?;
         let pipeline = settings
@@ -472,6 +537,28 @@ impl App {
             extra.push(("assigned_at", new.user_id.map(|_| now).into()));
         }
         let d = new.derived(&current.number);
+        let mut entries: Vec<Entry> = old
+            .diff(&new)
+            .into_iter()
+            .map(|(field, a, b)| log(field, id, a, b))
+            .collect();
+        if let Some(t) = &target {
+            entries.push(log(
+                "stage_id",
+                id,
+                Some(current.stage_id.to_string()),
+                Some(t.id.to_string()),
+            ));
+            if t.is_won && current.outcome == Outcome::Open.as_str() {
+                entries.push(log(
+                    "outcome",
+                    id,
+                    Some(current.outcome.clone()),
+                    Some("won".into()),
+                ));
+            }
+        }
+        let mut tx = self.db.begin().await?;
         let Some(after) = store::update(
             &mut tx,
             id,
@@ -481,60 +568,33 @@ impl App {
                 derived: &d,
                 extra,
                 stored: &current,
+                log: entries,
             },
             actor.user_id,
             now,
         )
         .await?
         else {
-            return Err(AppError::Stale(crate::Current::Lead(Box::new(current))));
+            drop(tx);
+            return Err(self.stale_lead(id, &scope).await);
         };
-        for (field, a, b) in old.diff(&new) {
-            change_log::write(&mut tx, log(field, id, a, b), actor.user_id, now).await?;
-        }
-        if let Some(t) = &target {
-            change_log::write(
-                &mut tx,
-                log(
-                    "stage_id",
-                    id,
-                    Some(current.stage_id.to_string()),
-                    Some(t.id.to_string()),
-                ),
-                actor.user_id,
-                now,
-            )
-            .await?;
-            if t.is_won && current.outcome == Outcome::Open.as_str() {
-                change_log::write(
-                    &mut tx,
-                    log(
-                        "outcome",
-                        id,
-                        Some(current.outcome.clone()),
-                        Some("won".into()),
-                    ),
-                    actor.user_id,
-                    now,
-                )
-                .await?;
-            }
-        }
-        if let Some(u) = new.user_id.filter(|u| old.user_id != Some(*u)) {
+        let reassigned = new.user_id.filter(|u| old.user_id != Some(*u));
+        if let Some(u) = reassigned {
             self.lead_assigned(&mut tx, &after, u, actor).await?;
         }
         if let Some(t) = &target {
-            if t.is_won && current.outcome == Outcome::Open.as_str() {
-                self.tell_about_lead(&mut tx, &after, Kind::Outcome, actor, Some("won"))
-                    .await?;
+            let (kind, detail) = if t.is_won && current.outcome == Outcome::Open.as_str() {
+                (Kind::Outcome, "won")
             } else {
-                self.tell_about_lead(&mut tx, &after, Kind::Stage, actor, Some(&t.name))
-                    .await?;
-            }
+                (Kind::Stage, t.name.as_str())
+            };
+            // Followers read before are still the ones to tell unless this write changed
+            // them: a new salesperson now follows, a new team brings its followers.
+            let known = watchers.filter(|_| reassigned.is_none() && after.team_id == old.team_id);
+            self.tell_about_lead(&mut tx, &after, kind, actor, Some(detail), known)
+                .await?;
         }
-        let scope = self.lead_scope(actor).await?;
-        let duplicates = store::duplicates(&mut tx, Some(id), &d, &scope).await?;
-        tx.commit().await?;
+        let duplicates = self.commit_with_duplicates(tx, id, &d, &scope).await?;
         // `after` is the committed row: what follows its read writes followers and news only.
         self.publish_lead("updated", &after);
         Ok(SavedLead {
@@ -547,8 +607,7 @@ impl App {
     pub async fn mark_won(&self, actor: &Actor, id: i64) -> AppResult<Lead> {
         let now = now();
         let settings = self.settings(actor).await?;
-        let mut tx = self.db.begin().await?;
-        let l = self.lead_for_write(&mut tx, actor, id).await?;
+        let (mut tx, l, _) = self.begin_lead_write(actor, id).await?;
         if l.outcome != Outcome::Open.as_str() {
             return Err(AppError::Conflict("record_is_closed"));
         }
@@ -616,8 +675,7 @@ impl App {
     ) -> AppResult<Lead> {
         let now = now();
         let settings = self.settings(actor).await?;
-        let mut tx = self.db.begin().await?;
-        let l = self.lead_for_write(&mut tx, actor, id).await?;
+        let (mut tx, l, _) = self.begin_lead_write(actor, id).await?;
         if l.outcome != Outcome::Open.as_str() {
             return Err(AppError::Conflict("record_is_closed"));
         }
@@ -691,6 +749,18 @@ impl App {
             ("closed_at", now.into()),
             ("closed_by", actor.user_id.into()),
         ]);
+        let mut entries = vec![log(
+            "outcome",
+            l.id,
+            Some(l.outcome.clone()),
+            Some(outcome.as_str().into()),
+        )];
+        if let Some(r) = reason_id {
+            entries.push(log("outcome_reason_id", l.id, None, Some(r.to_string())));
+        }
+        if let Some(f) = feedback {
+            entries.push(log("feedback", l.id, None, Some(f)));
+        }
         let v = l.values();
         if store::update(
             tx,
@@ -701,6 +771,7 @@ impl App {
                 derived: &v.derived(&l.number),
                 extra: sets,
                 stored: l,
+                log: entries,
             },
             actor.user_id,
             now,
@@ -710,31 +781,7 @@ impl App {
         {
             return Err(AppError::Stale(crate::Current::Lead(Box::new(l.clone()))));
         }
-        change_log::write(
-            tx,
-            log(
-                "outcome",
-                l.id,
-                Some(l.outcome.clone()),
-                Some(outcome.as_str().into()),
-            ),
-            actor.user_id,
-            now,
-        )
-        .await?;
-        if let Some(r) = reason_id {
-            change_log::write(
-                tx,
-                log("outcome_reason_id", l.id, None, Some(r.to_string())),
-                actor.user_id,
-                now,
-            )
-            .await?;
-        }
-        if let Some(f) = feedback {
-            change_log::write(tx, log("feedback", l.id, None, Some(f)), actor.user_id, now).await?;
-        }
-        self.tell_about_lead(tx, l, Kind::Outcome, actor, Some(outcome.as_str()))
+        self.tell_about_lead(tx, l, Kind::Outcome, actor, Some(outcome.as_str()), None)
             .await?;
         Ok(())
     }
@@ -743,8 +790,7 @@ impl App {
     pub async fn reopen_lead(&self, actor: &Actor, id: i64) -> AppResult<Lead> {
         let now = now();
         let settings = self.settings(actor).await?;
-        let mut tx = self.db.begin().await?;
-        let l = self.lead_for_write(&mut tx, actor, id).await?;
+        let (mut tx, l, _) = self.begin_lead_write(actor, id).await?;
         if l.outcome == Outcome::Open.as_str() {
             return Err(AppError::Conflict("record_is_open"));
         }
@@ -775,6 +821,20 @@ impl App {
                 sets.push(("stage_changed_at", now.into()));
             }
         }
+        let mut entries = vec![log(
+            "outcome",
+            id,
+            Some(l.outcome.clone()),
+            Some("open".into()),
+        )];
+        if let Some(st) = stage.as_ref().filter(|st| st.id != l.stage_id) {
+            entries.push(log(
+                "stage_id",
+                id,
+                Some(l.stage_id.to_string()),
+                Some(st.id.to_string()),
+            ));
+        }
         let v = l.values();
         if store::update(
             &mut tx,
@@ -785,6 +845,7 @@ impl App {
                 derived: &v.derived(&l.number),
                 extra: sets,
                 stored: &l,
+                log: entries,
             },
             actor.user_id,
             now,
@@ -794,28 +855,7 @@ impl App {
         {
             return Err(AppError::Stale(crate::Current::Lead(Box::new(l))));
         }
-        change_log::write(
-            &mut tx,
-            log("outcome", id, Some(l.outcome.clone()), Some("open".into())),
-            actor.user_id,
-            now,
-        )
-        .await?;
-        if let Some(st) = stage.as_ref().filter(|st| st.id != l.stage_id) {
-            change_log::write(
-                &mut tx,
-                log(
-                    "stage_id",
-                    id,
-                    Some(l.stage_id.to_string()),
-                    Some(st.id.to_string()),
-                ),
-                actor.user_id,
-                now,
-            )
-            .await?;
-        }
-        self.tell_about_lead(&mut tx, &l, Kind::Outcome, actor, Some("open"))
+        self.tell_about_lead(&mut tx, &l, Kind::Outcome, actor, Some("open"), None)
             .await?;
         tx.commit().await?;
         self.lead_after_write(actor, id).await
@@ -828,10 +868,13 @@ impl App {
         archived: bool,
     ) -> AppResult<Lead> {
         let now = now();
-        let mut tx = self.db.begin().await?;
-        let l = self.lead_for_write(&mut tx, actor, id).await?;
+        let (mut tx, l, _) = self.begin_lead_write(actor, id).await?;
         if l.archived_at.is_some() != archived {
             let at = archived.then_some(now);
+            let (a, b) = (
+                l.archived_at.map(|t| t.to_rfc3339()),
+                at.map(|t| t.to_rfc3339()),
+            );
             let v = l.values();
             let written = store::update(
                 &mut tx,
@@ -842,6 +885,7 @@ impl App {
                     derived: &v.derived(&l.number),
                     extra: vec![("archived_at", at.into())],
                     stored: &l,
+                    log: vec![log("archived_at", id, a, b)],
                 },
                 actor.user_id,
                 now,
@@ -850,11 +894,6 @@ impl App {
             if written.is_none() {
                 return Err(AppError::Stale(crate::Current::Lead(Box::new(l))));
             }
-            let (a, b) = (
-                l.archived_at.map(|t| t.to_rfc3339()),
-                at.map(|t| t.to_rfc3339()),
-            );
-            change_log::write(&mut tx, log("archived_at", id, a, b), actor.user_id, now).await?;
         }
         tx.commit().await?;
         self.lead_after_write(actor, id).await
@@ -863,8 +902,7 @@ impl App {
     /// Deletes a lead for good (managers and admins).
     pub async fn delete_lead(&self, actor: &Actor, id: i64) -> AppResult<()> {
         let now = now();
-        let mut tx = self.db.begin().await?;
-        let l = self.lead_for_write(&mut tx, actor, id).await?;
+        let (mut tx, l, _) = self.begin_lead_write(actor, id).await?;
         access::require_manager(actor)?;
         sen_store::activities::delete_of_record(&mut tx, RECORD, id).await?;
         sen_store::followers::delete_of_record(&mut tx, RECORD, id).await?;

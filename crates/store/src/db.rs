@@ -79,12 +79,23 @@ fn writer_options(opts: SqliteConnectOptions) -> SqliteConnectOptions {
         .pragma("temp_store", "memory")
 }
 
+/// How long a PostgreSQL connection may have sat in the pool and still be handed out
+/// without a ping first. sqlx pings every connection it hands out by default: one more
+/// round trip before each statement read through the pool and before every `BEGIN`, a
+/// fifth of a card move's time (decision 020). A connection used this recently is taken
+/// to be alive; one the server dropped since fails its statement, which answers an error
+/// and is not handed out again.
+const PG_TRUSTED_IDLE: Duration = Duration::from_secs(30);
+
 impl Db {
     /// Opens (creating if needed) the SQLite file at `path`.
     pub async fn open_sqlite(path: &Path) -> Result<Db> {
         let opts = sqlite_options(path);
+        // No ping before handing out a connection: an embedded one cannot be dropped by a
+        // server, and sqlx's ping is one more trip to the connection's thread.
         let write = SqlitePoolOptions::new()
             .max_connections(1)
+            .test_before_acquire(false)
             .connect_with(writer_options(opts.clone()))
             .await?;
         let db = Db::Sqlite {
@@ -94,6 +105,7 @@ impl Db {
         crate::sqlite_stats::forget_samples(&db).await?;
         let read = SqlitePoolOptions::new()
             .max_connections(READERS)
+            .test_before_acquire(false)
             .connect_with(opts.read_only(true).pragma("cache_size", READER_CACHE_KIB))
             .await?;
         Ok(Db::Sqlite { read, write })
@@ -105,6 +117,15 @@ impl Db {
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(10))
+            .test_before_acquire(false)
+            .before_acquire(|conn, meta| {
+                Box::pin(async move {
+                    if meta.idle_for > PG_TRUSTED_IDLE {
+                        sqlx::Connection::ping(conn).await?;
+                    }
+                    Ok(true)
+                })
+            })
             .connect_with(opts)
             .await?;
         Ok(Db::Postgres(pool))

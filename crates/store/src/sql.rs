@@ -145,21 +145,27 @@ impl Sql {
             "INSERT INTO {table} ({}) VALUES ",
             names.join(", ")
         ));
-        for (i, row) in rows.into_iter().enumerate() {
-            sql.push(if i == 0 { "(" } else { ", (" });
-            for (j, arg) in row.into_iter().enumerate() {
-                if j > 0 {
-                    sql.push(", ");
-                }
-                sql.bind(arg);
-            }
-            sql.push(")");
-        }
+        sql.push_rows(rows);
         if !returning.is_empty() {
             sql.push(" RETURNING ").push(returning);
         }
         sql.in_order = true;
         sql
+    }
+
+    /// Appends `($a, $b), ($c, $d)`: the rows of a `VALUES` list, one placeholder a value.
+    pub fn push_rows(&mut self, rows: Vec<Vec<Arg>>) -> &mut Self {
+        for (i, row) in rows.into_iter().enumerate() {
+            self.push(if i == 0 { "(" } else { ", (" });
+            for (j, arg) in row.into_iter().enumerate() {
+                if j > 0 {
+                    self.push(", ");
+                }
+                self.bind(arg);
+            }
+            self.push(")");
+        }
+        self
     }
 
     /// Appends `a = $n, b = $m, ` for an UPDATE's SET list (column names come from code).

@@ -11,6 +11,8 @@ use sen_store::{Db, story};
 
 #[path = "store/bulk.rs"]
 mod bulk;
+#[path = "store/lead_writes.rs"]
+mod lead_writes;
 #[path = "store/settings_stamp.rs"]
 mod settings_stamp;
 #[path = "store/setup_reads.rs"]

@@ -252,6 +252,64 @@ story!(
 );
 
 story!(
+    a_stage_change_in_the_same_edit_as_a_new_team_and_salesperson_tells_whom_the_edit_brought,
+    |db: Db| async move {
+        // The followers a stage change tells are read before the write; an edit that also
+        // brings a new team (with its followers) or a new salesperson reads them again.
+        let app = App::new(db);
+        let me = admin(&app).await;
+        let an = member(&app, &me, "an@example.com", "manager").await;
+        let watcher = member(&app, &me, "watcher@example.com", "manager").await;
+        let team = app
+            .create_team(
+                &me,
+                sen_app::sales_setup::TeamInput {
+                    name: "Đài Bắc".into(),
+                    leader_id: None,
+                    member_ids: vec![],
+                    active: true,
+                },
+            )
+            .await
+            .unwrap();
+        app.follow(&watcher, "team", team.id, None, None)
+            .await
+            .unwrap();
+        let o = opportunity(&app, &me, "Linda Wu", None).await;
+        assert_eq!(o.team_id, None);
+        let p = app.get_pipeline(o.pipeline_id).await.unwrap();
+        let next = p
+            .stages
+            .iter()
+            .find(|s| s.id != o.stage_id && !s.is_won)
+            .unwrap();
+        let patch = LeadPatch {
+            team_id: Some(Some(team.id)),
+            user_id: Some(Some(an.user_id)),
+            ..Default::default()
+        };
+        app.update_lead(&me, o.id, o.version, patch, Some(next.id))
+            .await
+            .unwrap();
+        let kinds = |n: Vec<sen_store::notifications::Notification>| {
+            let mut k: Vec<String> = n.into_iter().map(|n| n.kind).collect();
+            k.sort();
+            k
+        };
+        let watcher_heard = app
+            .list_notifications(&watcher, false, None, None)
+            .await
+            .unwrap();
+        assert_eq!(kinds(watcher_heard), ["stage"]);
+        let an_heard = app
+            .list_notifications(&an, false, None, None)
+            .await
+            .unwrap();
+        assert_eq!(kinds(an_heard), ["assigned", "stage"]);
+    }
+);
+
+story!(
     a_follower_who_may_not_see_the_record_is_not_told,
     |db: Db| async move {
         let app = App::new(db);
