@@ -18,7 +18,7 @@ use sen_store::lookups::{self, LookupKind};
 use sen_store::pipelines::{Pipeline, Stage};
 use sen_store::settings::Settings;
 use sen_store::sql::Arg;
-use sen_store::{Page, Tx, contacts, followers, tags, teams, users};
+use sen_store::{Page, Tx, contacts, tags, teams, users};
 
 use crate::App;
 use crate::access::{self, Actor};
@@ -167,7 +167,7 @@ impl App {
     /// reassigns them — only assigning a record to them anew is refused.
     pub(crate) async fn check_lead_refs(
         &self,
-        tx: &mut impl sen_store::Conn,
+        tx: &mut Tx,
         v: &LeadValues,
         before: Option<&LeadValues>,
         e: &mut FieldErrors,
@@ -311,26 +311,15 @@ impl App {
         }
         let now = now();
         let settings = self.settings(actor).await?;
+        // Worked out before the transaction: no second connection is asked for inside it.
         let scope = self.lead_scope(actor).await?;
-        // What the write needs to know is read first, side by side on the pool: the
-        // references as given, and the salesperson's team, which the team defaults to.
-        let default_team = async {
-            match (v.team_id, v.user_id) {
-                (None, Some(u)) => teams::of_user(&mut &self.db, u)
-                    .await
-                    .map(|t| t.first().copied()),
-                _ => Ok(None),
-            }
-        };
-        let mut pool = &self.db;
-        let (refs, default_team) = tokio::join!(
-            self.check_lead_refs(&mut pool, &v, None, &mut e),
-            default_team
-        );
-        refs?;
-        if let Some(t) = default_team? {
-            v.team_id = Some(t);
+        let mut tx = self.db.begin().await?;
+        if v.team_id.is_none()
+            && let Some(u) = v.user_id
+        {
+            v.team_id = teams::of_user(&mut tx, u).await?.first().copied();
         }
+        self.check_lead_refs(&mut tx, &v, None, &mut e).await?;
         let placed = Self::place(&settings, &placement, v.team_id, &mut e)?;
         e.clone().into_result()?;
         let Some((pipeline, stage)) = placed else {
@@ -345,7 +334,6 @@ impl App {
         } else {
             LeadType::Lead
         });
-        let mut tx = self.db.begin().await?;
         let number = store::next_number(&mut tx, pipeline.id).await?;
         let d = v.derived(&number);
         let outcome = if stage.is_won {
@@ -383,7 +371,8 @@ impl App {
         if let Some(u) = created.user_id.filter(|u| *u != actor.user_id) {
             self.lead_assigned(&mut tx, &created, u, actor).await?;
         }
-        let duplicates = self.commit_with_duplicates(tx, id, &d, &scope).await?;
+        let duplicates = store::duplicates(&mut tx, Some(id), &d, &scope).await?;
+        tx.commit().await?;
         // Nothing after the insert changes the lead's row, so its answer is the committed one.
         self.publish_lead("created", &created);
         Ok(SavedLead {
@@ -401,37 +390,6 @@ impl App {
             .ok_or(AppError::NotFound)?;
         self.publish_lead("updated", &l);
         Ok(l)
-    }
-
-    /// Commits a lead's write and meanwhile, on another connection, reads the records it
-    /// may duplicate: that read looks only at other records, by the keys `d` gives, so the
-    /// write's own uncommitted rows do not change its answer and the two wait side by side
-    /// instead of one after the other. No connection is asked for while the transaction
-    /// is still waiting for something else: the commit goes on whether or not one is free.
-    async fn commit_with_duplicates(
-        &self,
-        tx: Tx,
-        id: i64,
-        d: &lead::LeadDerived,
-        scope: &Cond,
-    ) -> AppResult<Vec<LeadDuplicate>> {
-        let mut pool = &self.db;
-        let (committed, duplicates) = tokio::join!(
-            tx.commit(),
-            store::duplicates(&mut pool, Some(id), d, scope)
-        );
-        committed?;
-        Ok(duplicates?)
-    }
-
-    /// The 409 of a write whose version went stale after the record was read: the record
-    /// as it is now (404 if it is gone or out of reach).
-    async fn stale_lead(&self, id: i64, scope: &Cond) -> AppError {
-        match store::get(&mut &self.db, id, scope).await {
-            Ok(Some(now)) => AppError::Stale(crate::Current::Lead(Box::new(now))),
-            Ok(None) => AppError::NotFound,
-            Err(e) => e.into(),
-        }
     }
 
     /// Opens the write transaction of a lead the actor may change and loads it (404 when it
@@ -459,23 +417,7 @@ impl App {
     ) -> AppResult<SavedLead> {
         let now = now();
         let settings = self.settings(actor).await?;
-        let scope = self.lead_scope(actor).await?;
-        // The record is read before the transaction, and with it (side by side) whom a
-        // stage change would tell: the write holds SQLite's one writer for its own
-        // statements only. Reading outside is safe because the write is guarded by the
-        // version: if anyone changes the record in between, nothing is written and the
-        // caller gets the record as it is now (409).
-        let (current, watchers) = {
-            let (mut a, mut b) = (&self.db, &self.db);
-            tokio::join!(store::get(&mut a, id, &scope), async {
-                match stage_id {
-                    Some(_) => followers::of_lead_and_its_team(&mut b, id).await.map(Some),
-                    None => Ok(None),
-                }
-            })
-        };
-        let current = current?.ok_or(AppError::NotFound)?;
-        let watchers = watchers?;
+        let (mut tx, current, scope) = self.begin_lead_write(actor, id).await?;
         if current.version != version {
             return Err(AppError::Stale(crate::Current::Lead(Box::new(current))));
         }
@@ -485,7 +427,7 @@ impl App {
         if let Err(ve) = new.validate() {
             e.merge(ve);
         }
-        self.check_lead_refs(&mut &self.db, &new, Some(&old), &mut e)
+        self.check_lead_refs(&mut tx, &new, Some(&old), &mut e)
             .await?;
         e.into_result()?;
         let pipeline = settings
@@ -558,7 +500,6 @@ impl App {
                 ));
             }
         }
-        let mut tx = self.db.begin().await?;
         let Some(after) = store::update(
             &mut tx,
             id,
@@ -575,8 +516,7 @@ impl App {
         )
         .await?
         else {
-            drop(tx);
-            return Err(self.stale_lead(id, &scope).await);
+            return Err(AppError::Stale(crate::Current::Lead(Box::new(current))));
         };
         let reassigned = new.user_id.filter(|u| old.user_id != Some(*u));
         if let Some(u) = reassigned {
@@ -588,13 +528,11 @@ impl App {
             } else {
                 (Kind::Stage, t.name.as_str())
             };
-            // Followers read before are still the ones to tell unless this write changed
-            // them: a new salesperson now follows, a new team brings its followers.
-            let known = watchers.filter(|_| reassigned.is_none() && after.team_id == old.team_id);
-            self.tell_about_lead(&mut tx, &after, kind, actor, Some(detail), known)
+            self.tell_about_lead(&mut tx, &after, kind, actor, Some(detail))
                 .await?;
         }
-        let duplicates = self.commit_with_duplicates(tx, id, &d, &scope).await?;
+        let duplicates = store::duplicates(&mut tx, Some(id), &d, &scope).await?;
+        tx.commit().await?;
         // `after` is the committed row: what follows its read writes followers and news only.
         self.publish_lead("updated", &after);
         Ok(SavedLead {
@@ -781,7 +719,7 @@ impl App {
         {
             return Err(AppError::Stale(crate::Current::Lead(Box::new(l.clone()))));
         }
-        self.tell_about_lead(tx, l, Kind::Outcome, actor, Some(outcome.as_str()), None)
+        self.tell_about_lead(tx, l, Kind::Outcome, actor, Some(outcome.as_str()))
             .await?;
         Ok(())
     }
@@ -855,7 +793,7 @@ impl App {
         {
             return Err(AppError::Stale(crate::Current::Lead(Box::new(l))));
         }
-        self.tell_about_lead(&mut tx, &l, Kind::Outcome, actor, Some("open"), None)
+        self.tell_about_lead(&mut tx, &l, Kind::Outcome, actor, Some("open"))
             .await?;
         tx.commit().await?;
         self.lead_after_write(actor, id).await

@@ -162,26 +162,11 @@ impl App {
         n: &News<'_>,
         except: &[i64],
     ) -> AppResult<()> {
-        if n.kind.topic().is_none() {
-            return Ok(());
-        }
-        let all =
-            followers::of_record_and_team(&mut *tx, n.record_type, n.record_id, n.team_id).await?;
-        self.tell_these(tx, n, except, all).await
-    }
-
-    /// Tells those of `all` (a record's followers, then its team's) who chose the topic of
-    /// the news, each once, except those in `except`.
-    async fn tell_these(
-        &self,
-        tx: &mut Tx,
-        n: &News<'_>,
-        except: &[i64],
-        all: Vec<followers::Follower>,
-    ) -> AppResult<()> {
         let Some(topic) = n.kind.topic() else {
             return Ok(());
         };
+        let all =
+            followers::of_record_and_team(&mut *tx, n.record_type, n.record_id, n.team_id).await?;
         let mut told: Vec<i64> = except.to_vec();
         for f in all {
             if told.contains(&f.user_id) || !rules::hears(&f.topics, topic) {
@@ -193,8 +178,7 @@ impl App {
         Ok(())
     }
 
-    /// Tells a lead's followers (and its team's) about a change to it; `known` are those
-    /// followers when the caller has read them already.
+    /// Tells a lead's followers (and its team's) about a change to it.
     pub(crate) async fn tell_about_lead(
         &self,
         tx: &mut Tx,
@@ -202,7 +186,6 @@ impl App {
         kind: Kind,
         actor: &Actor,
         detail: Option<&str>,
-        known: Option<Vec<followers::Follower>>,
     ) -> AppResult<()> {
         let news = News {
             kind,
@@ -213,10 +196,7 @@ impl App {
             actor_id: actor.user_id,
             detail,
         };
-        match known {
-            Some(all) => self.tell_these(tx, &news, &[], all).await,
-            None => self.tell_followers(tx, &news, &[]).await,
-        }
+        self.tell_followers(tx, &news, &[]).await
     }
 
     /// A lead's new salesperson follows it and, unless they assigned it themselves, is told.

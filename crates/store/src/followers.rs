@@ -114,21 +114,6 @@ pub async fn of_record_and_team(
     .await
 }
 
-/// A lead's followers, then its team's if it has one: `of_record_and_team` for a caller
-/// that has not read the lead yet (the team is the lead's as this statement sees it).
-pub async fn of_lead_and_its_team(conn: &mut impl Conn, lead_id: i64) -> Result<Vec<Follower>> {
-    conn.all(&Sql::with(
-        format!(
-            "SELECT {COLUMNS} FROM followers \
-             WHERE (record_type = 'lead' AND record_id = $1) \
-             OR (record_type = 'team' AND record_id = (SELECT team_id FROM leads WHERE id = $2)) \
-             ORDER BY CASE WHEN record_type = 'lead' THEN 0 ELSE 1 END, id"
-        ),
-        vec![lead_id.into(), lead_id.into()],
-    ))
-    .await
-}
-
 pub async fn get(
     conn: &mut impl Conn,
     record_type: &str,

@@ -254,8 +254,8 @@ story!(
 story!(
     a_stage_change_in_the_same_edit_as_a_new_team_and_salesperson_tells_whom_the_edit_brought,
     |db: Db| async move {
-        // The followers a stage change tells are read before the write; an edit that also
-        // brings a new team (with its followers) or a new salesperson reads them again.
+        // The followers a stage change tells are those after the whole edit: the new
+        // team's followers and the new salesperson too.
         let app = App::new(db);
         let me = admin(&app).await;
         let an = member(&app, &me, "an@example.com", "manager").await;

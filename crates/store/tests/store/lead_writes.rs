@@ -1,14 +1,14 @@
-//! A lead's write and what travels with it: its change log (in the same statement on
-//! PostgreSQL) and the followers a stage change tells.
+//! A lead's write and what travels with it: its change log, in the same statement on
+//! PostgreSQL.
 
 use chrono::Utc;
 use sen_domain::lead::LeadValues;
 use sen_domain::pipeline::PipelineValues;
 use sen_store::change_log::{self, Entry};
 use sen_store::leads::{self, Lead, LeadState, Write};
-use sen_store::{Db, followers, pipelines, story};
+use sen_store::{Db, pipelines, story};
 
-use super::setup_reads::{stage, team};
+use super::setup_reads::stage;
 use super::{all, user};
 
 /// A lead in a new pipeline's only stage, with `team_id`.
@@ -128,41 +128,5 @@ story!(
             (after.name.as_str(), after.version),
             ("Áo thun 250 cái", now.version + 1)
         );
-    }
-);
-
-story!(
-    a_leads_followers_read_by_its_id_are_those_read_with_its_team_given,
-    |db: Db| async move {
-        let (an, binh) = (user(&db, "an@x.vn").await, user(&db, "binh@x.vn").await);
-        let sales = team(&db, "Kinh doanh").await;
-        let with_team = lead(&db, an, Some(sales)).await;
-        let without = lead(&db, an, None).await;
-        let now = Utc::now();
-        let mut tx = db.begin().await.unwrap();
-        for (kind, id, who) in [
-            ("team", sales, an),
-            ("lead", with_team.id, binh),
-            ("lead", without.id, an),
-        ] {
-            followers::upsert(&mut tx, kind, id, who, "all", now)
-                .await
-                .unwrap();
-        }
-        tx.commit().await.unwrap();
-        for l in [&with_team, &without] {
-            let by_id = followers::of_lead_and_its_team(&mut &db, l.id)
-                .await
-                .unwrap();
-            let given = followers::of_record_and_team(&mut &db, "lead", l.id, l.team_id)
-                .await
-                .unwrap();
-            let ids = |f: &[followers::Follower]| f.iter().map(|f| f.id).collect::<Vec<_>>();
-            assert_eq!(ids(&by_id), ids(&given));
-        }
-        let by_id = followers::of_lead_and_its_team(&mut &db, with_team.id)
-            .await
-            .unwrap();
-        assert_eq!(by_id.len(), 2, "the lead's follower, then its team's");
     }
 );
