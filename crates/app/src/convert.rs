@@ -91,7 +91,7 @@ impl App {
         ids: &[i64],
         keep: Option<i64>,
     ) -> AppResult<(i64, Vec<Lead>)> {
-        let scope = self.lead_scope(actor).await?;
+        let scope = Self::lead_scope_in(&mut *tx, actor).await?;
         let mut records: Vec<Lead> = Vec::new();
         for id in ids {
             records.push(
@@ -201,8 +201,8 @@ impl App {
         input: ConvertInput,
     ) -> AppResult<Lead> {
         let now = now();
-        let mut tx = self.db.begin().await?;
         let scope = self.lead_scope(actor).await?;
+        let mut tx = self.db.begin().await?;
         let lead = store::get(&mut tx, id, &scope)
             .await?
             .ok_or(AppError::NotFound)?;

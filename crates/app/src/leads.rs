@@ -18,7 +18,7 @@ use sen_store::lookups::{self, LookupKind};
 use sen_store::pipelines::{Pipeline, Stage};
 use sen_store::settings::Settings;
 use sen_store::sql::Arg;
-use sen_store::{Page, Tx, contacts, tags, teams, users};
+use sen_store::{Conn, Page, Tx, contacts, tags, teams, users};
 
 use crate::App;
 use crate::access::{self, Actor};
@@ -73,12 +73,19 @@ impl App {
     /// Who sees which leads (R4.3): salespeople their own and unassigned ones, team leaders
     /// also their teams', managers and admins all — as a condition the store compiles.
     pub async fn lead_scope(&self, actor: &Actor) -> AppResult<Cond> {
+        Self::lead_scope_in(&mut &self.db, actor).await
+    }
+
+    /// `lead_scope` read through `conn`: inside a transaction, its own connection, so a
+    /// write never asks the pool for a second one while it holds one (on PostgreSQL,
+    /// writes each waiting for a connection could take the whole pool).
+    pub(crate) async fn lead_scope_in(conn: &mut impl Conn, actor: &Actor) -> AppResult<Cond> {
         if actor.role.sees_all() {
             return Ok(access::all());
         }
         let mut any = vec![user_cond("user_id", Op::Eq, actor.user_id), unassigned()];
         if actor.role == Role::TeamLeader {
-            let my_teams = teams::of_user(&mut &self.db, actor.user_id).await?;
+            let my_teams = teams::of_user(conn, actor.user_id).await?;
             if !my_teams.is_empty() {
                 any.push(Cond::In {
                     field: FieldDef::new("team_id", FieldType::RecordRef),
@@ -560,22 +567,24 @@ impl App {
             sets.push(("stage_id", w.id.into()));
             sets.push(("stage_changed_at", now.into()));
         }
-        self.close(&mut tx, actor, &l, Outcome::Won, None, None, sets, now)
-            .await?;
-        if let Some(w) = won.filter(|w| w.id != l.stage_id) {
-            change_log::write(
-                &mut tx,
+        let stage_log: Vec<Entry> = won
+            .filter(|w| w.id != l.stage_id)
+            .map(|w| {
                 log(
                     "stage_id",
                     id,
                     Some(l.stage_id.to_string()),
                     Some(w.id.to_string()),
-                ),
-                actor.user_id,
-                now,
-            )
+                )
+            })
+            .into_iter()
+            .collect();
+        let also = Also {
+            sets,
+            log: stage_log,
+        };
+        self.close(&mut tx, actor, &l, Outcome::Won, None, None, also, now)
             .await?;
-        }
         tx.commit().await?;
         self.lead_after_write(actor, id).await
     }
@@ -661,7 +670,8 @@ impl App {
             ));
         }
         let sets: Vec<(&'static str, Arg)> = vec![("probability", 0_i64.into())];
-        self.close(&mut tx, actor, &l, outcome, reason_id, feedback, sets, now)
+        let also = Also { sets, log: vec![] };
+        self.close(&mut tx, actor, &l, outcome, reason_id, feedback, also, now)
             .await?;
         tx.commit().await?;
         self.lead_after_write(actor, id).await
@@ -677,9 +687,13 @@ impl App {
         outcome: Outcome,
         reason_id: Option<i64>,
         feedback: Option<String>,
-        mut sets: Vec<(&'static str, Arg)>,
+        also: Also,
         now: DateTime<Utc>,
     ) -> AppResult<()> {
+        let Also {
+            mut sets,
+            log: also_log,
+        } = also;
         sets.extend([
             ("outcome", outcome.as_str().into()),
             ("outcome_reason_id", reason_id.into()),
@@ -699,6 +713,7 @@ impl App {
         if let Some(f) = feedback {
             entries.push(log("feedback", l.id, None, Some(f)));
         }
+        entries.extend(also_log);
         let v = l.values();
         if store::update(
             tx,
@@ -870,6 +885,13 @@ impl App {
         self.get_lead(actor, id).await?;
         crate::contacts::timeline_page(&self.db, RECORD, id, limit, before).await
     }
+}
+
+/// What closing a record writes besides its outcome: more columns, and their change-log
+/// entries (logged after the outcome's, in the same statement as the row on PostgreSQL).
+struct Also {
+    sets: Vec<(&'static str, Arg)>,
+    log: Vec<Entry<'static>>,
 }
 
 /// 422 listing the fields a stage requires that are still empty.

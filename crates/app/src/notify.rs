@@ -90,7 +90,7 @@ impl App {
         };
         Ok(match record_type {
             "lead" => {
-                let scope = self.lead_scope(&actor).await?;
+                let scope = Self::lead_scope_in(&mut *tx, &actor).await?;
                 sen_store::leads::get(&mut *tx, record_id, &scope)
                     .await?
                     .is_some()
