@@ -59,6 +59,27 @@ async fn opportunity(
     .lead
 }
 
+/// An active team made by `me`.
+async fn team(
+    app: &App,
+    me: &Actor,
+    name: &str,
+    leader_id: Option<i64>,
+    member_ids: Vec<i64>,
+) -> sen_store::teams::Team {
+    app.create_team(
+        me,
+        sen_app::sales_setup::TeamInput {
+            name: name.into(),
+            leader_id,
+            member_ids,
+            active: true,
+        },
+    )
+    .await
+    .unwrap()
+}
+
 fn parse(raw: &[u8]) -> mail_parser::Message<'_> {
     mail_parser::MessageParser::default().parse(raw).unwrap()
 }
@@ -210,18 +231,14 @@ story!(
         let me = admin(&app).await;
         let an = member(&app, &me, "an@example.com", "salesperson").await;
         let lead = member(&app, &me, "leader@example.com", "team_leader").await;
-        let team = app
-            .create_team(
-                &me,
-                sen_app::sales_setup::TeamInput {
-                    name: "Hà Nội".into(),
-                    leader_id: Some(lead.user_id),
-                    member_ids: vec![an.user_id, lead.user_id],
-                    active: true,
-                },
-            )
-            .await
-            .unwrap();
+        let team = team(
+            &app,
+            &me,
+            "Hà Nội",
+            Some(lead.user_id),
+            vec![an.user_id, lead.user_id],
+        )
+        .await;
         app.follow(&lead, "team", team.id, None, None)
             .await
             .unwrap();
@@ -260,18 +277,7 @@ story!(
         let me = admin(&app).await;
         let an = member(&app, &me, "an@example.com", "manager").await;
         let watcher = member(&app, &me, "watcher@example.com", "manager").await;
-        let team = app
-            .create_team(
-                &me,
-                sen_app::sales_setup::TeamInput {
-                    name: "Đài Bắc".into(),
-                    leader_id: None,
-                    member_ids: vec![],
-                    active: true,
-                },
-            )
-            .await
-            .unwrap();
+        let team = team(&app, &me, "Đài Bắc", None, vec![]).await;
         app.follow(&watcher, "team", team.id, None, None)
             .await
             .unwrap();
