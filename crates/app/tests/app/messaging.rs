@@ -59,6 +59,15 @@ async fn opportunity(
     .lead
 }
 
+/// A stage of `o`'s pipeline other than its own, not the won one.
+async fn next_open_stage(app: &App, o: &sen_store::leads::Lead) -> sen_store::pipelines::Stage {
+    let p = app.get_pipeline(o.pipeline_id).await.unwrap();
+    p.stages
+        .into_iter()
+        .find(|s| s.id != o.stage_id && !s.is_won)
+        .unwrap()
+}
+
 /// An active team made by `me`.
 async fn team(
     app: &App,
@@ -169,12 +178,7 @@ story!(
         app.follow(&lan, "lead", o.id, None, Some(&["outcome".to_string()]))
             .await
             .unwrap();
-        let p = app.get_pipeline(o.pipeline_id).await.unwrap();
-        let next = p
-            .stages
-            .iter()
-            .find(|s| s.id != o.stage_id && !s.is_won)
-            .unwrap();
+        let next = next_open_stage(&app, &o).await;
         app.update_lead(&me, o.id, o.version, LeadPatch::default(), Some(next.id))
             .await
             .unwrap();
@@ -283,12 +287,7 @@ story!(
             .unwrap();
         let o = opportunity(&app, &me, "Linda Wu", None).await;
         assert_eq!(o.team_id, None);
-        let p = app.get_pipeline(o.pipeline_id).await.unwrap();
-        let next = p
-            .stages
-            .iter()
-            .find(|s| s.id != o.stage_id && !s.is_won)
-            .unwrap();
+        let next = next_open_stage(&app, &o).await;
         let patch = LeadPatch {
             team_id: Some(Some(team.id)),
             user_id: Some(Some(an.user_id)),
