@@ -711,19 +711,19 @@ pub async fn update(
         .push(" AND version = ")
         .bind(version);
     sql.push(&format!(" RETURNING {}", returning_columns()));
-    let mut log = Some(log);
-    if logged_with {
-        let entries = log.take().unwrap_or_default();
+    // The entries still to write once the row is (none when they ride in the statement).
+    let log_after = if logged_with {
         sql.push("), ")
-            .append(crate::change_log::with_part(entries, "written", by, now))
+            .append(crate::change_log::with_part(log, "written", by, now))
             .push(" SELECT * FROM written");
-    }
+        Vec::new()
+    } else {
+        log
+    };
     let Some(mut written) = tx.fetch_optional::<Lead>(&sql).await? else {
         return Ok(None);
     };
-    if let Some(entries) = log {
-        crate::change_log::write_all(tx, entries, by, now).await?;
-    }
+    crate::change_log::write_all(tx, log_after, by, now).await?;
     if same_tags(&v.tag_ids, &stored.tag_ids) {
         written.tag_ids = stored.tag_ids.clone();
     } else {
